@@ -1,0 +1,472 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { RunRecord, StepOutput, StepRecord } from '../../core/runModel.ts';
+import {
+  type AuditRecord,
+  ConditionFailed,
+  type FireRecord,
+  type HookRecord,
+  type Page,
+  type PageRequest,
+  type RunSummary,
+  type Store,
+} from '../../ports/store.ts';
+import { keys } from './tableLayout.ts';
+
+type Item = Record<string, unknown>;
+
+const KEY_FIELDS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'kind']);
+
+function strip<T>(item: Item | undefined): T | undefined {
+  if (!item) return undefined;
+  const out: Item = {};
+  for (const [k, v] of Object.entries(item)) if (!KEY_FIELDS.has(k)) out[k] = v;
+  return out as T;
+}
+
+function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+function decodeToken(token: string | undefined): Record<string, unknown> | undefined {
+  if (!token) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new InvalidContinuationToken();
+}
+
+export class InvalidContinuationToken extends Error {
+  constructor() {
+    super('continuationToken is not one this service issued');
+    this.name = 'InvalidContinuationToken';
+  }
+}
+
+async function conditional<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (
+      error instanceof ConditionalCheckFailedException ||
+      (error as Error).name === 'ConditionalCheckFailedException'
+    ) {
+      throw new ConditionFailed();
+    }
+    throw error;
+  }
+}
+
+/** Builds `SET a = :a, ...` and an optional `a = :c_a AND ...` condition from plain objects. */
+function updateExpression(changes: Item, onlyIf?: Item, mustExist = true) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  const removes: string[] = [];
+  for (const [field, value] of Object.entries(changes)) {
+    names[`#${field}`] = field;
+    if (value === undefined) removes.push(`#${field}`);
+    else {
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+  }
+  const conditions: string[] = mustExist ? ['attribute_exists(pk)'] : [];
+  for (const [field, value] of Object.entries(onlyIf ?? {})) {
+    names[`#${field}`] = field;
+    if (value === undefined || value === null) conditions.push(`attribute_not_exists(#${field})`);
+    else {
+      values[`:c_${field}`] = value;
+      conditions.push(`#${field} = :c_${field}`);
+    }
+  }
+  const expression = [
+    sets.length ? `SET ${sets.join(', ')}` : '',
+    removes.length ? `REMOVE ${removes.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return {
+    UpdateExpression: expression,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+    ConditionExpression: conditions.length ? conditions.join(' AND ') : undefined,
+  };
+}
+
+export interface DynamoStoreOptions {
+  tableName: string;
+  client?: DynamoDBClient;
+}
+
+/** The Store on DynamoDB (cloud) or dynalite (local): the same code in both modes. */
+export class DynamoStore implements Store {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(options: DynamoStoreOptions) {
+    this.table = options.tableName;
+    this.doc = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+    });
+  }
+
+  private async get<T>(key: { pk: string; sk: string }, consistent = true): Promise<T | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: consistent }),
+    );
+    return strip<T>(out.Item);
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }),
+      );
+      items.push(...((out.Items as Item[]) ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  private async queryPage(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    page: PageRequest,
+  ): Promise<Page<Item>> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        ...input,
+        TableName: this.table,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeToken(page.continuationToken),
+      }),
+    );
+    return { items: (out.Items as Item[]) ?? [], continuationToken: encodeToken(out.LastEvaluatedKey) };
+  }
+
+  private async deletePartition(pk: string): Promise<void> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'pk, sk',
+    });
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items
+        .slice(i, i + 25)
+        .map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
+      for (let attempt = 0; requests.length > 0 && attempt < 8; attempt++) {
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
+        requests = (out.UnprocessedItems?.[this.table] as typeof requests | undefined) ?? [];
+        if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  // hooks
+
+  getHook(g: string, h: string): Promise<HookRecord | undefined> {
+    return this.get<HookRecord>(keys.hook(g, h));
+  }
+
+  async createHook(record: HookRecord): Promise<void> {
+    const { hookGroupId: g, hookId: h } = record.definition;
+    await conditional(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.hook(g, h), kind: 'hook', ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  async replaceHook(record: HookRecord, expectedVersion: number): Promise<void> {
+    const { hookGroupId: g, hookId: h } = record.definition;
+    await conditional(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.hook(g, h), kind: 'hook', ...record },
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      ),
+    );
+  }
+
+  async deleteHook(g: string, h: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.hook(g, h) }));
+  }
+
+  async listAllHooks(): Promise<HookRecord[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'HOOK' },
+    });
+    return items.map((i) => strip<HookRecord>(i)!);
+  }
+
+  async listHookGroups(): Promise<string[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'HOOK' },
+      ProjectionExpression: 'sk',
+    });
+    return [...new Set(items.map((i) => String(i.sk).split('#')[0]!))].sort();
+  }
+
+  async listHooks(g: string): Promise<HookRecord[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': 'HOOK', ':prefix': `${g}#` },
+    });
+    return items.map((i) => strip<HookRecord>(i)!);
+  }
+
+  // fires
+
+  async putFire(fire: FireRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.fire(fire.hookGroupId, fire.hookId, fire.time, fire.runId), kind: 'fire', ...fire },
+      }),
+    );
+  }
+
+  async listFires(g: string, h: string, page: PageRequest): Promise<Page<FireRecord>> {
+    const out = await this.queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.firesOf(g, h) },
+        ScanIndexForward: false,
+      },
+      page,
+    );
+    return { items: out.items.map((i) => strip<FireRecord>(i)!), continuationToken: out.continuationToken };
+  }
+
+  deleteFires(g: string, h: string): Promise<void> {
+    return this.deletePartition(keys.firesOf(g, h));
+  }
+
+  // runs and steps
+
+  async createRun(run: RunRecord, steps: StepRecord[], expiresAt?: number): Promise<void> {
+    await conditional(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...keys.run(run.runId),
+            gsi1pk: keys.runsOf(run.hookGroupId, run.hookId),
+            gsi1sk: `${run.createdAt}#${run.runId}`,
+            kind: 'run',
+            expiresAt,
+            ...run,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.unfinished(run.runId), kind: 'unfinished', expiresAt },
+      }),
+    );
+    for (const step of steps) {
+      await this.doc
+        .send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...keys.step(run.runId, step.index), kind: 'step', expiresAt, ...step },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        )
+        .catch((error: Error) => {
+          if (error.name !== 'ConditionalCheckFailedException') throw error;
+        });
+    }
+  }
+
+  getRun(runId: string): Promise<RunRecord | undefined> {
+    return this.get<RunRecord>(keys.run(runId)).then((run) => {
+      if (run) delete (run as Partial<RunRecord> & { expiresAt?: number }).expiresAt;
+      return run;
+    });
+  }
+
+  async updateRun(
+    runId: string,
+    changes: Partial<RunRecord>,
+    onlyIf?: Partial<Record<keyof RunRecord, unknown>>,
+  ) {
+    await conditional(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.run(runId),
+          ...updateExpression(changes, onlyIf),
+        }),
+      ),
+    );
+    if (changes.status === 'finished') {
+      await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.unfinished(runId) }));
+    }
+  }
+
+  async listUnfinishedRunIds(): Promise<string[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.unfinished('').pk },
+      ProjectionExpression: 'sk',
+    });
+    return items.map((i) => String(i.sk));
+  }
+
+  async listRuns(g: string, h: string, page: PageRequest): Promise<Page<RunSummary>> {
+    const out = await this.queryPage(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.runsOf(g, h) },
+        ScanIndexForward: false,
+      },
+      page,
+    );
+    const items = out.items.map((i) => {
+      const run = strip<RunRecord>(i)!;
+      const summary: RunSummary = {
+        runId: run.runId,
+        hookGroupId: run.hookGroupId,
+        hookId: run.hookId,
+        firedBy: run.firedBy,
+        status: run.status,
+        result: run.result,
+        createdAt: run.createdAt,
+        startedAt: run.startedAt,
+        finishedAt: run.finishedAt,
+      };
+      return summary;
+    });
+    return { items, continuationToken: out.continuationToken };
+  }
+
+  async getSteps(runId: string): Promise<StepRecord[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.run(runId).pk, ':prefix': 'STEP#' },
+      ConsistentRead: true,
+    });
+    return items.map((i) => {
+      const step = strip<StepRecord & { expiresAt?: number }>(i)!;
+      delete step.expiresAt;
+      return step;
+    });
+  }
+
+  async getStep(runId: string, index: number): Promise<StepRecord | undefined> {
+    const step = await this.get<StepRecord & { expiresAt?: number }>(keys.step(runId, index));
+    if (step) delete step.expiresAt;
+    return step;
+  }
+
+  async updateStep(
+    runId: string,
+    index: number,
+    changes: Partial<StepRecord>,
+    onlyIf?: Partial<Record<keyof StepRecord, unknown>>,
+  ) {
+    await conditional(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.step(runId, index),
+          ...updateExpression(changes, onlyIf),
+        }),
+      ),
+    );
+  }
+
+  async putStepOutput(runId: string, index: number, output: StepOutput): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.output(runId, index), kind: 'output', ...output },
+      }),
+    );
+  }
+
+  getStepOutput(runId: string, index: number): Promise<StepOutput | undefined> {
+    return this.get<StepOutput>(keys.output(runId, index));
+  }
+
+  // idempotency keys
+
+  async claimIdempotencyKey(
+    g: string,
+    h: string,
+    key: string,
+    runId: string,
+    expiresAt: number,
+  ): Promise<string | undefined> {
+    const now = Math.floor(Date.now() / 1000);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.idempotency(g, h, key), kind: 'idempotency', runId, expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      const existing = await this.get<{ runId: string }>(keys.idempotency(g, h, key));
+      return existing?.runId;
+    }
+  }
+
+  // audit
+
+  async putAudit(record: AuditRecord): Promise<void> {
+    const id = Math.random().toString(36).slice(2, 10);
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.audit(record.hookGroupId, record.hookId, record.time, id), kind: 'audit', ...record },
+      }),
+    );
+  }
+
+  async listAudit(g: string, h: string, page: PageRequest): Promise<Page<AuditRecord>> {
+    const out = await this.queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.auditOf(g, h) },
+        ScanIndexForward: false,
+      },
+      page,
+    );
+    return { items: out.items.map((i) => strip<AuditRecord>(i)!), continuationToken: out.continuationToken };
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The one table's keys (DESIGN.md §2). The CDK construct and the local stack create the table
+ * from these names, and the DynamoDB store reads and writes items with them.
+ */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  index: 'gsi1',
+  indexPartitionKey: 'gsi1pk',
+  indexSortKey: 'gsi1sk',
+  ttlAttribute: 'expiresAt',
+} as const;
+
+export const keys = {
+  hook: (g: string, h: string) => ({ pk: 'HOOK', sk: `${g}#${h}` }),
+  fire: (g: string, h: string, time: string, runId: string) => ({
+    pk: `FIRE#${g}#${h}`,
+    sk: `${time}#${runId}`,
+  }),
+  firesOf: (g: string, h: string) => `FIRE#${g}#${h}`,
+  run: (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' }),
+  runsOf: (g: string, h: string) => `RUNS#${g}#${h}`,
+  unfinished: (runId: string) => ({ pk: 'UNFINISHED', sk: runId }),
+  step: (runId: string, index: number) => ({
+    pk: `RUN#${runId}`,
+    sk: `STEP#${String(index).padStart(4, '0')}`,
+  }),
+  output: (runId: string, index: number) => ({
+    pk: `RUN#${runId}`,
+    sk: `OUTPUT#${String(index).padStart(4, '0')}`,
+  }),
+  idempotency: (g: string, h: string, key: string) => ({ pk: `IDEMPOTENCY#${g}#${h}`, sk: key }),
+  audit: (g: string, h: string, time: string, id: string) => ({ pk: `AUDIT#${g}#${h}`, sk: `${time}#${id}` }),
+  auditOf: (g: string, h: string) => `AUDIT#${g}#${h}`,
+} as const;

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { DeliveredEvent } from '../../app/fireFromSources.ts';
+import type { Bus, BusEvent } from '../../ports/bus.ts';
+import type { Logger } from '../../ports/logger.ts';
+
+/**
+ * The local event bus: what PutEvents puts on EventBridge, delivered in-process to subscribers
+ * (the binding router, handler directories, embedded callbacks) as EventBridge delivers to targets.
+ */
+export type BusSubscriber = (event: DeliveredEvent) => Promise<void> | void;
+
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = 'local';
+
+export function toDeliveredEvent(event: BusEvent): DeliveredEvent {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': event.detailType,
+    source: event.source,
+    account: LOCAL_ACCOUNT,
+    time: event.time ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: LOCAL_REGION,
+    resources: event.resources ?? [],
+    detail: event.detail,
+  };
+}
+
+export class LocalBus implements Bus {
+  private readonly subscribers = new Set<BusSubscriber>();
+  private pending = new Set<Promise<void>>();
+
+  constructor(private readonly logger: Logger) {}
+
+  subscribe(subscriber: BusSubscriber): () => void {
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  async put(events: BusEvent[]): Promise<void> {
+    for (const event of events) this.deliver(toDeliveredEvent(event));
+  }
+
+  /** Delivers an event that already has its envelope (PutEvents through the local endpoint). */
+  deliver(event: DeliveredEvent): void {
+    for (const subscriber of this.subscribers) {
+      const delivery = Promise.resolve()
+        .then(() => subscriber(event))
+        .catch((error: Error) =>
+          this.logger.error('event delivery failed', {
+            eventId: event.id,
+            source: event.source,
+            error: error.message,
+          }),
+        )
+        .finally(() => this.pending.delete(delivery));
+      this.pending.add(delivery);
+    }
+  }
+
+  /** Resolves when every delivery so far has been handled (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+}

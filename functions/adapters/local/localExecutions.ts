@@ -1,0 +1,112 @@
+import './promisePolyfill.ts';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { Executions } from '../../ports/executions.ts';
+import type { Logger } from '../../ports/logger.ts';
+
+/**
+ * Runs `statemachines/job.asl.json` — the very definition the cloud deploys — with
+ * aws-local-stepfunctions, each Task state wired to the handler module its Lambda would run.
+ */
+export const JOB_DEFINITION_PATH = fileURLToPath(
+  new URL('../../../statemachines/job.asl.json', import.meta.url),
+);
+
+/** The substitutions the CDK stack fills with function ARNs; locally, placeholder ARNs. */
+export const LOCAL_SUBSTITUTIONS: Record<string, string> = {
+  StepFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:hookline-step',
+  FinishFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:hookline-finish',
+};
+
+export function loadJobDefinition(
+  substitutions: Record<string, string> = LOCAL_SUBSTITUTIONS,
+): Record<string, unknown> {
+  let text = readFileSync(JOB_DEFINITION_PATH, 'utf8');
+  for (const [name, value] of Object.entries(substitutions)) text = text.replaceAll(`\${${name}}`, value);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+type LambdaLike = (payload: never) => Promise<unknown>;
+
+export interface LocalHandlers {
+  step: LambdaLike;
+  finish: LambdaLike;
+}
+
+const STEP_STATES = ['Begin', 'RunPreHook', 'RunTask', 'RunPostHook', 'RunNotify'] as const;
+
+export class LocalExecutions implements Executions {
+  private readonly machine: StateMachine;
+  private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
+  private readonly transitions = new Map<string, number>();
+  private stopping = false;
+
+  constructor(
+    private readonly handlers: LocalHandlers,
+    private readonly logger: Logger,
+  ) {
+    this.machine = new StateMachine(loadJobDefinition() as never);
+  }
+
+  async start(runId: string): Promise<void> {
+    if (this.stopping) throw new Error('the local engine is stopping');
+    if (this.running.has(runId)) return;
+    const asLambda = (fn: LambdaLike) => async (input: unknown) => ({
+      Payload: await fn((input as { Payload: unknown }).Payload as never),
+    });
+    const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = {
+      Finish: asLambda(this.handlers.finish),
+    };
+    for (const state of STEP_STATES) taskResourceLocalHandlers[state] = asLambda(this.handlers.step);
+    const execution = this.machine.run(
+      { runId },
+      { overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never } },
+    );
+    const done = (async () => {
+      let entered = 0;
+      const counting = (async () => {
+        for await (const event of execution.eventLogs as AsyncIterable<{ type: string }>) {
+          if (event.type === 'StateEntered') entered++;
+        }
+      })().catch(() => undefined);
+      try {
+        await execution.result;
+      } catch (error) {
+        if (!this.stopping) this.logger.error('execution failed', { runId, error: (error as Error).message });
+      }
+      await counting;
+      this.remember(runId, entered);
+      this.running.delete(runId);
+    })();
+    this.running.set(runId, { abort: () => execution.abort(), done });
+  }
+
+  private remember(runId: string, entered: number) {
+    this.transitions.set(runId, entered);
+    if (this.transitions.size > 10_000)
+      this.transitions.delete(this.transitions.keys().next().value as string);
+  }
+
+  /** State transitions of a finished execution (StateEntered events of its history). */
+  transitionsOf(runId: string): number | undefined {
+    return this.transitions.get(runId);
+  }
+
+  activeCount(): number {
+    return this.running.size;
+  }
+
+  /** Waits for the execution of a run, if one is going. */
+  async settled(runId: string): Promise<void> {
+    await this.running.get(runId)?.done;
+  }
+
+  /** Stops every execution (the commands are killed by the caller); unfinished runs resume at the next start. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const all = [...this.running.values()];
+    for (const e of all) e.abort();
+    await Promise.allSettled(all.map((e) => e.done));
+  }
+}

@@ -1,0 +1,86 @@
+import { Hono } from 'hono';
+import { cancelRun, rerun } from '../../app/controlRuns.ts';
+import { getHook } from '../../app/manageHooks.ts';
+import { getRunRecord, getRunStatus, getStepOutput } from '../../app/runQueries.ts';
+import type { Services } from '../../app/services.ts';
+import { type ApiEnv, authorize } from '../authorization.ts';
+import { pageRequest } from '../pagination.ts';
+import { hookParams, runIdParam, stepIndexParam } from '../params.ts';
+import { triggerResponse } from './triggers.ts';
+
+/** Hookline's run endpoints: status, steps' output, cancel, rerun, a hook's runs and last fires. */
+export function runRoutes(services: Services) {
+  const app = new Hono<ApiEnv>();
+
+  app.get('/runs/:runId', async (c) => {
+    const runId = runIdParam(c);
+    const run = await getRunRecord(services, runId);
+    await authorize(c, `hooks:get-run:${run.hookGroupId}/${run.hookId}`);
+    return c.json(await getRunStatus(services, runId));
+  });
+
+  app.get('/runs/:runId/steps/:index/output', async (c) => {
+    const runId = runIdParam(c);
+    const index = stepIndexParam(c);
+    const run = await getRunRecord(services, runId);
+    await authorize(c, `hooks:get-run:${run.hookGroupId}/${run.hookId}`);
+    return c.json(await getStepOutput(services, runId, index));
+  });
+
+  app.post('/runs/:runId/cancel', async (c) => {
+    const runId = runIdParam(c);
+    const run = await getRunRecord(services, runId);
+    await authorize(c, `hooks:cancel-run:${run.hookGroupId}/${run.hookId}`);
+    await cancelRun(services, run);
+    return c.json(await getRunStatus(services, runId));
+  });
+
+  app.post('/runs/:runId/rerun', async (c) => {
+    const runId = runIdParam(c);
+    const run = await getRunRecord(services, runId);
+    const caller = await authorize(c, `hooks:trigger-hook:${run.hookGroupId}/${run.hookId}`);
+    return c.json(triggerResponse(await rerun(services, run, caller.clientId)));
+  });
+
+  app.get('/hooks/:hookGroupId/:hookId/runs', async (c) => {
+    const { hookGroupId, hookId } = hookParams(c);
+    await authorize(c, `hooks:get-run:${hookGroupId}/${hookId}`);
+    await getHook(services, hookGroupId, hookId);
+    const page = await services.store.listRuns(hookGroupId, hookId, pageRequest(c));
+    return c.json({
+      runs: page.items,
+      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+    });
+  });
+
+  app.get('/hooks/:hookGroupId/:hookId/last-fires', async (c) => {
+    const { hookGroupId, hookId } = hookParams(c);
+    await authorize(c, `hooks:list-last-fires:${hookGroupId}/${hookId}`);
+    await getHook(services, hookGroupId, hookId);
+    const page = await services.store.listFires(hookGroupId, hookId, pageRequest(c));
+    const runs = await Promise.all(
+      page.items.map((f) =>
+        f.result === 'success' ? services.store.getRun(f.runId) : Promise.resolve(undefined),
+      ),
+    );
+    const lastFires = page.items.map((fire, i) => ({
+      hookGroupId,
+      hookId,
+      firedBy: fire.firedBy,
+      runId: fire.runId,
+      taskId: fire.runId,
+      time: fire.time,
+      taskCreateTime: fire.time,
+      result: fire.result,
+      error: fire.error ?? '',
+      runState: runs[i]?.status ?? null,
+      runResult: runs[i]?.result ?? null,
+    }));
+    return c.json({
+      lastFires,
+      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,148 @@
+import { HooklineError, inputError } from '../core/errors.ts';
+import { derivedRunId, newSlugId } from '../core/ids.ts';
+import { planSteps } from '../core/jobFlow.ts';
+import { buildRenderContext, type FiredBy, renderJob } from '../core/render.ts';
+import type { RunRecord, StepRecord } from '../core/runModel.ts';
+import { validatePayload } from '../core/triggerSchema.ts';
+import { ConditionFailed, type FireRecord, type HookRecord } from '../ports/store.ts';
+import { announce } from './lifecycleEvents.ts';
+import type { Services } from './services.ts';
+
+/**
+ * Firing, shared by every path (API trigger, trigger token, schedule, event binding, rerun):
+ * validate the payload, render the template, record the fire, create the run, start it.
+ */
+export interface FireRequest {
+  hook: HookRecord;
+  firedBy: FiredBy;
+  payload?: unknown;
+  clientId?: string;
+  /** The whole event, for event-fired hooks. */
+  event?: unknown;
+  /** A stable id for this occurrence (scheduled time, event id): the run id is derived from it. */
+  occurrenceKey?: string;
+  /** The caller's Idempotency-Key header. */
+  idempotencyKey?: string;
+  /** The time the fire is for (the scheduled time for schedules). */
+  now?: Date;
+  /** Depth of the chain of hooks firing each other through lifecycle events. */
+  depth?: number;
+  /** For reruns: the run whose rendered job is fired again. */
+  rerunOf?: RunRecord;
+}
+
+export type FireOutcome =
+  | { kind: 'started'; runId: string }
+  | { kind: 'duplicate'; runId: string }
+  | { kind: 'declined'; runId: string };
+
+export async function fireHook(services: Services, request: FireRequest): Promise<FireOutcome> {
+  const { hook, firedBy } = request;
+  const { hookGroupId, hookId } = hook.definition;
+  const now = request.now ?? services.clock.now();
+  const runId = request.occurrenceKey
+    ? derivedRunId(hookGroupId, hookId, firedBy, request.occurrenceKey)
+    : newSlugId();
+  const depth = request.depth ?? 0;
+  const recordFire = (result: FireRecord['result'], error?: string) =>
+    services.store.putFire({
+      hookGroupId,
+      hookId,
+      firedBy,
+      time: services.clock.now().toISOString(),
+      runId,
+      result,
+      error,
+      clientId: request.clientId,
+      expiresAt: expiry(services),
+    });
+
+  if (request.idempotencyKey) {
+    const existing = await services.store.claimIdempotencyKey(
+      hookGroupId,
+      hookId,
+      request.idempotencyKey,
+      runId,
+      Math.floor(now.getTime() / 1000) + services.settings.idempotencyWindowSeconds,
+    );
+    if (existing) return { kind: 'duplicate', runId: existing };
+  }
+
+  let job: RunRecord['job'];
+  let payload: unknown;
+  try {
+    if (depth > services.settings.maxEventChainDepth) {
+      throw inputError(
+        `refused: this fire is ${depth} hooks deep in a chain of lifecycle events (limit ${services.settings.maxEventChainDepth})`,
+      );
+    }
+    if (request.rerunOf) {
+      job = request.rerunOf.job;
+      payload = request.rerunOf.payload;
+    } else {
+      payload =
+        firedBy === 'schedule' ? undefined : validatePayload(hook.definition.triggerSchema, request.payload);
+      const context = buildRenderContext({
+        firedBy,
+        runId,
+        now,
+        hook: hook.definition,
+        payload,
+        clientId: request.clientId,
+        event: request.event,
+        config: hook.definition.config,
+      });
+      const outcome = renderJob(hook.definition.task, context);
+      if (outcome.kind === 'declined') {
+        await recordFire('declined');
+        return { kind: 'declined', runId };
+      }
+      job = outcome.job;
+    }
+  } catch (error) {
+    if (error instanceof HooklineError) await recordFire('error', error.message);
+    throw error;
+  }
+
+  const plan = planSteps(job);
+  const createdAt = services.clock.now().toISOString();
+  const run: RunRecord = {
+    runId,
+    hookGroupId,
+    hookId,
+    firedBy,
+    status: 'pending',
+    result: null,
+    createdAt,
+    job,
+    payload,
+    clientId: request.clientId,
+    depth,
+    ...(job.timeoutSeconds
+      ? { deadline: new Date(Date.parse(createdAt) + job.timeoutSeconds * 1000).toISOString() }
+      : {}),
+    ...(request.rerunOf ? { rerunOf: request.rerunOf.runId } : {}),
+  };
+  const steps: StepRecord[] = plan.map((p) => ({
+    runId,
+    index: p.index,
+    phase: p.phase,
+    name: p.name,
+    status: 'pending',
+  }));
+  try {
+    await services.store.createRun(run, steps, expiry(services));
+  } catch (error) {
+    if (error instanceof ConditionFailed) return { kind: 'duplicate', runId };
+    throw error;
+  }
+  await recordFire('success');
+  await announce(services, 'Hook Fired', { hookGroupId, hookId, runId, firedBy, chainDepth: depth });
+  await services.executions.start(runId);
+  services.logger.info('run created', { hookGroupId, hookId, runId, firedBy, steps: steps.length });
+  return { kind: 'started', runId };
+}
+
+function expiry(services: Services): number {
+  return Math.floor(services.clock.now().getTime() / 1000) + services.settings.retentionSeconds;
+}

@@ -1,0 +1,59 @@
+import type { ConfigChange } from '../runners/action.ts';
+import { ConditionFailed } from '../ports/store.ts';
+import type { Services } from './services.ts';
+
+/**
+ * Applies a step's `hook.config` update/remove to the hook's stored config with a version check,
+ * so two runs changing the config at once never lose each other's changes.
+ * Returns an error message when the change is refused.
+ */
+export type ConfigChangeCheck = (
+  config: Record<string, unknown>,
+  change: ConfigChange,
+  hookType?: string,
+) => Promise<string | undefined>;
+
+export async function applyConfigChange(
+  services: Services,
+  hookGroupId: string,
+  hookId: string,
+  change: ConfigChange,
+  runId: string,
+  check?: ConfigChangeCheck,
+): Promise<string | undefined> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const hook = await services.store.getHook(hookGroupId, hookId);
+    if (!hook) return 'the hook no longer exists';
+    const before = hook.definition.config ?? {};
+    const refused = check ? await check(before, change, hook.definition.hookType) : undefined;
+    if (refused) return refused;
+    const after: Record<string, unknown> = { ...before, ...(change.update ?? {}) };
+    for (const key of change.remove ?? []) delete after[key];
+    const updated = {
+      ...hook,
+      definition: { ...hook.definition, config: after },
+      version: hook.version + 1,
+      configVersion: hook.configVersion + 1,
+      updatedAt: services.clock.now().toISOString(),
+    };
+    try {
+      await services.store.replaceHook(updated, hook.version);
+    } catch (error) {
+      if (error instanceof ConditionFailed) {
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+        continue;
+      }
+      throw error;
+    }
+    await services.store.putAudit({
+      hookGroupId,
+      hookId,
+      time: updated.updatedAt,
+      action: 'config-change',
+      runId,
+      changes: { update: change.update, remove: change.remove },
+    });
+    return undefined;
+  }
+  return 'the config kept changing concurrently; the change was not applied';
+}

@@ -1,0 +1,39 @@
+import type { BusEvent } from '../ports/bus.ts';
+import type { Services } from './services.ts';
+
+/** Lifecycle events (DESIGN.md §3.4), `source: "hookline"`. */
+export const LIFECYCLE_SOURCE = 'hookline';
+
+export type LifecycleEventName =
+  | 'Hook Created'
+  | 'Hook Updated'
+  | 'Hook Deleted'
+  | 'Hook Fired'
+  | 'Run Started'
+  | 'Step Started'
+  | 'Step Finished'
+  | 'Run Finished';
+
+/** The detail field that carries how deep a chain of event-fired hooks is. */
+export const CHAIN_DEPTH_FIELD = 'chainDepth';
+
+export function lifecycleEvent(
+  name: LifecycleEventName,
+  detail: Record<string, unknown>,
+  time: Date,
+): BusEvent {
+  return { source: LIFECYCLE_SOURCE, detailType: name, detail, time: time.toISOString() };
+}
+
+/** Puts a lifecycle event; a bus failure is logged, never fails the run. */
+export async function announce(
+  services: Services,
+  name: LifecycleEventName,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await services.bus.put([lifecycleEvent(name, detail, services.clock.now())]);
+  } catch (error) {
+    services.logger.warn('lifecycle event not delivered', { event: name, error: (error as Error).message });
+  }
+}

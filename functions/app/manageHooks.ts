@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import { conflict, inputError, notFound } from '../core/errors.ts';
+import {
+  completeDefinition,
+  type HookDefinition,
+  hookDefinitionInputSchema,
+  sameDefinition,
+} from '../core/hookDefinition.ts';
+import { deriveTriggerToken, hashSecret, newTokenNonce } from '../core/triggerToken.ts';
+import { parseOrThrow } from '../core/validation.ts';
+import { ConditionFailed, type HookRecord } from '../ports/store.ts';
+import { announce } from './lifecycleEvents.ts';
+import type { Services } from './services.ts';
+
+/** Creating, changing, reading and removing hooks (Taskcluster's createHook … removeHook). */
+
+export interface Actor {
+  clientId?: string;
+}
+
+function checkIds(body: unknown, hookGroupId: string, hookId: string): void {
+  if (!body || typeof body !== 'object') return;
+  const b = body as Record<string, unknown>;
+  if (b.hookGroupId !== undefined && b.hookGroupId !== hookGroupId) {
+    throw inputError(
+      `hookGroupId in the body (${String(b.hookGroupId)}) must match the URL (${hookGroupId})`,
+    );
+  }
+  if (b.hookId !== undefined && b.hookId !== hookId) {
+    throw inputError(`hookId in the body (${String(b.hookId)}) must match the URL (${hookId})`);
+  }
+}
+
+export function triggerTokenFor(services: Services, record: HookRecord): string {
+  const { hookGroupId, hookId } = record.definition;
+  return deriveTriggerToken(services.secrets.tokenKey, hookGroupId, hookId, record.triggerTokenNonce);
+}
+
+function newRecord(services: Services, definition: HookDefinition): HookRecord {
+  const now = services.clock.now().toISOString();
+  const nonce = newTokenNonce();
+  return {
+    definition,
+    triggerTokenNonce: nonce,
+    triggerTokenHash: hashSecret(
+      deriveTriggerToken(services.secrets.tokenKey, definition.hookGroupId, definition.hookId, nonce),
+    ),
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    configVersion: 1,
+    signingSecret: randomBytes(32).toString('base64url'),
+  };
+}
+
+export async function getHook(services: Services, hookGroupId: string, hookId: string): Promise<HookRecord> {
+  const record = await services.store.getHook(hookGroupId, hookId);
+  if (!record) throw notFound(`hook ${hookGroupId}/${hookId} does not exist`);
+  return record;
+}
+
+/** createHook: 200 with the definition; identical re-create is a no-op; a different one is 409. */
+export async function createHook(
+  services: Services,
+  hookGroupId: string,
+  hookId: string,
+  body: unknown,
+  actor: Actor,
+): Promise<HookDefinition> {
+  checkIds(body, hookGroupId, hookId);
+  const parsed = parseOrThrow(hookDefinitionInputSchema, body, 'hook definition');
+  const definition = completeDefinition(hookGroupId, hookId, parsed);
+  const record = newRecord(services, definition);
+  try {
+    await services.store.createHook(record);
+  } catch (error) {
+    if (!(error instanceof ConditionFailed)) throw error;
+    const existing = await services.store.getHook(hookGroupId, hookId);
+    if (existing && sameDefinition(existing.definition, definition)) return existing.definition;
+    throw conflict(`hook ${hookGroupId}/${hookId} already exists with a different definition`);
+  }
+  await services.store.putAudit({
+    hookGroupId,
+    hookId,
+    time: record.createdAt,
+    action: 'create',
+    clientId: actor.clientId,
+    changes: { definition },
+  });
+  await announce(services, 'Hook Created', { hookGroupId, hookId });
+  return definition;
+}
+
+/** updateHook: 404 when missing; omitted triggerSchema and config keep their stored values. */
+export async function updateHook(
+  services: Services,
+  hookGroupId: string,
+  hookId: string,
+  body: unknown,
+  actor: Actor,
+): Promise<HookDefinition> {
+  checkIds(body, hookGroupId, hookId);
+  const parsed = parseOrThrow(hookDefinitionInputSchema, body, 'hook definition');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await getHook(services, hookGroupId, hookId);
+    const definition = completeDefinition(hookGroupId, hookId, parsed, existing.definition);
+    const configChanged = JSON.stringify(definition.config) !== JSON.stringify(existing.definition.config);
+    const updated: HookRecord = {
+      ...existing,
+      definition,
+      updatedAt: services.clock.now().toISOString(),
+      version: existing.version + 1,
+      configVersion: existing.configVersion + (configChanged ? 1 : 0),
+    };
+    try {
+      await services.store.replaceHook(updated, existing.version);
+    } catch (error) {
+      if (error instanceof ConditionFailed) continue;
+      throw error;
+    }
+    await services.store.putAudit({
+      hookGroupId,
+      hookId,
+      time: updated.updatedAt,
+      action: 'update',
+      clientId: actor.clientId,
+      changes: diffDefinitions(existing.definition, definition),
+    });
+    await announce(services, 'Hook Updated', { hookGroupId, hookId });
+    return definition;
+  }
+  throw conflict(`hook ${hookGroupId}/${hookId} is being changed concurrently; try again`);
+}
+
+/** removeHook: the hook, its fires and (through the adapters' reactions) its schedules and bindings. */
+export async function removeHook(
+  services: Services,
+  hookGroupId: string,
+  hookId: string,
+  actor: Actor,
+): Promise<void> {
+  await getHook(services, hookGroupId, hookId);
+  await services.store.deleteHook(hookGroupId, hookId);
+  await services.store.deleteFires(hookGroupId, hookId);
+  await services.store.putAudit({
+    hookGroupId,
+    hookId,
+    time: services.clock.now().toISOString(),
+    action: 'delete',
+    clientId: actor.clientId,
+  });
+  await announce(services, 'Hook Deleted', { hookGroupId, hookId });
+}
+
+/** resetTriggerToken: a new nonce, so the old token stops working. */
+export async function resetTriggerToken(
+  services: Services,
+  hookGroupId: string,
+  hookId: string,
+  actor: Actor,
+) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await getHook(services, hookGroupId, hookId);
+    const nonce = newTokenNonce();
+    const updated: HookRecord = {
+      ...existing,
+      triggerTokenNonce: nonce,
+      triggerTokenHash: hashSecret(deriveTriggerToken(services.secrets.tokenKey, hookGroupId, hookId, nonce)),
+      version: existing.version + 1,
+      updatedAt: services.clock.now().toISOString(),
+    };
+    try {
+      await services.store.replaceHook(updated, existing.version);
+    } catch (error) {
+      if (error instanceof ConditionFailed) continue;
+      throw error;
+    }
+    await services.store.putAudit({
+      hookGroupId,
+      hookId,
+      time: updated.updatedAt,
+      action: 'reset-trigger-token',
+      clientId: actor.clientId,
+    });
+    return triggerTokenFor(services, updated);
+  }
+  throw conflict(`hook ${hookGroupId}/${hookId} is being changed concurrently; try again`);
+}
+
+/** Which top-level fields an update changed (values of secrets are never part of a definition). */
+function diffDefinitions(
+  before: HookDefinition,
+  after: HookDefinition,
+): Record<string, { from: unknown; to: unknown }> {
+  const fields = new Set([...Object.keys(before), ...Object.keys(after)]) as Set<keyof HookDefinition>;
+  const diff: Record<string, { from: unknown; to: unknown }> = {};
+  for (const field of fields) {
+    if (JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+      diff[field] = { from: before[field], to: after[field] };
+  }
+  return diff;
+}

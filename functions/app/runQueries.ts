@@ -1,0 +1,111 @@
+import { notFound } from '../core/errors.ts';
+import { countSteps, type RunCounts } from '../core/jobFlow.ts';
+import type { Phase, RunRecord, StepError, StepRecord, StepStatus } from '../core/runModel.ts';
+import type { Services } from './services.ts';
+
+/** The run status shape clients rely on (DESIGN.md §3.5). */
+export interface RunStatusView {
+  runId: string;
+  taskId: string;
+  hookGroupId: string;
+  hookId: string;
+  firedBy: string;
+  status: RunRecord['status'];
+  result: RunRecord['result'];
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  counts: RunCounts;
+  steps: StepView[];
+  rerunOf?: string;
+  error?: StepError;
+}
+
+export interface StepView {
+  index: number;
+  phase: Phase;
+  name: string;
+  status: StepStatus;
+  reason?: string;
+  exitCode?: number | null;
+  error?: StepError;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  attempts?: number;
+  /** The tail of the step's output; the whole (bounded) output is at /runs/{runId}/steps/{index}/output. */
+  output?: { stdout?: string; stderr?: string; body?: string; truncated: boolean };
+}
+
+/** How much of each stream the run status shows (the output endpoint has all that was kept). */
+export const STATUS_OUTPUT_TAIL_BYTES = 4096;
+
+function tail(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const bytes = Buffer.from(text);
+  if (bytes.length <= STATUS_OUTPUT_TAIL_BYTES) return text;
+  return `…${bytes.subarray(bytes.length - STATUS_OUTPUT_TAIL_BYTES).toString('utf8')}`;
+}
+
+function stepView(step: StepRecord): StepView {
+  const view: StepView = { index: step.index, phase: step.phase, name: step.name, status: step.status };
+  if (step.reason !== undefined) view.reason = step.reason;
+  if (step.exitCode !== undefined) view.exitCode = step.exitCode;
+  if (step.error !== undefined) view.error = step.error;
+  if (step.startedAt !== undefined) view.startedAt = step.startedAt;
+  if (step.finishedAt !== undefined) view.finishedAt = step.finishedAt;
+  if (step.durationMs !== undefined) view.durationMs = step.durationMs;
+  if (step.attempts !== undefined) view.attempts = step.attempts;
+  return view;
+}
+
+export async function getRunRecord(services: Services, runId: string): Promise<RunRecord> {
+  const run = await services.store.getRun(runId);
+  if (!run) throw notFound(`run ${runId} does not exist`);
+  return run;
+}
+
+export async function getRunStatus(services: Services, runId: string): Promise<RunStatusView> {
+  const run = await getRunRecord(services, runId);
+  const steps = await services.store.getSteps(runId);
+  const view: RunStatusView = {
+    runId: run.runId,
+    taskId: run.runId,
+    hookGroupId: run.hookGroupId,
+    hookId: run.hookId,
+    firedBy: run.firedBy,
+    status: run.status,
+    result: run.result,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt ?? null,
+    finishedAt: run.finishedAt ?? null,
+    counts: countSteps(steps),
+    steps: await Promise.all(
+      steps.map(async (step) => {
+        const view = stepView(step);
+        if (step.finishedAt === undefined) return view;
+        const output = await services.store.getStepOutput(runId, step.index);
+        if (output && (output.stdout !== undefined || output.stderr !== undefined || output.body !== undefined)) {
+          const excerpt: NonNullable<StepView['output']> = { truncated: Boolean(output.truncated) };
+          if (output.stdout !== undefined) excerpt.stdout = tail(output.stdout);
+          if (output.stderr !== undefined) excerpt.stderr = tail(output.stderr);
+          if (output.body !== undefined) excerpt.body = tail(output.body);
+          if (excerpt.stdout !== output.stdout || excerpt.stderr !== output.stderr || excerpt.body !== output.body) excerpt.truncated = true;
+          view.output = excerpt;
+        }
+        return view;
+      }),
+    ),
+  };
+  if (run.rerunOf) view.rerunOf = run.rerunOf;
+  if (run.error) view.error = run.error;
+  return view;
+}
+
+export async function getStepOutput(services: Services, runId: string, index: number) {
+  await getRunRecord(services, runId);
+  const step = await services.store.getStep(runId, index);
+  if (!step) throw notFound(`run ${runId} has no step ${index}`);
+  const output = (await services.store.getStepOutput(runId, index)) ?? {};
+  return { runId, index, name: step.name, status: step.status, ...output };
+}

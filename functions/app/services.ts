@@ -1,0 +1,41 @@
+import type { Bus } from '../ports/bus.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Executions } from '../ports/executions.ts';
+import type { Invoker } from '../ports/invoker.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Store } from '../ports/store.ts';
+
+/** Behaviour knobs shared by both modes; defaults below. */
+export interface ServiceSettings {
+  /** How long fire, run and step records live (seconds); DynamoDB TTL in the cloud, a sweeper locally. */
+  retentionSeconds: number;
+  /** Idempotency keys are remembered this long (seconds). */
+  idempotencyWindowSeconds: number;
+  /** Chains of hooks firing each other through lifecycle events stop at this depth. */
+  maxEventChainDepth: number;
+  /** How often a running step looks for a cancel request or the run's deadline (ms). */
+  stopPollMs: number;
+  /** Bytes kept per output stream (head and tail). */
+  outputLimitBytes: number;
+}
+
+export const DEFAULT_SETTINGS: ServiceSettings = {
+  retentionSeconds: 90 * 24 * 3600,
+  idempotencyWindowSeconds: 24 * 3600,
+  maxEventChainDepth: 5,
+  stopPollMs: 1000,
+  outputLimitBytes: 64 * 1024,
+};
+
+/** Everything the use cases need, behind ports: the adapters differ between cloud and local, the code does not. */
+export interface Services {
+  store: Store;
+  executions: Executions;
+  bus: Bus;
+  invoker: Invoker;
+  clock: Clock;
+  logger: Logger;
+  settings: ServiceSettings;
+  /** Service secrets: the key trigger tokens are derived from. Never logged. */
+  secrets: { tokenKey: Buffer };
+}

@@ -1,0 +1,71 @@
+import { isFailure, jobStatusSoFar } from './jobFlow.ts';
+import type { PlannedStep, RunRecord, StepRecord } from './runModel.ts';
+
+/** The summary a notify step receives (Borgitory's notification messages). */
+export interface NotificationSummary {
+  title: string;
+  message: string;
+  status: 'succeeded' | 'succeeded_with_warnings' | 'failed' | 'cancelled' | 'timed_out';
+  failedStep?: string;
+  failedSteps: string[];
+  counts: { completed: number; failed: number; skipped: number; total: number };
+  runId: string;
+}
+
+export function notificationSummary(
+  run: RunRecord,
+  plan: PlannedStep[],
+  steps: StepRecord[],
+): NotificationSummary {
+  const counted = steps.filter((s) => plan[s.index]?.phase !== 'notify');
+  const jobName = run.job.name ?? `${run.hookGroupId}/${run.hookId}`;
+  const failed = counted.filter((s) => isFailure(s.status));
+  const counts = {
+    completed: counted.filter((s) => s.status === 'succeeded').length,
+    failed: failed.length,
+    skipped: counted.filter((s) => s.status === 'skipped' || s.status === 'cancelled').length,
+    total: counted.length,
+  };
+  const base = { runId: run.runId, counts, failedSteps: failed.map((s) => s.name) };
+  if (run.stopRequested === 'cancelled') {
+    return {
+      ...base,
+      status: 'cancelled',
+      title: `🛑 ${jobName} was cancelled`,
+      message: `Job '${jobName}' was cancelled.`,
+    };
+  }
+  if (run.stopRequested === 'timed_out') {
+    return {
+      ...base,
+      status: 'timed_out',
+      title: `⏱️ ${jobName} timed out`,
+      message: `Job '${jobName}' ran out of time.`,
+    };
+  }
+  if (run.criticalFailure) {
+    const kind = run.criticalFailure.phase === 'pre' ? 'critical hook error' : 'critical task error';
+    return {
+      ...base,
+      status: 'failed',
+      failedStep: run.criticalFailure.name,
+      title: `❌ ${jobName} failed - ${kind}`,
+      message: `Job '${jobName}' failed due to ${run.criticalFailure.phase === 'pre' ? 'critical hook failure' : 'critical task failure'}.`,
+    };
+  }
+  if (jobStatusSoFar(run, counted) === 'succeeded_with_warnings') {
+    return {
+      ...base,
+      status: 'succeeded_with_warnings',
+      failedStep: failed[0]?.name,
+      title: `⚠️ ${jobName} completed with warnings`,
+      message: `Job '${jobName}' completed but some steps failed.`,
+    };
+  }
+  return {
+    ...base,
+    status: 'succeeded',
+    title: `✅ ${jobName} completed successfully`,
+    message: `Job '${jobName}' completed successfully.`,
+  };
+}

@@ -1,0 +1,96 @@
+import type { Job, Step } from './job.ts';
+import type { FiredBy } from './render.ts';
+
+/** Run and step records as stored (DESIGN.md §3.3, §3.5). */
+export type RunStatus = 'pending' | 'running' | 'finished';
+export type RunResult = 'succeeded' | 'succeeded_with_warnings' | 'failed' | 'cancelled' | 'timed_out';
+export type StepStatus =
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'timed_out'
+  | 'cancelled';
+export type Phase = 'pre' | 'task' | 'post' | 'notify';
+
+export const TERMINAL_STEP_STATUSES: ReadonlySet<StepStatus> = new Set([
+  'succeeded',
+  'failed',
+  'skipped',
+  'timed_out',
+  'cancelled',
+]);
+
+export interface StepError {
+  message: string;
+  [key: string]: unknown;
+}
+
+export interface RunRecord {
+  runId: string;
+  hookGroupId: string;
+  hookId: string;
+  firedBy: FiredBy;
+  status: RunStatus;
+  result: RunResult | null;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  job: Job;
+  /** What the job was rendered from, kept for reruns and for the steps' stdin. */
+  payload?: unknown;
+  clientId?: string;
+  /** When the whole run must end (job.timeoutSeconds). */
+  deadline?: string;
+  /** A stop that was asked for: the running step is killed, the rest settled. */
+  stopRequested?: 'cancelled' | 'timed_out';
+  /** The first critical failure, which sends the run down the skip branch. */
+  criticalFailure?: { index: number; name: string; phase: Phase };
+  /** Depth of the chain of hooks firing each other through lifecycle events. */
+  depth: number;
+  /** The run this one re-runs, if any. */
+  rerunOf?: string;
+  error?: StepError;
+}
+
+export interface StepRecord {
+  runId: string;
+  index: number;
+  phase: Phase;
+  name: string;
+  status: StepStatus;
+  reason?: string;
+  exitCode?: number | null;
+  signal?: string | null;
+  error?: StepError;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  attempts?: number;
+  /** The claim that owns this step while it runs (idempotency per runId and step). */
+  claim?: string;
+  /** Text kept by the runner: bounded stdout / stderr / response body. */
+  output?: StepOutput;
+}
+
+export interface StepOutput {
+  stdout?: string;
+  stderr?: string;
+  body?: string;
+  /** Anything the step reported in its JSON stdout `output` field. */
+  data?: unknown;
+  truncated?: boolean;
+}
+
+/** A step of the job with its defaults resolved and its place in the flow. */
+export interface PlannedStep {
+  index: number;
+  phase: Phase;
+  name: string;
+  critical: boolean;
+  continueOnFailure: boolean;
+  runOnFailure: boolean;
+  timeoutSeconds: number;
+  step: Step;
+}

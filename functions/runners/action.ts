@@ -1,0 +1,71 @@
+import type { PlannedStep, StepError, StepOutput } from '../core/runModel.ts';
+
+/** What a step action (command, http, lambda, event) is given and what it reports. */
+export interface ActionInput {
+  planned: PlannedStep;
+  /** The full environment for command steps (server env + job env + step env + HOOKLINE_*). */
+  env: Record<string, string>;
+  /** The JSON document a command step gets on stdin (DESIGN.md §3.3), also the context of other actions. */
+  document: Record<string, unknown>;
+  /** Aborted when the run is cancelled or its deadline passes; `signal.reason` says which. */
+  signal: AbortSignal;
+  timeoutMs: number;
+  outputLimitBytes: number;
+  /** Per-hook secret for signing http steps. */
+  signingSecret?: string;
+}
+
+export type StopReason = 'cancelled' | 'timed_out';
+
+export interface ConfigChange {
+  update?: Record<string, unknown>;
+  remove?: string[];
+}
+
+export interface ActionOutcome {
+  status: 'succeeded' | 'failed' | 'timed_out' | 'cancelled';
+  exitCode?: number | null;
+  signal?: string | null;
+  error?: StepError;
+  output: StepOutput;
+  /** A `hook.config` change asked for on stdout (Razor's protocol). */
+  configChange?: ConfigChange;
+}
+
+export type Action = (input: ActionInput) => Promise<ActionOutcome>;
+
+/** Reads Razor's JSON protocol from a step's stdout: `hook.config.update/remove`, `output`, `error`. */
+export function readStdoutProtocol(stdout: string): {
+  configChange?: ConfigChange;
+  data?: unknown;
+  error?: StepError;
+} {
+  const text = stdout.trim();
+  if (!text.startsWith('{') || !text.endsWith('}')) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+  const doc = parsed as Record<string, unknown>;
+  const out: { configChange?: ConfigChange; data?: unknown; error?: StepError } = {};
+  const config = (doc.hook as { config?: Record<string, unknown> } | undefined)?.config;
+  if (config && typeof config === 'object') {
+    const change: ConfigChange = {};
+    if (config.update && typeof config.update === 'object' && !Array.isArray(config.update)) {
+      change.update = config.update as Record<string, unknown>;
+    }
+    if (Array.isArray(config.remove))
+      change.remove = config.remove.filter((k): k is string => typeof k === 'string');
+    if (change.update || change.remove) out.configChange = change;
+  }
+  if ('output' in doc) out.data = doc.output;
+  if (doc.error && typeof doc.error === 'object' && typeof (doc.error as StepError).message === 'string') {
+    out.error = doc.error as StepError;
+  } else if (typeof doc.error === 'string') {
+    out.error = { message: doc.error };
+  }
+  return out;
+}

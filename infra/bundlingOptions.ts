@@ -1,0 +1,100 @@
+/**
+ * How the Lambda handlers are bundled, in one place.
+ *
+ * The CDK construct (`infra/hooklineConstruct.ts`, via `NodejsFunction`) and the bundle
+ * benchmark (`bench/bundles.ts`, via the esbuild API) both read these options, so what
+ * is measured is what is deployed. This module has no aws-cdk-lib import on purpose:
+ * the benchmark loads it without paying for the CDK.
+ *
+ * Why the AWS SDK is bundled (nothing is external):
+ * - The Node.js 22 Lambda runtime ships an AWS SDK v3, but its version is whatever the
+ *   runtime carries that week, and it is not guaranteed to include every package we use
+ *   (`@aws-sdk/lib-dynamodb` is a library, not a client). Bundling pins the exact
+ *   versions in package-lock.json that the tests ran against ("externalise nothing the
+ *   runtime lacks" is then trivially true).
+ * - esbuild tree-shakes and minifies the clients: each handler bundle stays well under
+ *   1 MB (asserted in test/infra/bundles.test.ts; measured by `npm run bench`), and a
+ *   single minified file loads faster than resolving the runtime's unbundled SDK
+ *   packages from /var/runtime/node_modules (many small files).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (the directory holding package.json and package-lock.json). */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The lock file NodejsFunction hashes and installs from. */
+export const DEPS_LOCK_FILE = path.join(PROJECT_ROOT, 'package-lock.json');
+
+/** The ASL definition shared by the cloud stack and the local engine. */
+export const STATE_MACHINE_DEFINITION_FILE = path.join(PROJECT_ROOT, 'statemachines', 'job.asl.json');
+
+export const HANDLER_NAMES = ['api', 'fire', 'step', 'finish'] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/** Each handler's entry module; each exports `handler`. */
+export const HANDLER_ENTRIES: Readonly<Record<HandlerName, string>> = {
+  api: path.join(PROJECT_ROOT, 'functions', 'handlers', 'api.ts'),
+  fire: path.join(PROJECT_ROOT, 'functions', 'handlers', 'fire.ts'),
+  step: path.join(PROJECT_ROOT, 'functions', 'handlers', 'step.ts'),
+  finish: path.join(PROJECT_ROOT, 'functions', 'handlers', 'finish.ts'),
+};
+
+/** The exported handler function name in every entry module. */
+export const HANDLER_EXPORT = 'handler';
+
+/**
+ * ESM output cannot `require()`; CommonJS dependencies bundled into it call `require`
+ * for Node built-ins. This banner defines `require` for the whole bundle. The import is
+ * aliased so it cannot collide with a bundled identifier, and the text contains no `$`
+ * or double quote because CDK passes it to the esbuild CLI through a shell.
+ */
+export const REQUIRE_BANNER =
+  "import { createRequire as __hooklineCreateRequire } from 'node:module'; " +
+  'const require = __hooklineCreateRequire(import.meta.url);';
+
+/** The shared options, in a neutral shape both callers map from. */
+export const BUNDLE_OPTIONS = {
+  /** The esbuild target; matches the Lambda runtime (Node.js 22). */
+  target: 'node22',
+  platform: 'node',
+  format: 'esm',
+  /** NodejsFunction writes ESM bundles as `index.mjs`. */
+  outputFile: 'index.mjs',
+  minify: true,
+  sourceMap: true,
+  /** Source maps keep file/line mapping but not the sources: a much smaller asset. */
+  sourcesContent: false,
+  /** Prefer the ESM build of dual packages (better tree shaking). */
+  mainFields: ['module', 'main'],
+  banner: REQUIRE_BANNER,
+  /** Nothing is external: see the comment at the top of this file. */
+  externalModules: [] as string[],
+} as const;
+
+/** The limit each handler bundle must stay under (the JavaScript file, not its source map). */
+export const MAX_BUNDLE_BYTES = 1024 * 1024;
+
+/**
+ * esbuild API options equal to what NodejsFunction passes to the esbuild CLI for an entry
+ * (`--bundle --target --platform --format --outfile --minify --sourcemap
+ * --sources-content --main-fields --banner:js --external`). Typed structurally so this
+ * module does not need esbuild's types at import time.
+ */
+export function esbuildOptionsFor(entry: string, outdir: string) {
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    outfile: path.join(outdir, BUNDLE_OPTIONS.outputFile),
+    target: BUNDLE_OPTIONS.target,
+    platform: BUNDLE_OPTIONS.platform,
+    format: BUNDLE_OPTIONS.format,
+    minify: BUNDLE_OPTIONS.minify,
+    sourcemap: BUNDLE_OPTIONS.sourceMap,
+    sourcesContent: BUNDLE_OPTIONS.sourcesContent,
+    mainFields: [...BUNDLE_OPTIONS.mainFields],
+    banner: { js: BUNDLE_OPTIONS.banner },
+    external: [...BUNDLE_OPTIONS.externalModules],
+    logLevel: 'warning',
+  } as const;
+}

@@ -1,0 +1,495 @@
+/**
+ * The synthesized Hookline stack (defaults: Standard workflow), checked resource by resource.
+ * One synth for the whole file, bundling skipped. (aws-cdk-lib's built-in CloudFormation
+ * template validation is off here: it costs ~10 s per synth; `npm run synth` runs it.)
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ENVIRONMENT_VARIABLES } from '../../functions/adapters/aws/environment.ts';
+import { DEFAULT_THROTTLING } from '../../infra/hooklineConstruct.ts';
+import {
+  actionsOf,
+  flat,
+  logicalIdOf,
+  roleOfFunction,
+  statementsOfRole,
+  synthHookline,
+  type TemplateJson,
+} from './synth.ts';
+
+const synth = synthHookline();
+const { template, templateJson: t } = synth;
+afterAll(() => synth.cleanup());
+
+const R = t.Resources;
+const fnId = {
+  api: logicalIdOf(t, 'AWS::Lambda::Function', 'HooklineApiFunction'),
+  fire: logicalIdOf(t, 'AWS::Lambda::Function', 'HooklineFireFunction'),
+  step: logicalIdOf(t, 'AWS::Lambda::Function', 'HooklineStepFunction'),
+  finish: logicalIdOf(t, 'AWS::Lambda::Function', 'HooklineFinishFunction'),
+};
+const tableId = logicalIdOf(t, 'AWS::DynamoDB::Table', 'HooklineTable');
+const busId = logicalIdOf(t, 'AWS::Events::EventBus', 'HooklineBus');
+const queueId = logicalIdOf(t, 'AWS::SQS::Queue', 'HooklineFireDeadLetterQueue');
+const secretId = logicalIdOf(t, 'AWS::SecretsManager::Secret', 'HooklineRootCredentials');
+const smId = logicalIdOf(t, 'AWS::StepFunctions::StateMachine', 'HooklineJobStateMachine');
+const groupId = logicalIdOf(t, 'AWS::Scheduler::ScheduleGroup', 'HooklineScheduleGroup');
+const schedulerRoleId = logicalIdOf(t, 'AWS::IAM::Role', 'HooklineSchedulerRole');
+const apiId = logicalIdOf(t, 'AWS::ApiGatewayV2::Api', 'HooklineHttpApi');
+const smName = R[smId]!.Properties!.StateMachineName as string;
+
+function ofType(templateJson: TemplateJson, type: string) {
+  return Object.entries(templateJson.Resources).filter(([, r]) => r.Type === type);
+}
+
+describe('resources', () => {
+  it('has exactly the resources of the design, one of each (four functions, six alarms)', () => {
+    const counts: Record<string, number> = {};
+    for (const r of Object.values(R)) counts[r.Type] = (counts[r.Type] ?? 0) + 1;
+    expect(counts).toMatchObject({
+      'AWS::Lambda::Function': 4,
+      'AWS::DynamoDB::Table': 1,
+      'AWS::Events::EventBus': 1,
+      'AWS::Scheduler::ScheduleGroup': 1,
+      'AWS::StepFunctions::StateMachine': 1,
+      'AWS::ApiGatewayV2::Api': 1,
+      'AWS::ApiGatewayV2::Stage': 1,
+      'AWS::ApiGatewayV2::Route': 1,
+      'AWS::ApiGatewayV2::Integration': 1,
+      'AWS::SQS::Queue': 1,
+      'AWS::SecretsManager::Secret': 1,
+      'AWS::CloudWatch::Alarm': 6,
+      'AWS::Logs::LogGroup': 6, // 4 functions + state machine + API access logs
+    });
+    // Nothing else that costs money at idle or widens access (no custom resources, no managed policies).
+    expect(Object.keys(counts).filter((k) => k.startsWith('Custom::') || k === 'AWS::Lambda::LayerVersion')).toEqual(
+      [],
+    );
+  });
+});
+
+describe('DynamoDB table', () => {
+  it('is on-demand with pk/sk, gsi1, PITR, TTL on expiresAt, deletion protection and KMS encryption', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: 'gsi1pk', AttributeType: 'S' },
+        { AttributeName: 'gsi1sk', AttributeType: 'S' },
+      ]),
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      DeletionProtectionEnabled: true,
+      // SSEEnabled without a key id = the AWS managed key aws/dynamodb.
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(R[tableId]!.DeletionPolicy).toBe('Retain');
+    expect(R[tableId]!.Properties!.ProvisionedThroughput).toBeUndefined();
+  });
+});
+
+describe('Lambda functions', () => {
+  it.each(Object.entries(fnId))('%s: Node.js 22 on arm64, handler index.handler, its own log group', (_name, id) => {
+    const p = R[id]!.Properties!;
+    expect(p.Runtime).toBe('nodejs22.x');
+    expect(p.Architectures).toEqual(['arm64']);
+    expect(p.Handler).toBe('index.handler');
+    const logGroupRef = (p.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    expect(R[logGroupRef]!.Type).toBe('AWS::Logs::LogGroup');
+    expect(R[logGroupRef]!.Properties!.RetentionInDays).toBe(30);
+    expect((p.Environment as { Variables: Record<string, unknown> }).Variables.NODE_OPTIONS).toBe(
+      '--enable-source-maps',
+    );
+  });
+
+  it('every function has its own log group and role (no shared role, no managed policy)', () => {
+    const logGroups = Object.values(fnId).map(
+      (id) => (R[id]!.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref,
+    );
+    const roles = Object.values(fnId).map((id) => roleOfFunction(t, id));
+    expect(new Set(logGroups).size).toBe(4);
+    expect(new Set(roles).size).toBe(4);
+    for (const role of roles) expect(R[role]!.Properties!.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('timeouts fit their callers: api < 30 s (HTTP API limit), step 900 s, finish < 60 s', () => {
+    expect(R[fnId.api]!.Properties!.Timeout).toBe(29);
+    expect(R[fnId.fire]!.Properties!.Timeout).toBe(30);
+    expect(R[fnId.step]!.Properties!.Timeout).toBe(900);
+    expect(R[fnId.finish]!.Properties!.Timeout).toBeLessThan(60);
+  });
+
+  it('environment variable names come from ENVIRONMENT_VARIABLES and point at the right resources', () => {
+    const env = (id: string) => (R[id]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    const stateMachineArn = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${smName}`;
+    for (const id of Object.values(fnId)) {
+      const v = env(id);
+      expect(v[ENVIRONMENT_VARIABLES.tableName]).toEqual({ Ref: tableId });
+      expect(v[ENVIRONMENT_VARIABLES.eventBusName]).toEqual({ Ref: busId });
+      expect(flat(v[ENVIRONMENT_VARIABLES.stateMachineArn])).toBe(stateMachineArn);
+    }
+    const api = env(fnId.api);
+    expect(api[ENVIRONMENT_VARIABLES.scheduleGroupName]).toBe(R[groupId]!.Properties!.Name);
+    expect(api[ENVIRONMENT_VARIABLES.schedulerRoleArn]).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
+    expect(api[ENVIRONMENT_VARIABLES.fireFunctionArn]).toEqual({ 'Fn::GetAtt': [fnId.fire, 'Arn'] });
+    expect(api[ENVIRONMENT_VARIABLES.rootCredentialsSecretArn]).toEqual({ Ref: secretId });
+    // Every name the contract defines is given to the api function.
+    for (const name of Object.values(ENVIRONMENT_VARIABLES)) expect(api).toHaveProperty(name);
+    // The state machine ARN given to the functions is the state machine's.
+    expect(R[smId]!.Properties!.StateMachineName).toBe(smName);
+  });
+
+  it('fire: failed async deliveries go to an encrypted, TLS-only SQS dead-letter queue after 2 retries', () => {
+    expect(R[fnId.fire]!.Properties!.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fnId.fire },
+      MaximumRetryAttempts: 2,
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('fire: EventBridge may invoke it only from hookline-* rules on the Hookline bus, in this account', () => {
+    const perms = ofType(t, 'AWS::Lambda::Permission').filter(
+      ([, r]) => r.Properties!.Principal === 'events.amazonaws.com',
+    );
+    expect(perms).toHaveLength(1);
+    const p = perms[0]![1].Properties!;
+    expect(p.FunctionName).toEqual({ 'Fn::GetAtt': [fnId.fire, 'Arn'] });
+    expect(p.SourceAccount).toEqual({ Ref: 'AWS::AccountId' });
+    expect(flat(p.SourceArn)).toBe(`arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:rule/<${busId}>/hookline-*`);
+  });
+
+  it('no function is reachable by any other principal except API Gateway → api', () => {
+    const perms = ofType(t, 'AWS::Lambda::Permission').map(([, r]) => [
+      r.Properties!.Principal,
+      flat(r.Properties!.FunctionName),
+    ]);
+    expect(perms.sort()).toEqual(
+      [
+        ['apigateway.amazonaws.com', `<${fnId.api}.Arn>`],
+        ['events.amazonaws.com', `<${fnId.fire}.Arn>`],
+      ].sort(),
+    );
+  });
+});
+
+describe('EventBridge bus and Scheduler', () => {
+  it('has a custom event bus', () => {
+    expect(R[busId]!.Properties!.Name).toEqual(expect.any(String));
+  });
+
+  it('the scheduler role is assumable only by EventBridge Scheduler for this group and invokes only fire', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [groupId, 'Arn'] } },
+            },
+          },
+        ],
+      },
+    });
+    expect(statementsOfRole(t, schedulerRoleId)).toEqual([
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fnId.fire, 'Arn'] } },
+    ]);
+  });
+});
+
+describe('Step Functions', () => {
+  it('the job state machine is Standard, built from the ASL file with substitutions, logging ALL', () => {
+    const p = R[smId]!.Properties!;
+    expect(p.StateMachineType).toBe('STANDARD');
+    expect(p.DefinitionS3Location).toBeDefined(); // DefinitionBody.fromFile → an S3 asset
+    expect(p.DefinitionSubstitutions).toEqual({
+      StepFunctionArn: { 'Fn::GetAtt': [fnId.step, 'Arn'] },
+      FinishFunctionArn: { 'Fn::GetAtt': [fnId.finish, 'Arn'] },
+    });
+    const logging = p.LoggingConfiguration as {
+      Level: string;
+      IncludeExecutionData: boolean;
+      Destinations: Array<{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [string, string] } } }>;
+    };
+    expect(logging.Level).toBe('ALL');
+    expect(logging.IncludeExecutionData).toBe(false);
+    const logGroupId = logging.Destinations[0]!.CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+    expect(R[logGroupId]!.Properties).toMatchObject({
+      LogGroupName: `/aws/vendedlogs/states/${smName}`,
+      RetentionInDays: 30,
+    });
+  });
+
+  it('the state machine role invokes exactly the step and finish functions (unqualified ARNs)', () => {
+    const roleId = (R[smId]!.Properties!.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const invoke = statementsOfRole(t, roleId).filter((s) => s.Action === 'lambda:InvokeFunction');
+    expect(invoke).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: [{ 'Fn::GetAtt': [fnId.step, 'Arn'] }, { 'Fn::GetAtt': [fnId.finish, 'Arn'] }],
+      },
+    ]);
+  });
+});
+
+describe('HTTP API', () => {
+  it('is an HTTP API whose $default route proxies to the api function with payload format 2.0', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      ApiId: { Ref: apiId },
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [fnId.api, 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { ApiId: { Ref: apiId }, RouteKey: '$default' });
+  });
+
+  it('the $default stage auto-deploys, throttles the default route and writes access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: apiId },
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: DEFAULT_THROTTLING.rateLimit,
+        ThrottlingBurstLimit: DEFAULT_THROTTLING.burstLimit,
+      },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HooklineApiAccessLogs'), 'Arn'] } },
+    });
+  });
+
+  it('API Gateway may invoke the api function only for this API', () => {
+    const perm = ofType(t, 'AWS::Lambda::Permission').find(
+      ([, r]) => r.Properties!.Principal === 'apigateway.amazonaws.com',
+    )!;
+    expect(flat(perm[1].Properties!.SourceArn)).toBe(
+      `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/*/*`,
+    );
+  });
+});
+
+describe('root credentials secret', () => {
+  it('is generated at deploy as {clientId: "root", accessToken}', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: {
+        SecretStringTemplate: JSON.stringify({ clientId: 'root' }),
+        GenerateStringKey: 'accessToken',
+        PasswordLength: 44,
+        ExcludePunctuation: true,
+      },
+    });
+  });
+});
+
+describe('IAM least privilege', () => {
+  const table = [`<${tableId}.Arn>`, `<${tableId}.Arn>/index/gsi1`].join(' | ');
+  const bus = `<${busId}.Arn>`;
+  const sm = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${smName}`;
+  const dynamo = [
+    'dynamodb:BatchGetItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+    'dynamodb:UpdateItem',
+  ];
+  const grants = (name: keyof typeof fnId) =>
+    statementsOfRole(t, roleOfFunction(t, fnId[name]))
+      .filter((s) => !String(s.Action).startsWith('logs:'))
+      .map((s) => ({ actions: actionsOf([s]), resource: flat(s.Resource), condition: s.Condition }));
+
+  it('api: table, start/stop/describe runs, events, hookline-* rules, group schedules, PassRole, the secret', () => {
+    expect(grants('api')).toEqual([
+      { actions: dynamo, resource: table, condition: undefined },
+      { actions: ['events:PutEvents'], resource: bus, condition: undefined },
+      { actions: ['states:StartExecution'], resource: sm, condition: undefined },
+      {
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resource: `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${smName}:*`,
+        condition: undefined,
+      },
+      {
+        actions: [
+          'events:DeleteRule',
+          'events:DescribeRule',
+          'events:ListTargetsByRule',
+          'events:PutRule',
+          'events:PutTargets',
+          'events:RemoveTargets',
+        ],
+        resource: `arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:rule/<${busId}>/hookline-*`,
+        condition: undefined,
+      },
+      {
+        actions: [
+          'scheduler:CreateSchedule',
+          'scheduler:DeleteSchedule',
+          'scheduler:GetSchedule',
+          'scheduler:UpdateSchedule',
+        ],
+        resource: `arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${R[groupId]!.Properties!.Name}/*`,
+        condition: undefined,
+      },
+      {
+        actions: ['iam:PassRole'],
+        resource: `<${schedulerRoleId}.Arn>`,
+        condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+      { actions: ['secretsmanager:GetSecretValue'], resource: `<${secretId}>`, condition: undefined },
+    ]);
+  });
+
+  it('fire: dead-letter queue, table, events, start runs', () => {
+    expect(grants('fire')).toEqual([
+      { actions: ['sqs:SendMessage'], resource: `<${queueId}.Arn>`, condition: undefined },
+      { actions: dynamo, resource: table, condition: undefined },
+      { actions: ['events:PutEvents'], resource: bus, condition: undefined },
+      { actions: ['states:StartExecution'], resource: sm, condition: undefined },
+    ]);
+  });
+
+  it('step: table, events, and lambda steps only on hookline-* functions by default', () => {
+    expect(grants('step')).toEqual([
+      { actions: dynamo, resource: table, condition: undefined },
+      { actions: ['events:PutEvents'], resource: bus, condition: undefined },
+      {
+        actions: ['lambda:InvokeFunction'],
+        resource: 'arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:hookline-*',
+        condition: undefined,
+      },
+    ]);
+  });
+
+  it('finish: table, events, start queued runs', () => {
+    expect(grants('finish')).toEqual([
+      { actions: dynamo, resource: table, condition: undefined },
+      { actions: ['events:PutEvents'], resource: bus, condition: undefined },
+      { actions: ['states:StartExecution'], resource: sm, condition: undefined },
+    ]);
+  });
+
+  it('each function writes logs only to its own log group', () => {
+    for (const id of Object.values(fnId)) {
+      const logs = statementsOfRole(t, roleOfFunction(t, id)).filter((s) => String(s.Action).startsWith('logs:'));
+      const logGroupId = (R[id]!.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(logs).toEqual([
+        {
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+        },
+      ]);
+    }
+  });
+
+  it('no policy anywhere allows a wildcard action; "*" resources only for log delivery (no resource-level IAM)', () => {
+    const all = ofType(t, 'AWS::IAM::Policy').flatMap(([id, r]) =>
+      (r.Properties!.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement.map(
+        (s) => ({ id, ...s }),
+      ),
+    );
+    for (const s of all) {
+      for (const a of Array.isArray(s.Action) ? s.Action : [s.Action]) expect(a).not.toContain('*');
+    }
+    const starResources = all.filter((s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')));
+    expect(starResources).toHaveLength(1);
+    expect(starResources[0]!.id).toMatch(/^HooklineJobStateMachineRole/);
+    expect(actionsOf([starResources[0]! as never])).toEqual([
+      'logs:CreateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:DescribeLogGroups',
+      'logs:DescribeResourcePolicies',
+      'logs:GetLogDelivery',
+      'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy',
+      'logs:UpdateLogDelivery',
+    ]);
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => ofType(t, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties!);
+
+  it('failed executions of the job state machine', () => {
+    expect(alarms()).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/States',
+        MetricName: 'ExecutionsFailed',
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: smId } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    );
+  });
+
+  it.each(Object.keys(fnId))('errors of the %s function', (name) => {
+    expect(alarms()).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId[name as keyof typeof fnId] } }],
+        Statistic: 'Sum',
+        Threshold: 1,
+      }),
+    );
+  });
+
+  it('messages in the fire dead-letter queue', () => {
+    expect(alarms()).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 1,
+      }),
+    );
+  });
+
+  it('have no actions unless an alarm topic is given', () => {
+    for (const a of alarms()) expect(a.AlarmActions).toBeUndefined();
+  });
+});
+
+describe('outputs', () => {
+  it('API URL, bus name, table name (and the secret, state machine, DLQ)', () => {
+    template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] } });
+    template.hasOutput('EventBusName', { Value: { Ref: busId } });
+    template.hasOutput('TableName', { Value: { Ref: tableId } });
+    template.hasOutput('RootCredentialsSecretArn', { Value: { Ref: secretId } });
+    template.hasOutput('StateMachineArn', { Value: { Ref: smId } });
+    template.hasOutput('FireDeadLetterQueueUrl', { Value: { Ref: queueId } });
+  });
+});

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryLogger } from '../../functions/adapters/jsonLogger.ts';
+import type { RunStatusView } from '../../functions/app/runQueries.ts';
+import { createLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/localStack.ts';
+
+/** A real local stack on a free port with its own data directory, and a small HTTP client for it. */
+export interface TestStack extends LocalStack {
+  api<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  waitForRunFinished(runId: string, timeoutMs?: number): Promise<RunStatusView>;
+  logs: ReturnType<typeof memoryLogger>;
+  cleanup(): Promise<void>;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export function tempDataDir(prefix = 'hookline-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function startTestStack(options: LocalStackOptions = {}): Promise<TestStack> {
+  const logs = memoryLogger();
+  const ownDir = options.dataDir === undefined ? tempDataDir() : undefined;
+  const stack = await createLocalStack({ port: 0, logger: logs, ...options, dataDir: options.dataDir ?? ownDir });
+  const api = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${stack.url}/api/hooks/v1${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // keep text
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  };
+  const waitForRunFinished = async (runId: string, timeoutMs = 20_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const res = await api<RunStatusView>('GET', `/runs/${runId}`);
+      if (res.status === 200 && res.body.status === 'finished') return res.body;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`run ${runId} did not finish within ${timeoutMs} ms`);
+  };
+  return Object.assign(stack, {
+    api,
+    waitForRunFinished,
+    logs,
+    cleanup: async () => {
+      await stack.stop();
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** A minimal valid hook definition with the given job template. */
+export function hookBody(task: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return {
+    metadata: { name: 'test hook', description: 'a hook made by a test', owner: 'tests@example.com' },
+    task,
+    ...extra,
+  };
+}
