@@ -39,6 +39,7 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct, type IConstruct } from 'constructs';
 import { ENVIRONMENT_VARIABLES } from '../functions/adapters/aws/environment.ts';
+import { TABLE_KEYS } from '../functions/adapters/aws/tableLayout.ts';
 import {
   BUNDLE_OPTIONS,
   DEPS_LOCK_FILE,
@@ -51,14 +52,6 @@ import {
 
 /** The prefix of every EventBridge rule the api function creates for hook bindings. */
 export const RULE_NAME_PREFIX = 'hookline-';
-
-/** The index name and key attributes of the table's one global secondary index. */
-export const TABLE_KEYS = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  timeToLiveAttribute: 'expiresAt',
-} as const;
 
 export type WorkflowType = 'STANDARD' | 'EXPRESS';
 
@@ -120,6 +113,13 @@ export interface HooklineProps {
    */
   readonly tableRemovalPolicy?: RemovalPolicy;
   /**
+   * Bundle the AWS SDK into the functions instead of using the one the Node.js 22 runtime
+   * provides (pins the SDK to package-lock.json; bundles then exceed 1 MB). See
+   * infra/bundlingOptions.ts.
+   * @default false
+   */
+  readonly bundleAwsSdk?: boolean;
+  /**
    * Override handler entry modules (e.g. a wrapper that adds middleware). Each must export
    * `handler`.
    * @default - functions/handlers/{api,fire,step,finish}.ts
@@ -170,15 +170,15 @@ export class Hookline extends Construct {
       sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: TABLE_KEYS.timeToLiveAttribute,
+      timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
       deletionProtection: true,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.table.addGlobalSecondaryIndex({
-      indexName: TABLE_KEYS.gsi1.indexName,
-      partitionKey: { name: TABLE_KEYS.gsi1.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: TABLE_KEYS.gsi1.sortKey, type: dynamodb.AttributeType.STRING },
+      indexName: TABLE_KEYS.index,
+      partitionKey: { name: TABLE_KEYS.indexPartitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.indexSortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
 
@@ -218,10 +218,14 @@ export class Hookline extends Construct {
     });
 
     // ── functions ──────────────────────────────────────────────────────────────
+    // Every handler builds the same cloud services at cold start (functions/adapters/aws/
+    // cloudServices.ts), which read the service secret (the trigger-token key is derived from
+    // it): so every function gets the secret's ARN and may read that one secret.
     const common = {
       [ENVIRONMENT_VARIABLES.tableName]: this.table.tableName,
       [ENVIRONMENT_VARIABLES.eventBusName]: this.eventBus.eventBusName,
       [ENVIRONMENT_VARIABLES.stateMachineArn]: stateMachineArn,
+      [ENVIRONMENT_VARIABLES.rootCredentialsSecretArn]: this.rootCredentials.secretArn,
     };
     const entries = { ...HANDLER_ENTRIES, ...props.handlerEntries };
     const makeFunction = (spec: FunctionSpec, extra: Partial<nodejs.NodejsFunctionProps> = {}) => {
@@ -265,7 +269,7 @@ export class Hookline extends Construct {
           sourcesContent: BUNDLE_OPTIONS.sourcesContent,
           mainFields: [...BUNDLE_OPTIONS.mainFields],
           banner: BUNDLE_OPTIONS.banner,
-          externalModules: [...BUNDLE_OPTIONS.externalModules],
+          externalModules: props.bundleAwsSdk ? [] : [...BUNDLE_OPTIONS.externalModules],
         },
         ...extra,
       });
@@ -324,7 +328,6 @@ export class Hookline extends Construct {
         [ENVIRONMENT_VARIABLES.scheduleGroupName]: this.scheduleGroup.scheduleGroupName,
         [ENVIRONMENT_VARIABLES.schedulerRoleArn]: this.schedulerRole.roleArn,
         [ENVIRONMENT_VARIABLES.fireFunctionArn]: fire.functionArn,
-        [ENVIRONMENT_VARIABLES.rootCredentialsSecretArn]: this.rootCredentials.secretArn,
       },
     });
     this.functions = { api, fire, step, finish };
@@ -365,6 +368,12 @@ export class Hookline extends Construct {
     for (const fn of [api, fire, step, finish]) {
       this.grantTableReadWrite(fn);
       this.grantPutEvents(fn);
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [this.rootCredentials.secretArn],
+        }),
+      );
     }
     for (const fn of [api, fire, finish]) {
       fn.addToRolePolicy(
@@ -506,7 +515,11 @@ export class Hookline extends Construct {
     });
   }
 
-  /** Item-level read/write on the table and its one index (no table management, no streams). */
+  /**
+   * Item-level read/write on the table and its one index: the operations the DynamoDB store
+   * uses (test/infra/sdkUsage.test.ts checks the adapters against this list). No Scan, no
+   * table management, no streams, no transactions (the design has none: dynalite lacks them).
+   */
   private grantTableReadWrite(fn: lambda.IFunction): void {
     fn.addToRolePolicy(
       new iam.PolicyStatement({
@@ -514,15 +527,12 @@ export class Hookline extends Construct {
           'dynamodb:GetItem',
           'dynamodb:BatchGetItem',
           'dynamodb:Query',
-          'dynamodb:Scan',
-          'dynamodb:ConditionCheckItem',
           'dynamodb:PutItem',
           'dynamodb:UpdateItem',
           'dynamodb:DeleteItem',
           'dynamodb:BatchWriteItem',
-          'dynamodb:DescribeTable',
         ],
-        resources: [this.table.tableArn, `${this.table.tableArn}/index/${TABLE_KEYS.gsi1.indexName}`],
+        resources: [this.table.tableArn, `${this.table.tableArn}/index/${TABLE_KEYS.index}`],
       }),
     );
   }
@@ -582,12 +592,6 @@ export class Hookline extends Construct {
         actions: ['iam:PassRole'],
         resources: [this.schedulerRole.roleArn],
         conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-      }),
-    );
-    api.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [this.rootCredentials.secretArn],
       }),
     );
   }

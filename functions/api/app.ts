@@ -6,6 +6,7 @@ import type { ApiEnv, Authorizer } from './authorization.ts';
 import { errorBody, errorResponse } from './errors.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { runRoutes } from './routes/runs.ts';
+import { signingSecretRoutes } from './routes/signingSecret.ts';
 import { triggerRoutes } from './routes/triggers.ts';
 
 /** The one HTTP application: served by `npm start` locally and by the api Lambda in the cloud. */
@@ -65,6 +66,7 @@ export function createApiApp(services: Services, options: ApiOptions): Hono<ApiE
   api.route('/', hookRoutes(services));
   api.route('/', triggerRoutes(services));
   api.route('/', runRoutes(services));
+  api.route('/', signingSecretRoutes(services));
   for (const extra of options.extraRoutes ?? []) api.route('/', extra(services));
   app.route(API_PREFIX, api);
   if (options.rootRoutes) app.route('/', options.rootRoutes as unknown as Hono<ApiEnv>);

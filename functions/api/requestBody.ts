@@ -1,28 +1,111 @@
 import type { Context } from 'hono';
-import { HooklineError } from '../core/errors.ts';
+import { HooklineError, inputError } from '../core/errors.ts';
 
 /** Request bodies are JSON, at most 1 MiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads the JSON body; an empty body is `undefined`. Malformed JSON is a 400 saying where. */
+/**
+ * The deepest nesting of objects and arrays a request body may have. Bodies are checked before they
+ * are parsed, so a pathological body can never exhaust the stack of anything that walks it later
+ * (the DynamoDB marshaller, structuredClone, JSON.stringify). Storage has tighter limits of its own.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/** Keys refused anywhere in a body: they would replace an object's prototype where code copies it. */
+const FORBIDDEN_KEYS = new Set(['__proto__']);
+
+/**
+ * Reads the JSON body; an empty body is `undefined`. Over 1 MiB (declared or streamed) is a 413,
+ * malformed JSON a 400 saying where, a body nested too deep or carrying `__proto__` a 400.
+ */
 export async function readJsonBody(c: Context): Promise<unknown> {
   const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const buffer = await c.req.arrayBuffer();
-  if (buffer.byteLength > MAX_BODY_BYTES) throw tooLarge();
+  const buffer = await readLimited(c);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
   if (text.trim() === '') return undefined;
+  const depth = nestingDepth(text);
+  if (depth > MAX_BODY_DEPTH) {
+    throw inputError(`the request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
+  }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new HooklineError(
       'MalformedPayload',
       `the request body is not valid JSON: ${(error as Error).message}`,
     );
   }
+  const forbidden = findForbiddenKey(value, 'body');
+  if (forbidden) throw inputError(`the request body has the key "__proto__" at ${forbidden}; it is not allowed`);
+  return value;
 }
 
-function tooLarge() {
+/** Reads the body stream, stopping with a 413 as soon as it passes the limit (chunked bodies too). */
+async function readLimited(c: Context): Promise<Uint8Array> {
+  const stream = c.req.raw.body;
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** The deepest nesting of `[` and `{` in JSON text (outside strings), without parsing it. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+/** Where the first forbidden key is (e.g. `body.a.b`), or undefined. Depth is already bounded. */
+function findForbiddenKey(value: unknown, path: string): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findForbiddenKey(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) return path;
+    const found = findForbiddenKey((value as Record<string, unknown>)[key], `${path}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function tooLarge() {
   return new HooklineError(
     'PayloadTooLarge',
     `the request body is larger than ${MAX_BODY_BYTES} bytes (1 MiB)`,

@@ -10,6 +10,7 @@ import { deriveTriggerToken, hashSecret, newTokenNonce } from '../core/triggerTo
 import { parseOrThrow } from '../core/validation.ts';
 import { ConditionFailed, type HookRecord } from '../ports/store.ts';
 import { announce } from './lifecycleEvents.ts';
+import { removeHookTriggers, syncHookTriggers } from './syncTriggers.ts';
 import type { Services } from './services.ts';
 
 /** Creating, changing, reading and removing hooks (Taskcluster's createHook … removeHook). */
@@ -87,6 +88,7 @@ export async function createHook(
     clientId: actor.clientId,
     changes: { definition },
   });
+  await syncHookTriggers(services, definition);
   await announce(services, 'Hook Created', { hookGroupId, hookId });
   return definition;
 }
@@ -126,6 +128,7 @@ export async function updateHook(
       clientId: actor.clientId,
       changes: diffDefinitions(existing.definition, definition),
     });
+    await syncHookTriggers(services, definition);
     await announce(services, 'Hook Updated', { hookGroupId, hookId });
     return definition;
   }
@@ -142,6 +145,8 @@ export async function removeHook(
   await getHook(services, hookGroupId, hookId);
   await services.store.deleteHook(hookGroupId, hookId);
   await services.store.deleteFires(hookGroupId, hookId);
+  const problem = await removeHookTriggers(services, hookGroupId, hookId);
+  if (problem) services.logger.error('hook removed but its triggers remain; run reconcile', { hookGroupId, hookId, problem });
   await services.store.putAudit({
     hookGroupId,
     hookId,
@@ -150,6 +155,34 @@ export async function removeHook(
     clientId: actor.clientId,
   });
   await announce(services, 'Hook Deleted', { hookGroupId, hookId });
+}
+
+/** Replaces the hook's http signing secret; the old one stops verifying. */
+export async function resetSigningSecret(services: Services, hookGroupId: string, hookId: string, actor: Actor) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await getHook(services, hookGroupId, hookId);
+    const updated: HookRecord = {
+      ...existing,
+      signingSecret: randomBytes(32).toString('base64url'),
+      version: existing.version + 1,
+      updatedAt: services.clock.now().toISOString(),
+    };
+    try {
+      await services.store.replaceHook(updated, existing.version);
+    } catch (error) {
+      if (error instanceof ConditionFailed) continue;
+      throw error;
+    }
+    await services.store.putAudit({
+      hookGroupId,
+      hookId,
+      time: updated.updatedAt,
+      action: 'reset-signing-secret',
+      clientId: actor.clientId,
+    });
+    return updated.signingSecret;
+  }
+  throw conflict(`hook ${hookGroupId}/${hookId} is being changed concurrently; try again`);
 }
 
 /** resetTriggerToken: a new nonce, so the old token stops working. */

@@ -4,6 +4,7 @@ import type { Executions } from '../ports/executions.ts';
 import type { Invoker } from '../ports/invoker.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../ports/store.ts';
+import type { TriggerSync } from '../ports/triggerSync.ts';
 
 /** Behaviour knobs shared by both modes; defaults below. */
 export interface ServiceSettings {
@@ -36,6 +37,8 @@ export interface Services {
   clock: Clock;
   logger: Logger;
   settings: ServiceSettings;
+  /** Rules and schedules that fire hooks (EventBridge in the cloud; caches locally). */
+  triggers?: TriggerSync;
   /** Service secrets: the key trigger tokens are derived from. Never logged. */
   secrets: { tokenKey: Buffer };
 }

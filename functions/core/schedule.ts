@@ -436,6 +436,7 @@ function parseAt(body: string): ParseResult {
     );
   }
   const { year, month, day, hour, minute, second } = wallClockOf(time);
+  if (year < 1970) return fail(`at(...) year ${year} is before 1970`);
   if (month < 1 || month > 12) return fail(`at(...) month ${month} is out of range 1-12`);
   if (day < 1 || day > daysInMonth(year, month)) {
     return fail(`at(...) day ${day} does not exist in ${time.slice(0, 7)}`);
@@ -462,7 +463,7 @@ export function parseScheduleExpression(expr: string): ParseResult {
   const call = /^([A-Za-z]+)\s*\(/.exec(text);
   if (!call) return parseUnixCron(text);
   const name = call[1] ?? '';
-  const parse = FUNCTION_FORMS[name];
+  const parse = Object.hasOwn(FUNCTION_FORMS, name) ? FUNCTION_FORMS[name] : undefined;
   if (!parse) {
     return fail(
       `unknown expression '${name}(...)': expected cron(...), rate(...), at(...) or a 5-field cron`,

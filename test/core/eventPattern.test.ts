@@ -854,6 +854,12 @@ const matchCases: MatchCase[] = [
     expected: true,
   },
   {
+    name: 'exists false does not match an array holding an object and a scalar',
+    pattern: { tags: [{ exists: false }] },
+    event: { tags: [{ key: 'k' }, 'v'] },
+    expected: false,
+  },
+  {
     name: 'exists false alone is checked across all array elements',
     pattern: { employees: { middleName: [{ exists: false }] } },
     event: { employees: [{ firstName: 'John' }, { firstName: 'Anna', middleName: 'B' }] },

@@ -666,6 +666,8 @@ describe('invalid expressions', () => {
     ['5/15 * * * *', "needs '*' or a range before the step"],
     ['0 25 * * *', "hour field '25'"],
     ['every(5 minutes)', "unknown expression 'every(...)'"],
+    ['toString(1)', "unknown expression 'toString(...)'"],
+    ['at(0050-01-01T00:00:00)', 'year 50 is before 1970'],
   ];
 
   it.each(cases)('%s', (expr, expected) => {

@@ -142,12 +142,13 @@ describe('Lambda functions', () => {
       expect(v[ENVIRONMENT_VARIABLES.tableName]).toEqual({ Ref: tableId });
       expect(v[ENVIRONMENT_VARIABLES.eventBusName]).toEqual({ Ref: busId });
       expect(flat(v[ENVIRONMENT_VARIABLES.stateMachineArn])).toBe(stateMachineArn);
+      // Every handler's cold start reads the service secret (functions/adapters/aws/cloudServices.ts).
+      expect(v[ENVIRONMENT_VARIABLES.rootCredentialsSecretArn]).toEqual({ Ref: secretId });
     }
     const api = env(fnId.api);
     expect(api[ENVIRONMENT_VARIABLES.scheduleGroupName]).toBe(R[groupId]!.Properties!.Name);
     expect(api[ENVIRONMENT_VARIABLES.schedulerRoleArn]).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
     expect(api[ENVIRONMENT_VARIABLES.fireFunctionArn]).toEqual({ 'Fn::GetAtt': [fnId.fire, 'Arn'] });
-    expect(api[ENVIRONMENT_VARIABLES.rootCredentialsSecretArn]).toEqual({ Ref: secretId });
     // Every name the contract defines is given to the api function.
     for (const name of Object.values(ENVIRONMENT_VARIABLES)) expect(api).toHaveProperty(name);
     // The state machine ARN given to the functions is the state machine's.
@@ -316,24 +317,23 @@ describe('IAM least privilege', () => {
   const dynamo = [
     'dynamodb:BatchGetItem',
     'dynamodb:BatchWriteItem',
-    'dynamodb:ConditionCheckItem',
     'dynamodb:DeleteItem',
-    'dynamodb:DescribeTable',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:Query',
-    'dynamodb:Scan',
     'dynamodb:UpdateItem',
   ];
+  const secret = { actions: ['secretsmanager:GetSecretValue'], resource: `<${secretId}>`, condition: undefined };
   const grants = (name: keyof typeof fnId) =>
     statementsOfRole(t, roleOfFunction(t, fnId[name]))
       .filter((s) => !String(s.Action).startsWith('logs:'))
       .map((s) => ({ actions: actionsOf([s]), resource: flat(s.Resource), condition: s.Condition }));
 
-  it('api: table, start/stop/describe runs, events, hookline-* rules, group schedules, PassRole, the secret', () => {
+  it('api: table, events, the secret, start/stop/describe runs, hookline-* rules, group schedules, PassRole', () => {
     expect(grants('api')).toEqual([
       { actions: dynamo, resource: table, condition: undefined },
       { actions: ['events:PutEvents'], resource: bus, condition: undefined },
+      secret,
       { actions: ['states:StartExecution'], resource: sm, condition: undefined },
       {
         actions: ['states:DescribeExecution', 'states:StopExecution'],
@@ -367,23 +367,24 @@ describe('IAM least privilege', () => {
         resource: `<${schedulerRoleId}.Arn>`,
         condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       },
-      { actions: ['secretsmanager:GetSecretValue'], resource: `<${secretId}>`, condition: undefined },
     ]);
   });
 
-  it('fire: dead-letter queue, table, events, start runs', () => {
+  it('fire: dead-letter queue, table, events, the secret, start runs', () => {
     expect(grants('fire')).toEqual([
       { actions: ['sqs:SendMessage'], resource: `<${queueId}.Arn>`, condition: undefined },
       { actions: dynamo, resource: table, condition: undefined },
       { actions: ['events:PutEvents'], resource: bus, condition: undefined },
+      secret,
       { actions: ['states:StartExecution'], resource: sm, condition: undefined },
     ]);
   });
 
-  it('step: table, events, and lambda steps only on hookline-* functions by default', () => {
+  it('step: table, events, the secret, and lambda steps only on hookline-* functions by default', () => {
     expect(grants('step')).toEqual([
       { actions: dynamo, resource: table, condition: undefined },
       { actions: ['events:PutEvents'], resource: bus, condition: undefined },
+      secret,
       {
         actions: ['lambda:InvokeFunction'],
         resource: 'arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:hookline-*',
@@ -392,10 +393,11 @@ describe('IAM least privilege', () => {
     ]);
   });
 
-  it('finish: table, events, start queued runs', () => {
+  it('finish: table, events, the secret, start queued runs', () => {
     expect(grants('finish')).toEqual([
       { actions: dynamo, resource: table, condition: undefined },
       { actions: ['events:PutEvents'], resource: bus, condition: undefined },
+      secret,
       { actions: ['states:StartExecution'], resource: sm, condition: undefined },
     ]);
   });

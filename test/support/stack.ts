@@ -26,7 +26,7 @@ export function tempDataDir(prefix = 'hookline-test-'): string {
 export async function startTestStack(options: LocalStackOptions = {}): Promise<TestStack> {
   const logs = memoryLogger();
   const ownDir = options.dataDir === undefined ? tempDataDir() : undefined;
-  const stack = await createLocalStack({ port: 0, logger: logs, ...options, dataDir: options.dataDir ?? ownDir });
+  const stack = await createLocalStack({ port: 0, logger: logs, ...options, dataDir: options.dataDir === undefined ? ownDir : options.dataDir });
   const api = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${stack.url}/api/hooks/v1${path}`, {
       method,
