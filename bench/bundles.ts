@@ -78,14 +78,15 @@ export async function bundleEntry(name: string, entry: string, outdir: string): 
     file,
     bytes: fs.statSync(file).size,
     mapBytes: fs.existsSync(mapFile) ? fs.statSync(mapFile).size : 0,
-    metafile: result.metafile,
+    metafile: result.metafile!,
   };
 }
 
 /** Bundles the four handlers (and nothing else) into `root/<name>/index.mjs`. */
 export async function buildBundles(root: string): Promise<BuiltBundle[]> {
   const out: BuiltBundle[] = [];
-  for (const name of HANDLER_NAMES) out.push(await bundleEntry(name, HANDLER_ENTRIES[name], path.join(root, name)));
+  for (const name of HANDLER_NAMES)
+    out.push(await bundleEntry(name, HANDLER_ENTRIES[name], path.join(root, name)));
   return out;
 }
 

@@ -25,6 +25,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
 
 /** The repository root (the directory holding package.json and package-lock.json). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -84,10 +85,9 @@ export const MAX_BUNDLE_BYTES = 1024 * 1024;
 /**
  * esbuild API options equal to what NodejsFunction passes to the esbuild CLI for an entry
  * (`--bundle --target --platform --format --outfile --minify --sourcemap
- * --sources-content --main-fields --banner:js --external`). Typed structurally so this
- * module does not need esbuild's types at import time.
+ * --sources-content --main-fields --banner:js --external`).
  */
-export function esbuildOptionsFor(entry: string, outdir: string) {
+export function esbuildOptionsFor(entry: string, outdir: string): BuildOptions {
   return {
     entryPoints: [entry],
     bundle: true,
@@ -102,5 +102,5 @@ export function esbuildOptionsFor(entry: string, outdir: string) {
     banner: { js: BUNDLE_OPTIONS.banner },
     external: [...BUNDLE_OPTIONS.externalModules],
     logLevel: 'warning',
-  } as const;
+  };
 }

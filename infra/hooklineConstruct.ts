@@ -10,7 +10,8 @@
  *   every λ ─▶ one DynamoDB table; lifecycle events ─PutEvents─▶ the Hookline bus
  *
  * IAM is per function and per action (see the `grant*` helpers below); every cdk-nag
- * AwsSolutions finding that remains is suppressed next to the resource with its reason.
+ * AwsSolutions finding that remains is acknowledged on the construct it concerns, with its
+ * reason (acknowledgeNagFindings).
  */
 import {
   ArnFormat,
@@ -32,7 +33,7 @@ import {
   aws_logs as logs,
   aws_scheduler as scheduler,
   aws_secretsmanager as secretsmanager,
-  aws_sns as sns,
+  type aws_sns as sns,
   aws_sqs as sqs,
   aws_stepfunctions as sfn,
 } from 'aws-cdk-lib';
@@ -190,7 +191,8 @@ export class Hookline extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.rootCredentials = new secretsmanager.Secret(this, 'RootCredentials', {
-      description: 'Hookline root client credentials (clientId "root"); the api function bootstraps the root client from them',
+      description:
+        'Hookline root client credentials (clientId "root"); the api function bootstraps the root client from them',
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ clientId: 'root' }),
         generateStringKey: 'accessToken',
@@ -485,7 +487,10 @@ export class Hookline extends Construct {
 
   /** Stack outputs a deployer needs (called by the app's stack; a host app may skip it). */
   addOutputs(scope: Construct = Stack.of(this)): void {
-    new CfnOutput(scope, 'ApiUrl', { value: this.apiUrl, description: 'Hookline root URL (API under /api/hooks/v1)' });
+    new CfnOutput(scope, 'ApiUrl', {
+      value: this.apiUrl,
+      description: 'Hookline root URL (API under /api/hooks/v1)',
+    });
     new CfnOutput(scope, 'EventBusName', { value: this.eventBus.eventBusName });
     new CfnOutput(scope, 'TableName', { value: this.table.tableName });
     new CfnOutput(scope, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });

@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HooklineError } from '../core/errors.ts';
+import type { ClientContext } from '../app/clients.ts';
 import type { Services } from '../app/services.ts';
+import { isPublicRoute } from './auth/publicRoutes.ts';
 import type { ApiEnv, Authorizer } from './authorization.ts';
-import { errorBody, errorResponse } from './errors.ts';
+import { errorBody, errorResponse, redactedPath } from './errors.ts';
+import { openApiDocument } from './openapi.ts';
+import { MAX_BODY_BYTES, tooLarge } from './requestBody.ts';
+import { clientRoutes } from './routes/clients.ts';
 import { hookRoutes } from './routes/hooks.ts';
+import { hookConfigRoutes } from './routes/hookConfig.ts';
+import { hookTypeRoutes } from './routes/hookTypes.ts';
 import { runRoutes } from './routes/runs.ts';
 import { signingSecretRoutes } from './routes/signingSecret.ts';
 import { triggerRoutes } from './routes/triggers.ts';
@@ -15,6 +23,8 @@ export const API_PREFIX = '/api/hooks/v1';
 export interface ApiOptions {
   /** Decides who the caller is and whether they hold the scopes a route needs. */
   authorizer: Authorizer;
+  /** The clients (and their API, `/clients`); absent when embedding without authentication. */
+  clients?: ClientContext;
   /** Extra route groups (mounted under the API prefix), for features that add endpoints. */
   extraRoutes?: Array<(services: Services) => Hono<ApiEnv>>;
   /** The application mounted at `/` (e.g. the local EventBridge-compatible endpoint). */
@@ -38,8 +48,9 @@ export function createApiApp(services: Services, options: ApiOptions): Hono<ApiE
     services.logger.info('request', {
       requestId,
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: redactedPath(new URL(c.req.url).pathname),
       status: c.res.status,
+      ...(c.get('caller')?.clientId ? { clientId: c.get('caller')?.clientId } : {}),
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
@@ -62,11 +73,28 @@ export function createApiApp(services: Services, options: ApiOptions): Hono<ApiE
   );
 
   const api = new Hono<ApiEnv>();
+  // Every endpoint refuses bodies over 1 MiB with 413, whether declared (content-length) or chunked.
+  api.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c, tooLarge()) }));
+  // Then who is calling: every endpoint but the public ones (auth/publicRoutes.ts) refuses a request
+  // without valid credentials here, before its handler looks at anything (401, or 429 over the limit).
+  const authenticate = options.authorizer.authenticate;
+  if (authenticate) {
+    api.use('*', async (c, next) => {
+      const path = new URL(c.req.url).pathname.slice(API_PREFIX.length) || '/';
+      if (!isPublicRoute(c.req.method, path)) await authenticate(c);
+      await next();
+    });
+  }
+  // The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with; no auth.
+  api.get('/openapi.json', (c) => c.json(openApiDocument()));
   api.get('/ping', (c) => c.json({ alive: true, uptime: (Date.now() - startedAt) / 1000 }));
   api.route('/', hookRoutes(services));
   api.route('/', triggerRoutes(services));
   api.route('/', runRoutes(services));
   api.route('/', signingSecretRoutes(services));
+  if (options.clients) api.route('/', clientRoutes(options.clients));
+  api.route('/', hookTypeRoutes(services));
+  api.route('/', hookConfigRoutes(services));
   for (const extra of options.extraRoutes ?? []) api.route('/', extra(services));
   app.route(API_PREFIX, api);
   if (options.rootRoutes) app.route('/', options.rootRoutes as unknown as Hono<ApiEnv>);

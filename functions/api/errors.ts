@@ -1,15 +1,22 @@
 import type { Context } from 'hono';
 import { type ErrorCode, HooklineError } from '../core/errors.ts';
 
-/** Taskcluster's error body: `{code, message, requestInfo}`. */
+/** A path with the secret of `…/trigger/{token}` replaced, for logs and error bodies. */
+export function redactedPath(path: string): string {
+  return path.replace(/(\/hooks\/[^/]+\/[^/]+\/trigger\/)[^/]+/, '$1***');
+}
+
+/** Taskcluster's error body: `{code, message, requestInfo}`. A trigger token is never echoed. */
 export function errorBody(c: Context, code: ErrorCode | string, message: string) {
+  const params = { ...(c.req.param() as Record<string, string>) };
+  if (params.token !== undefined) params.token = '***';
   return {
     code,
     message,
     requestInfo: {
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
-      params: c.req.param() as Record<string, string>,
+      path: redactedPath(new URL(c.req.url).pathname),
+      params,
       time: new Date().toISOString(),
     },
   };

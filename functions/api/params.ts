@@ -2,15 +2,16 @@ import type { Context } from 'hono';
 import { inputError } from '../core/errors.ts';
 import { HOOK_GROUP_ID_PATTERN, HOOK_ID_PATTERN, RUN_ID_PATTERN } from '../core/ids.ts';
 
-/** Path parameters, decoded (Taskcluster clients send `/` in a hookId as %2F) and checked. */
+/**
+ * Path parameters, as the router decoded them (Taskcluster clients send `/` in a hookId as %2F, which
+ * arrives here as `/`). Decoded exactly once: `%252F` is the text `%2F`, which no ID may contain.
+ */
 function decoded(c: Context, name: string): string {
-  const raw = c.req.param(name) ?? '';
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw inputError(`${name} is not a valid URL-encoded string`);
-  }
+  return c.req.param(name) ?? '';
 }
+
+/** The hook's DynamoDB sort key is `hookGroupId#hookId`, and a sort key is at most 1024 bytes. */
+export const MAX_HOOK_KEY_LENGTH = 1023;
 
 export function hookParams(c: Context, withHookId = true): { hookGroupId: string; hookId: string } {
   const hookGroupId = decoded(c, 'hookGroupId');
@@ -20,6 +21,10 @@ export function hookParams(c: Context, withHookId = true): { hookGroupId: string
   const hookId = decoded(c, 'hookId');
   if (!HOOK_ID_PATTERN.test(hookId))
     throw inputError(`hookId "${hookId.slice(0, 100)}" must match ^[a-zA-Z0-9-_/]{1,1000}$`);
+  if (hookGroupId.length + hookId.length > MAX_HOOK_KEY_LENGTH)
+    throw inputError(
+      `hookGroupId and hookId are together at most ${MAX_HOOK_KEY_LENGTH} characters (they are ${hookGroupId.length + hookId.length})`,
+    );
   return { hookGroupId, hookId };
 }
 

@@ -1,6 +1,7 @@
 import { countSteps, planSteps, runResult, settleLeftovers } from '../core/jobFlow.ts';
 import type { RunResult } from '../core/runModel.ts';
 import { ConditionFailed } from '../ports/store.ts';
+import { releaseAndDispatch } from './concurrency.ts';
 import { announce } from './lifecycleEvents.ts';
 import type { Services } from './services.ts';
 
@@ -75,6 +76,11 @@ export async function finishRun(
     counts,
     chainDepth: run.depth,
   });
+  try {
+    await releaseAndDispatch(services, run);
+  } catch (error) {
+    services.logger.error('concurrency release failed; the lease will expire', { runId: run.runId, error: (error as Error).message });
+  }
   for (const after of afterFinish) {
     try {
       await after(services, run.runId);

@@ -3,10 +3,13 @@ import { derivedRunId, newSlugId } from '../core/ids.ts';
 import { planSteps } from '../core/jobFlow.ts';
 import { buildRenderContext, type FiredBy, renderJob } from '../core/render.ts';
 import type { RunRecord, StepRecord } from '../core/runModel.ts';
+import { templateForFire } from '../core/hookType.ts';
 import { validatePayload } from '../core/triggerSchema.ts';
 import { ConditionFailed, type FireRecord, type HookRecord } from '../ports/store.ts';
+import { acquireSlot, admitRun } from './concurrency.ts';
 import { announce } from './lifecycleEvents.ts';
 import type { Services } from './services.ts';
+import { checkStorable, cutMessage, jsonBytes, MAX_RUN_INPUT_BYTES } from './storageLimits.ts';
 
 /**
  * Firing, shared by every path (API trigger, trigger token, schedule, event binding, rerun):
@@ -33,6 +36,7 @@ export interface FireRequest {
 
 export type FireOutcome =
   | { kind: 'started'; runId: string }
+  | { kind: 'skipped'; runId: string }
   | { kind: 'duplicate'; runId: string }
   | { kind: 'declined'; runId: string };
 
@@ -52,7 +56,7 @@ export async function fireHook(services: Services, request: FireRequest): Promis
       time: services.clock.now().toISOString(),
       runId,
       result,
-      error,
+      error: error === undefined ? undefined : cutMessage(error),
       clientId: request.clientId,
       expiresAt: expiry(services),
     });
@@ -67,6 +71,11 @@ export async function fireHook(services: Services, request: FireRequest): Promis
     );
     if (existing) return { kind: 'duplicate', runId: existing };
   }
+  // A fire that starts nothing (declined or refused) does not hold on to the key: a retry is judged afresh.
+  const releaseKey = async () => {
+    if (request.idempotencyKey)
+      await services.store.releaseIdempotencyKey(hookGroupId, hookId, request.idempotencyKey, runId);
+  };
 
   let job: RunRecord['job'];
   let payload: unknown;
@@ -92,15 +101,24 @@ export async function fireHook(services: Services, request: FireRequest): Promis
         event: request.event,
         config: hook.definition.config,
       });
-      const outcome = renderJob(hook.definition.task, context);
+      const outcome = renderJob(await templateFor(services, hook, request), context);
       if (outcome.kind === 'declined') {
         await recordFire('declined');
+        await releaseKey();
         return { kind: 'declined', runId };
       }
       job = outcome.job;
+      checkStorable('the rendered job', job, MAX_RUN_INPUT_BYTES);
+      checkStorable('the payload', payload, MAX_RUN_INPUT_BYTES);
+      const bytes = jsonBytes(job) + jsonBytes(payload);
+      if (bytes > MAX_RUN_INPUT_BYTES)
+        throw inputError(
+          `the payload and the rendered job are ${bytes} bytes as JSON together; a run stores at most ${MAX_RUN_INPUT_BYTES}`,
+        );
     }
   } catch (error) {
     if (error instanceof HooklineError) await recordFire('error', error.message);
+    await releaseKey();
     throw error;
   }
 
@@ -130,6 +148,12 @@ export async function fireHook(services: Services, request: FireRequest): Promis
     name: p.name,
     status: 'pending',
   }));
+  const policy = hook.definition.concurrency;
+  if (policy?.onLimit === 'skip' && !(await acquireSlot(services, hook, run))) {
+    await recordFire('skipped-concurrency', `skipped: ${policy.limit} run(s) of this hook already running (concurrency limit)`);
+    await releaseKey();
+    return { kind: 'skipped', runId };
+  }
   try {
     await services.store.createRun(run, steps, expiry(services));
   } catch (error) {
@@ -138,11 +162,24 @@ export async function fireHook(services: Services, request: FireRequest): Promis
   }
   await recordFire('success');
   await announce(services, 'Hook Fired', { hookGroupId, hookId, runId, firedBy, chainDepth: depth });
-  await services.executions.start(runId);
+  if (policy?.onLimit === 'skip') await services.executions.start(runId);
+  else await admitRun(services, hook, run);
   services.logger.info('run created', { hookGroupId, hookId, runId, firedBy, steps: steps.length });
   return { kind: 'started', runId };
 }
 
 function expiry(services: Services): number {
   return Math.floor(services.clock.now().getTime() / 1000) + services.settings.retentionSeconds;
+}
+
+/** The hook's own template, or for a typed hook without one, its type's template for this event (else `run`). */
+async function templateFor(services: Services, hook: HookRecord, request: FireRequest): Promise<Record<string, unknown>> {
+  if (hook.definition.task) return hook.definition.task;
+  const typeName = hook.definition.hookType ?? '';
+  const type = await services.hookTypes.getHookType(typeName);
+  if (!type) throw inputError(`hook type "${typeName}" no longer exists`);
+  const eventName = request.firedBy === 'event' ? (request.event as { 'detail-type'?: string } | undefined)?.['detail-type'] : undefined;
+  const template = templateForFire(type, eventName);
+  if (!template) throw inputError(`hook type "${typeName}" has no template for ${eventName ? `"${eventName}" or ` : ''}"run"`);
+  return template;
 }

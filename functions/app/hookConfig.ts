@@ -1,3 +1,4 @@
+import { configChangeProblem } from '../core/hookType.ts';
 import type { ConfigChange } from '../runners/action.ts';
 import { ConditionFailed } from '../ports/store.ts';
 import type { Services } from './services.ts';
@@ -18,14 +19,19 @@ export async function applyConfigChange(
   hookGroupId: string,
   hookId: string,
   change: ConfigChange,
-  runId: string,
+  by: { runId?: string; clientId?: string },
   check?: ConfigChangeCheck,
 ): Promise<string | undefined> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const hook = await services.store.getHook(hookGroupId, hookId);
     if (!hook) return 'the hook no longer exists';
     const before = hook.definition.config ?? {};
-    const refused = check ? await check(before, change, hook.definition.hookType) : undefined;
+    const type = hook.definition.hookType ? await services.hookTypes.getHookType(hook.definition.hookType) : undefined;
+    const refused = type
+      ? configChangeProblem(type, change.update, change.remove)
+      : check
+        ? await check(before, change, hook.definition.hookType)
+        : undefined;
     if (refused) return refused;
     const after: Record<string, unknown> = { ...before, ...(change.update ?? {}) };
     for (const key of change.remove ?? []) delete after[key];
@@ -50,7 +56,8 @@ export async function applyConfigChange(
       hookId,
       time: updated.updatedAt,
       action: 'config-change',
-      runId,
+      runId: by.runId,
+      clientId: by.clientId,
       changes: { update: change.update, remove: change.remove },
     });
     return undefined;

@@ -7,11 +7,13 @@ import {
   sameDefinition,
 } from '../core/hookDefinition.ts';
 import { deriveTriggerToken, hashSecret, newTokenNonce } from '../core/triggerToken.ts';
+import { resolveConfig } from '../core/hookType.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { ConditionFailed, type HookRecord } from '../ports/store.ts';
 import { announce } from './lifecycleEvents.ts';
 import { removeHookTriggers, syncHookTriggers } from './syncTriggers.ts';
 import type { Services } from './services.ts';
+import { checkStorable, MAX_DEFINITION_BYTES } from './storageLimits.ts';
 
 /** Creating, changing, reading and removing hooks (Taskcluster's createHook … removeHook). */
 
@@ -54,6 +56,14 @@ function newRecord(services: Services, definition: HookDefinition): HookRecord {
   };
 }
 
+/** A typed hook's config gets the type's defaults; unknown or missing required keys are a 400 naming the key. */
+async function applyHookType(services: Services, definition: HookDefinition): Promise<HookDefinition> {
+  if (!definition.hookType) return definition;
+  const type = await services.hookTypes.getHookType(definition.hookType);
+  if (!type) throw inputError(`hookType "${definition.hookType}" does not exist`);
+  return { ...definition, config: resolveConfig(type, definition.config) };
+}
+
 export async function getHook(services: Services, hookGroupId: string, hookId: string): Promise<HookRecord> {
   const record = await services.store.getHook(hookGroupId, hookId);
   if (!record) throw notFound(`hook ${hookGroupId}/${hookId} does not exist`);
@@ -70,7 +80,8 @@ export async function createHook(
 ): Promise<HookDefinition> {
   checkIds(body, hookGroupId, hookId);
   const parsed = parseOrThrow(hookDefinitionInputSchema, body, 'hook definition');
-  const definition = completeDefinition(hookGroupId, hookId, parsed);
+  const definition = await applyHookType(services, completeDefinition(hookGroupId, hookId, parsed));
+  checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
   const record = newRecord(services, definition);
   try {
     await services.store.createHook(record);
@@ -105,7 +116,8 @@ export async function updateHook(
   const parsed = parseOrThrow(hookDefinitionInputSchema, body, 'hook definition');
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await getHook(services, hookGroupId, hookId);
-    const definition = completeDefinition(hookGroupId, hookId, parsed, existing.definition);
+    const definition = await applyHookType(services, completeDefinition(hookGroupId, hookId, parsed, existing.definition));
+    checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
     const configChanged = JSON.stringify(definition.config) !== JSON.stringify(existing.definition.config);
     const updated: HookRecord = {
       ...existing,
@@ -142,7 +154,7 @@ export async function removeHook(
   hookId: string,
   actor: Actor,
 ): Promise<void> {
-  await getHook(services, hookGroupId, hookId);
+  const existing = await getHook(services, hookGroupId, hookId);
   await services.store.deleteHook(hookGroupId, hookId);
   await services.store.deleteFires(hookGroupId, hookId);
   const problem = await removeHookTriggers(services, hookGroupId, hookId);
@@ -153,6 +165,7 @@ export async function removeHook(
     time: services.clock.now().toISOString(),
     action: 'delete',
     clientId: actor.clientId,
+    changes: { definition: existing.definition },
   });
   await announce(services, 'Hook Deleted', { hookGroupId, hookId });
 }

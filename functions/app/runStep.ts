@@ -103,7 +103,7 @@ export async function runStep(
       run.hookGroupId,
       run.hookId,
       outcome.configChange,
-      runId,
+      { runId },
       options.checkConfigChange,
     );
     if (refused)

@@ -1,6 +1,8 @@
 import type { Bus } from '../ports/bus.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { ConcurrencyStore } from '../ports/concurrencyStore.ts';
 import type { Executions } from '../ports/executions.ts';
+import type { HookTypeStore } from '../ports/hookTypeStore.ts';
 import type { Invoker } from '../ports/invoker.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Store } from '../ports/store.ts';
@@ -31,6 +33,10 @@ export const DEFAULT_SETTINGS: ServiceSettings = {
 /** Everything the use cases need, behind ports: the adapters differ between cloud and local, the code does not. */
 export interface Services {
   store: Store;
+  /** Per-hook semaphores and queues (concurrency policies). */
+  concurrency: ConcurrencyStore;
+  /** Hook types (Razor-style reusable definitions with a config schema). */
+  hookTypes: HookTypeStore;
   executions: Executions;
   bus: Bus;
   invoker: Invoker;

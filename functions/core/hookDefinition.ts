@@ -59,7 +59,8 @@ const definitionFields = {
   hookGroupId: hookGroupIdSchema.optional(),
   hookId: hookIdSchema.optional(),
   metadata: metadataSchema,
-  task: taskTemplateSchema,
+  /** Required unless `hookType` names a type, whose `run` template is then used. */
+  task: taskTemplateSchema.optional(),
   schedule: z.array(scheduleEntrySchema).max(MAX_SCHEDULES).default([]),
   bindings: z.array(bindingSchema).max(MAX_BINDINGS).default([]),
   triggerSchema: triggerSchemaSchema.optional(),
@@ -78,7 +79,11 @@ const definitionFields = {
 };
 
 /** The body of createHook (PUT) and updateHook (POST). */
-export const hookDefinitionInputSchema = z.strictObject(definitionFields);
+export const hookDefinitionInputSchema = z.strictObject(definitionFields).superRefine((definition, ctx) => {
+  if (definition.task === undefined && definition.hookType === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['task'], message: 'task is required (or name a hookType whose run template is used)' });
+  }
+});
 
 export type HookDefinitionInput = z.input<typeof hookDefinitionInputSchema>;
 export type ParsedHookDefinition = z.output<typeof hookDefinitionInputSchema>;
@@ -88,7 +93,7 @@ export interface HookDefinition {
   hookGroupId: string;
   hookId: string;
   metadata: z.output<typeof metadataSchema>;
-  task: Record<string, unknown>;
+  task?: Record<string, unknown>;
   schedule: string[];
   bindings: Record<string, unknown>[];
   triggerSchema: Record<string, unknown>;

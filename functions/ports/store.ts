@@ -129,6 +129,8 @@ export interface Store {
     runId: string,
     expiresAt: number,
   ): Promise<string | undefined>;
+  /** Forgets the key if it still records `runId` (the fire it guarded started nothing: declined or refused). */
+  releaseIdempotencyKey(hookGroupId: string, hookId: string, key: string, runId: string): Promise<void>;
 
   putAudit(record: AuditRecord): Promise<void>;
   listAudit(hookGroupId: string, hookId: string, page: PageRequest): Promise<Page<AuditRecord>>;

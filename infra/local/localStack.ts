@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { DynamoConcurrencyStore } from '../../functions/adapters/aws/dynamoConcurrencyStore.ts';
+import { DynamoHookTypeStore } from '../../functions/adapters/aws/dynamoHookTypeStore.ts';
 import { DynamoStore } from '../../functions/adapters/aws/dynamoStore.ts';
 import { jsonLogger } from '../../functions/adapters/jsonLogger.ts';
 import {
@@ -18,6 +20,7 @@ import { type LocalFunction, LocalInvoker } from '../../functions/adapters/local
 import { allowAll, createApiApp } from '../../functions/api/app.ts';
 import type { Authorizer } from '../../functions/api/authorization.ts';
 import { DEFAULT_SETTINGS, type ServiceSettings, type Services } from '../../functions/app/services.ts';
+import { sweepQueues } from '../../functions/app/concurrency.ts';
 import { failInterruptedStep } from '../../functions/app/runStep.ts';
 import { createFinishHandler } from '../../functions/handlers/finish.ts';
 import { createStepHandler } from '../../functions/handlers/step.ts';
@@ -42,6 +45,8 @@ export interface LocalStackOptions {
   clock?: Clock;
   logger?: Logger;
   settings?: Partial<ServiceSettings>;
+  /** How often queued runs of concurrency-limited hooks are re-dispatched (expired leases). Default 5000 ms. */
+  queueSweepMs?: number;
   /** Who may do what; the default is set by the authorization feature. */
   authorizer?: Authorizer;
 }
@@ -88,6 +93,8 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     const lazy: { executions?: LocalExecutions } = {};
     const services: Services = {
       store: new DynamoStore({ tableName: TABLE_NAME, client: dynamo.client }),
+      concurrency: new DynamoConcurrencyStore(TABLE_NAME, dynamo.client),
+      hookTypes: new DynamoHookTypeStore(TABLE_NAME, dynamo.client),
       executions: { start: (runId) => lazy.executions!.start(runId) },
       bus,
       invoker,
@@ -117,6 +124,11 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     const url = `http://${host}:${address.port}`;
 
     await resumeUnfinishedRuns(services, executions);
+    const queueSweep = setInterval(
+      () => void sweepQueues(services).catch((error: Error) => logger.warn('queue sweep failed', { error: error.message })),
+      options.queueSweepMs ?? 5000,
+    );
+    queueSweep.unref();
 
     const localExecutions = executions;
     const dynaliteHandle = dynamo;
@@ -136,6 +148,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           httpServer.closeIdleConnections();
           const closing = new Promise<void>((ok) => httpServer.close(() => ok()));
           setTimeout(() => httpServer.closeAllConnections(), 2000).unref();
+          clearInterval(queueSweep);
           killAllCommands();
           await localExecutions.stop();
           await bus.drain();

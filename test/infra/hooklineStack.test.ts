@@ -3,9 +3,12 @@
  * One synth for the whole file, bundling skipped. (aws-cdk-lib's built-in CloudFormation
  * template validation is off here: it costs ~10 s per synth; `npm run synth` runs it.)
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENT_VARIABLES } from '../../functions/adapters/aws/environment.ts';
+import { PROJECT_ROOT } from '../../infra/bundlingOptions.ts';
 import { DEFAULT_THROTTLING } from '../../infra/hooklineConstruct.ts';
 import {
   actionsOf,
@@ -62,9 +65,9 @@ describe('resources', () => {
       'AWS::Logs::LogGroup': 6, // 4 functions + state machine + API access logs
     });
     // Nothing else that costs money at idle or widens access (no custom resources, no managed policies).
-    expect(Object.keys(counts).filter((k) => k.startsWith('Custom::') || k === 'AWS::Lambda::LayerVersion')).toEqual(
-      [],
-    );
+    expect(
+      Object.keys(counts).filter((k) => k.startsWith('Custom::') || k === 'AWS::Lambda::LayerVersion'),
+    ).toEqual([]);
   });
 });
 
@@ -104,18 +107,21 @@ describe('DynamoDB table', () => {
 });
 
 describe('Lambda functions', () => {
-  it.each(Object.entries(fnId))('%s: Node.js 22 on arm64, handler index.handler, its own log group', (_name, id) => {
-    const p = R[id]!.Properties!;
-    expect(p.Runtime).toBe('nodejs22.x');
-    expect(p.Architectures).toEqual(['arm64']);
-    expect(p.Handler).toBe('index.handler');
-    const logGroupRef = (p.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
-    expect(R[logGroupRef]!.Type).toBe('AWS::Logs::LogGroup');
-    expect(R[logGroupRef]!.Properties!.RetentionInDays).toBe(30);
-    expect((p.Environment as { Variables: Record<string, unknown> }).Variables.NODE_OPTIONS).toBe(
-      '--enable-source-maps',
-    );
-  });
+  it.each(Object.entries(fnId))(
+    '%s: Node.js 22 on arm64, handler index.handler, its own log group',
+    (_name, id) => {
+      const p = R[id]!.Properties!;
+      expect(p.Runtime).toBe('nodejs22.x');
+      expect(p.Architectures).toEqual(['arm64']);
+      expect(p.Handler).toBe('index.handler');
+      const logGroupRef = (p.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(R[logGroupRef]!.Type).toBe('AWS::Logs::LogGroup');
+      expect(R[logGroupRef]!.Properties!.RetentionInDays).toBe(30);
+      expect((p.Environment as { Variables: Record<string, unknown> }).Variables.NODE_OPTIONS).toBe(
+        '--enable-source-maps',
+      );
+    },
+  );
 
   it('every function has its own log group and role (no shared role, no managed policy)', () => {
     const logGroups = Object.values(fnId).map(
@@ -135,7 +141,8 @@ describe('Lambda functions', () => {
   });
 
   it('environment variable names come from ENVIRONMENT_VARIABLES and point at the right resources', () => {
-    const env = (id: string) => (R[id]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    const env = (id: string) =>
+      (R[id]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
     const stateMachineArn = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${smName}`;
     for (const id of Object.values(fnId)) {
       const v = env(id);
@@ -156,7 +163,9 @@ describe('Lambda functions', () => {
   });
 
   it('fire: failed async deliveries go to an encrypted, TLS-only SQS dead-letter queue after 2 retries', () => {
-    expect(R[fnId.fire]!.Properties!.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+    expect(R[fnId.fire]!.Properties!.DeadLetterConfig).toEqual({
+      TargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+    });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: fnId.fire },
       MaximumRetryAttempts: 2,
@@ -182,7 +191,9 @@ describe('Lambda functions', () => {
     const p = perms[0]![1].Properties!;
     expect(p.FunctionName).toEqual({ 'Fn::GetAtt': [fnId.fire, 'Arn'] });
     expect(p.SourceAccount).toEqual({ Ref: 'AWS::AccountId' });
-    expect(flat(p.SourceArn)).toBe(`arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:rule/<${busId}>/hookline-*`);
+    expect(flat(p.SourceArn)).toBe(
+      `arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:rule/<${busId}>/hookline-*`,
+    );
   });
 
   it('no function is reachable by any other principal except API Gateway → api', () => {
@@ -271,7 +282,10 @@ describe('HTTP API', () => {
       IntegrationUri: { 'Fn::GetAtt': [fnId.api, 'Arn'] },
       PayloadFormatVersion: '2.0',
     });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { ApiId: { Ref: apiId }, RouteKey: '$default' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      ApiId: { Ref: apiId },
+      RouteKey: '$default',
+    });
   });
 
   it('the $default stage auto-deploys, throttles the default route and writes access logs', () => {
@@ -283,7 +297,9 @@ describe('HTTP API', () => {
         ThrottlingRateLimit: DEFAULT_THROTTLING.rateLimit,
         ThrottlingBurstLimit: DEFAULT_THROTTLING.burstLimit,
       },
-      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HooklineApiAccessLogs'), 'Arn'] } },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HooklineApiAccessLogs'), 'Arn'] },
+      },
     });
   });
 
@@ -323,7 +339,11 @@ describe('IAM least privilege', () => {
     'dynamodb:Query',
     'dynamodb:UpdateItem',
   ];
-  const secret = { actions: ['secretsmanager:GetSecretValue'], resource: `<${secretId}>`, condition: undefined };
+  const secret = {
+    actions: ['secretsmanager:GetSecretValue'],
+    resource: `<${secretId}>`,
+    condition: undefined,
+  };
   const grants = (name: keyof typeof fnId) =>
     statementsOfRole(t, roleOfFunction(t, fnId[name]))
       .filter((s) => !String(s.Action).startsWith('logs:'))
@@ -404,7 +424,9 @@ describe('IAM least privilege', () => {
 
   it('each function writes logs only to its own log group', () => {
     for (const id of Object.values(fnId)) {
-      const logs = statementsOfRole(t, roleOfFunction(t, id)).filter((s) => String(s.Action).startsWith('logs:'));
+      const logs = statementsOfRole(t, roleOfFunction(t, id)).filter((s) =>
+        String(s.Action).startsWith('logs:'),
+      );
       const logGroupId = (R[id]!.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(logs).toEqual([
         {
@@ -418,14 +440,16 @@ describe('IAM least privilege', () => {
 
   it('no policy anywhere allows a wildcard action; "*" resources only for log delivery (no resource-level IAM)', () => {
     const all = ofType(t, 'AWS::IAM::Policy').flatMap(([id, r]) =>
-      (r.Properties!.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement.map(
-        (s) => ({ id, ...s }),
-      ),
+      (
+        r.Properties!.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }
+      ).Statement.map((s) => ({ id, ...s })),
     );
     for (const s of all) {
       for (const a of Array.isArray(s.Action) ? s.Action : [s.Action]) expect(a).not.toContain('*');
     }
-    const starResources = all.filter((s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')));
+    const starResources = all.filter(
+      (s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')),
+    );
     expect(starResources).toHaveLength(1);
     expect(starResources[0]!.id).toMatch(/^HooklineJobStateMachineRole/);
     expect(actionsOf([starResources[0]! as never])).toEqual([
@@ -493,5 +517,72 @@ describe('outputs', () => {
     template.hasOutput('RootCredentialsSecretArn', { Value: { Ref: secretId } });
     template.hasOutput('StateMachineArn', { Value: { Ref: smId } });
     template.hasOutput('FireDeadLetterQueueUrl', { Value: { Ref: queueId } });
+  });
+});
+
+/**
+ * The AWS SDK commands the cloud code sends (functions/**, without the local adapters), read
+ * from the source: `new XCommand(` with X imported from an @aws-sdk package.
+ */
+function sdkCommandsInFunctions(): Array<{ file: string; pkg: string; command: string }> {
+  const files = fs
+    .readdirSync(path.join(PROJECT_ROOT, 'functions'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.startsWith(path.join('adapters', 'local')));
+  const out: Array<{ file: string; pkg: string; command: string }> = [];
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(PROJECT_ROOT, 'functions', file), 'utf8');
+    const importedFrom = new Map<string, string>();
+    for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/[^']+)'/g)) {
+      for (const name of m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/)[0]!)) {
+        if (name) importedFrom.set(name, m[2]!);
+      }
+    }
+    for (const m of text.matchAll(/new\s+([A-Z][A-Za-z0-9]*Command)\s*\(/g)) {
+      const pkg = importedFrom.get(m[1]!);
+      if (pkg) out.push({ file, pkg, command: m[1]!.replace(/Command$/, '') });
+    }
+  }
+  return out;
+}
+
+/** The IAM action an SDK command needs. */
+function iamActionFor(pkg: string, command: string): string {
+  const documentClient: Record<string, string> = {
+    Get: 'GetItem',
+    Put: 'PutItem',
+    Update: 'UpdateItem',
+    Delete: 'DeleteItem',
+    BatchGet: 'BatchGetItem',
+    BatchWrite: 'BatchWriteItem',
+    TransactGet: 'TransactGetItems',
+    TransactWrite: 'TransactWriteItems',
+  };
+  const prefix: Record<string, string> = {
+    '@aws-sdk/client-dynamodb': 'dynamodb',
+    '@aws-sdk/lib-dynamodb': 'dynamodb',
+    '@aws-sdk/client-eventbridge': 'events',
+    '@aws-sdk/client-scheduler': 'scheduler',
+    '@aws-sdk/client-sfn': 'states',
+    '@aws-sdk/client-lambda': 'lambda',
+    '@aws-sdk/client-secrets-manager': 'secretsmanager',
+  };
+  if (!prefix[pkg]) throw new Error(`no IAM mapping for ${pkg} (add it here and grant it in the construct)`);
+  if (pkg === '@aws-sdk/lib-dynamodb') return `dynamodb:${documentClient[command] ?? command}`;
+  if (pkg === '@aws-sdk/client-lambda' && command === 'Invoke') return 'lambda:InvokeFunction';
+  return `${prefix[pkg]}:${command}`;
+}
+
+describe('the cloud code and its permissions', () => {
+  it('every AWS SDK command functions/ sends is allowed to at least one function', () => {
+    const used = sdkCommandsInFunctions();
+    expect(used.length).toBeGreaterThan(0);
+    const granted = new Set(
+      Object.values(fnId).flatMap((id) => actionsOf(statementsOfRole(t, roleOfFunction(t, id)))),
+    );
+    const missing = used
+      .map((u) => ({ ...u, action: iamActionFor(u.pkg, u.command) }))
+      .filter((u) => !granted.has(u.action))
+      .map((u) => `${u.action} (functions/${u.file})`);
+    expect(missing).toEqual([]);
   });
 });

@@ -20,14 +20,20 @@ import { type Built, buildHookline } from './synth.ts';
 interface Report {
   pluginReports: Array<{
     pluginName: string;
-    violations: Array<{ ruleName: string; severity: string; violatingConstructs?: Array<{ constructPath: string }> }>;
+    violations: Array<{
+      ruleName: string;
+      severity: string;
+      violatingConstructs?: Array<{ constructPath: string }>;
+    }>;
   }>;
 }
 
 /** Synthesizes once through Annotations.fromStack (which forces a synth) and reads the report it wrote. */
 function synthWithNag(built: Built) {
   const annotations = Annotations.fromStack(built.stack);
-  const report = JSON.parse(fs.readFileSync(path.join(built.outdir, 'validation-report.json'), 'utf8')) as Report;
+  const report = JSON.parse(
+    fs.readFileSync(path.join(built.outdir, 'validation-report.json'), 'utf8'),
+  ) as Report;
   return { annotations, report };
 }
 
@@ -59,7 +65,9 @@ function rawFindings(app: App): Map<string, string[]> {
 function expectClean(annotations: Annotations, report: Report) {
   const nag = report.pluginReports.filter((p) => p.pluginName === 'AwsSolutions');
   const open = nag.flatMap((p) =>
-    p.violations.map((v) => `${v.severity} ${v.ruleName} at ${v.violatingConstructs?.map((c) => c.constructPath)}`),
+    p.violations.map(
+      (v) => `${v.severity} ${v.ruleName} at ${v.violatingConstructs?.map((c) => c.constructPath)}`,
+    ),
   );
   expect(open).toEqual([]);
   // Nothing else failed either (another plugin, or CDK's own annotations).
@@ -116,11 +124,19 @@ describe('cdk-nag AwsSolutions, default stack', () => {
       .map((a) => `${a.path.split('/').slice(2).join('/')}: ${a.id.slice('AwsSolutions-IAM5'.length)}`)
       .sort();
     expect(iam5).toEqual([
-      expect.stringMatching(/^ApiFunctionRole: \[Resource::arn:<AWS::Partition>:events:.*:rule\/<HooklineBus\w+>\/hookline-\*\]$/),
-      expect.stringMatching(/^ApiFunctionRole: \[Resource::arn:<AWS::Partition>:scheduler:.*:schedule\/.+\/\*\]$/),
-      expect.stringMatching(/^ApiFunctionRole: \[Resource::arn:<AWS::Partition>:states:.*:execution:.+-job:\*\]$/),
+      expect.stringMatching(
+        /^ApiFunctionRole: \[Resource::arn:<AWS::Partition>:events:.*:rule\/<HooklineBus\w+>\/hookline-\*\]$/,
+      ),
+      expect.stringMatching(
+        /^ApiFunctionRole: \[Resource::arn:<AWS::Partition>:scheduler:.*:schedule\/.+\/\*\]$/,
+      ),
+      expect.stringMatching(
+        /^ApiFunctionRole: \[Resource::arn:<AWS::Partition>:states:.*:execution:.+-job:\*\]$/,
+      ),
       'JobStateMachine/Role: [Resource::*]',
-      expect.stringMatching(/^StepFunctionRole: \[Resource::arn:<AWS::Partition>:lambda:.*:function:hookline-\*\]$/),
+      expect.stringMatching(
+        /^StepFunctionRole: \[Resource::arn:<AWS::Partition>:lambda:.*:function:hookline-\*\]$/,
+      ),
     ]);
   });
 });

@@ -28,9 +28,9 @@ const finishId = logicalIdOf(t, 'AWS::Lambda::Function', 'HooklineFinishFunction
 
 /** A CloudFormation value for a substitution, as the deployed string (GetAtt Arn of a function → its ARN). */
 function deployedValue(value: unknown): string {
-  const getAtt = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
-  if (!getAtt || getAtt[1] !== 'Arn') throw new Error(`unexpected substitution value ${JSON.stringify(value)}`);
-  return `arn:aws:lambda:eu-west-1:123456789012:function:${getAtt[0]}`;
+  const [id, attribute] = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'] ?? [];
+  if (attribute !== 'Arn') throw new Error(`unexpected substitution value ${JSON.stringify(value)}`);
+  return `arn:aws:lambda:eu-west-1:123456789012:function:${id}`;
 }
 
 /** What CloudFormation does with DefinitionSubstitutions: replace each ${key} in the text. */
@@ -42,14 +42,19 @@ function substitute(text: string, values: Record<string, string>): string {
 function stagedDefinition(): string {
   const location = sm.DefinitionS3Location as { Key: string };
   const hash = location.Key.replace(/\.json$/, '');
-  const manifest = JSON.parse(fs.readFileSync(path.join(synth.outdir, `${synth.stack.artifactId}.assets.json`), 'utf8'));
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(synth.outdir, `${synth.stack.artifactId}.assets.json`), 'utf8'),
+  );
   const source = manifest.files[hash].source as { path: string; packaging: string };
   expect(source.packaging).toBe('file');
   return fs.readFileSync(path.join(synth.outdir, source.path), 'utf8');
 }
 
 const substitutions = Object.fromEntries(
-  Object.entries(sm.DefinitionSubstitutions as Record<string, unknown>).map(([k, v]) => [k, deployedValue(v)]),
+  Object.entries(sm.DefinitionSubstitutions as Record<string, unknown>).map(([k, v]) => [
+    k,
+    deployedValue(v),
+  ]),
 );
 const sourceText = fs.readFileSync(STATE_MACHINE_DEFINITION_FILE, 'utf8');
 const deployed = JSON.parse(substitute(stagedDefinition(), substitutions)) as Definition;
@@ -80,7 +85,9 @@ function allStates(states: Record<string, State>): Array<[string, State]> {
 
 describe('job state machine definition', () => {
   it('substitutes exactly the placeholders statemachines/job.asl.json uses', () => {
-    const placeholders = [...new Set([...sourceText.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]))].sort();
+    const placeholders = [
+      ...new Set([...sourceText.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1])),
+    ].sort();
     expect(placeholders).toEqual(['FinishFunctionArn', 'StepFunctionArn']);
     expect(Object.keys(substitutions).sort()).toEqual(placeholders);
   });

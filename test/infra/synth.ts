@@ -104,7 +104,8 @@ export function logicalIdOf(templateJson: TemplateJson, type: string, prefix: st
   const ids = Object.entries(templateJson.Resources)
     .filter(([id, r]) => r.Type === type && id.startsWith(prefix))
     .map(([id]) => id);
-  if (ids.length !== 1) throw new Error(`expected one ${type} starting ${prefix}, found ${ids.join(', ') || 'none'}`);
+  if (ids.length !== 1)
+    throw new Error(`expected one ${type} starting ${prefix}, found ${ids.join(', ') || 'none'}`);
   return ids[0]!;
 }
 
@@ -127,9 +128,11 @@ export function statementsOfRole(templateJson: TemplateJson, roleId: string): St
     .filter(
       (r) =>
         r.Type === 'AWS::IAM::Policy' &&
-        (r.Properties?.Roles as unknown[]).some((x) => JSON.stringify(x) === JSON.stringify({ Ref: roleId })),
+        ((r.Properties?.Roles ?? []) as unknown[]).some(
+          (x) => JSON.stringify(x) === JSON.stringify({ Ref: roleId }),
+        ),
     )
-    .flatMap((r) => (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+    .flatMap((r) => (r.Properties!.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
 export function actionsOf(statements: Statement[]): string[] {

@@ -79,8 +79,9 @@ describe('other context and props', () => {
   });
 
   it('with a concrete environment, account and region are concrete in ARNs', () => {
-    const fireEnv = (t.Resources[fn('Fire')]!.Properties!.Environment as { Variables: Record<string, unknown> })
-      .Variables;
+    const fireEnv = (
+      t.Resources[fn('Fire')]!.Properties!.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
     expect(flat(fireEnv.HOOKLINE_STATE_MACHINE_ARN)).toBe(
       `arn:<AWS::Partition>:states:eu-west-1:123456789012:stateMachine:${t.Resources[smId]!.Properties!.StateMachineName}`,
     );

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { DEFAULT_SETTINGS, type Services } from '../../app/services.ts';
 import { systemClock } from '../../ports/clock.ts';
 import { jsonLogger } from '../jsonLogger.ts';
+import { DynamoConcurrencyStore } from './dynamoConcurrencyStore.ts';
+import { DynamoHookTypeStore } from './dynamoHookTypeStore.ts';
 import { DynamoStore } from './dynamoStore.ts';
 import { requireCloudSetting } from './environment.ts';
 import { EventBridgeBus } from './eventBridgeBus.ts';
@@ -24,6 +26,8 @@ async function build(functionName: string): Promise<Services> {
   const secret = await readServiceSecret(requireCloudSetting('rootCredentialsSecretArn'));
   return {
     store: new DynamoStore({ tableName: requireCloudSetting('tableName') }),
+    concurrency: new DynamoConcurrencyStore(requireCloudSetting('tableName')),
+    hookTypes: new DynamoHookTypeStore(requireCloudSetting('tableName')),
     executions: new SfnExecutions(requireCloudSetting('stateMachineArn')),
     bus: new EventBridgeBus(requireCloudSetting('eventBusName')),
     invoker: new LambdaInvoker(),

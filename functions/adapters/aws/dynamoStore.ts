@@ -9,6 +9,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { HooklineError } from '../../core/errors.ts';
 import type { RunRecord, StepOutput, StepRecord } from '../../core/runModel.ts';
 import {
   type AuditRecord,
@@ -37,21 +38,40 @@ function encodeToken(key: Record<string, unknown> | undefined): string | undefin
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
 
-function decodeToken(token: string | undefined): Record<string, unknown> | undefined {
+/**
+ * A continuation token is the query's LastEvaluatedKey. One that does not decode to a key of the very
+ * partition being queried (forged, mangled, or from another listing) is refused with a 400 rather than
+ * handed to DynamoDB, which would answer ValidationException (a 500) or page through another partition.
+ */
+function decodeToken(
+  token: string | undefined,
+  partition: { name: string; value: string } | undefined,
+): Record<string, unknown> | undefined {
   if (!token) return undefined;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
   } catch {
-    // fall through
+    throw new InvalidContinuationToken();
   }
-  throw new InvalidContinuationToken();
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidContinuationToken();
+  const key = parsed as Record<string, unknown>;
+  const names = Object.keys(key);
+  const allowed = partition?.name === 'gsi1pk' ? ['pk', 'sk', 'gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
+  if (
+    names.length !== allowed.length ||
+    !allowed.every((name) => typeof key[name] === 'string' && (key[name] as string).length > 0) ||
+    (partition && key[partition.name] !== partition.value)
+  ) {
+    throw new InvalidContinuationToken();
+  }
+  return key;
 }
 
-export class InvalidContinuationToken extends Error {
+/** A 400 InputError (the caller's token is bad), not a 500. */
+export class InvalidContinuationToken extends HooklineError {
   constructor() {
-    super('continuationToken is not one this service issued');
+    super('InputError', 'continuationToken is not one this service issued');
     this.name = 'InvalidContinuationToken';
   }
 }
@@ -148,12 +168,17 @@ export class DynamoStore implements Store {
     input: Omit<QueryCommandInput, 'TableName'>,
     page: PageRequest,
   ): Promise<Page<Item>> {
+    const partitionName = input.IndexName ? 'gsi1pk' : 'pk';
+    const partitionValue = input.ExpressionAttributeValues?.[':pk'];
     const out = await this.doc.send(
       new QueryCommand({
         ...input,
         TableName: this.table,
         Limit: page.limit,
-        ExclusiveStartKey: decodeToken(page.continuationToken),
+        ExclusiveStartKey: decodeToken(
+          page.continuationToken,
+          typeof partitionValue === 'string' ? { name: partitionName, value: partitionValue } : undefined,
+        ),
       }),
     );
     return { items: (out.Items as Item[]) ?? [], continuationToken: encodeToken(out.LastEvaluatedKey) };
@@ -443,6 +468,21 @@ export class DynamoStore implements Store {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
       const existing = await this.get<{ runId: string }>(keys.idempotency(g, h, key));
       return existing?.runId;
+    }
+  }
+
+  async releaseIdempotencyKey(g: string, h: string, key: string, runId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.idempotency(g, h, key),
+          ConditionExpression: 'runId = :runId',
+          ExpressionAttributeValues: { ':runId': runId },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     }
   }
 

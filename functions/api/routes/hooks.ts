@@ -63,18 +63,7 @@ export function hookRoutes(services: Services) {
     const { hookGroupId, hookId } = hookParams(c);
     await authorize(c, `hooks:status:${hookGroupId}/${hookId}`);
     const hook = await getHook(services, hookGroupId, hookId);
-    const { items } = await services.store.listFires(hookGroupId, hookId, { limit: 1 });
-    const last = items[0];
-    const lastFire = !last
-      ? { result: 'no-fire' }
-      : last.result === 'error'
-        ? { result: 'error', error: last.error ?? 'error', time: last.time, runId: last.runId }
-        : {
-            result: last.result === 'success' ? 'success' : last.result,
-            runId: last.runId,
-            taskId: last.runId,
-            time: last.time,
-          };
+    const lastFire = await lastFireOf(services, hookGroupId, hookId);
     const next = nextScheduledDate(hook.definition, services.clock.now());
     return c.json({
       lastFire,
@@ -109,4 +98,37 @@ export function hookRoutes(services: Services) {
   });
 
   return app;
+}
+
+/** How many of the newest fires getHookStatus looks through for one that fired or failed. */
+const STATUS_FIRE_SCAN = 200;
+
+/**
+ * Taskcluster's `lastFire`: the newest fire that started a run (`success`) or failed (`error`), or
+ * `no-fire`. Fires that started nothing on purpose (declined by the template, skipped by the
+ * concurrency limit) are not what `lastFire` describes; they are rows of listLastFires.
+ */
+async function lastFireOf(services: Services, hookGroupId: string, hookId: string) {
+  let continuationToken: string | undefined;
+  let seen = 0;
+  do {
+    const page = await services.store.listFires(hookGroupId, hookId, { limit: 50, continuationToken });
+    for (const fire of page.items) {
+      if (fire.result === 'success' || fire.result === 'queued') {
+        return { result: 'success', runId: fire.runId, taskId: fire.runId, time: fire.time };
+      }
+      if (fire.result === 'error') {
+        return {
+          result: 'error',
+          runId: fire.runId,
+          taskId: fire.runId,
+          time: fire.time,
+          error: fire.error ?? 'error',
+        };
+      }
+    }
+    seen += page.items.length;
+    continuationToken = page.continuationToken;
+  } while (continuationToken && seen < STATUS_FIRE_SCAN);
+  return { result: 'no-fire' };
 }

@@ -3,6 +3,7 @@ import { cancelRun, rerun } from '../../app/controlRuns.ts';
 import { getHook } from '../../app/manageHooks.ts';
 import { getRunRecord, getRunStatus, getStepOutput } from '../../app/runQueries.ts';
 import type { Services } from '../../app/services.ts';
+import type { RunRecord } from '../../core/runModel.ts';
 import { type ApiEnv, authorize } from '../authorization.ts';
 import { pageRequest } from '../pagination.ts';
 import { hookParams, runIdParam, stepIndexParam } from '../params.ts';
@@ -60,7 +61,9 @@ export function runRoutes(services: Services) {
     const page = await services.store.listFires(hookGroupId, hookId, pageRequest(c));
     const runs = await Promise.all(
       page.items.map((f) =>
-        f.result === 'success' ? services.store.getRun(f.runId) : Promise.resolve(undefined),
+        f.result === 'success' || f.result === 'queued'
+          ? services.store.getRun(f.runId)
+          : Promise.resolve(undefined),
       ),
     );
     const lastFires = page.items.map((fire, i) => ({
@@ -75,6 +78,7 @@ export function runRoutes(services: Services) {
       error: fire.error ?? '',
       runState: runs[i]?.status ?? null,
       runResult: runs[i]?.result ?? null,
+      taskState: taskState(runs[i]),
     }));
     return c.json({
       lastFires,
@@ -83,4 +87,13 @@ export function runRoutes(services: Services) {
   });
 
   return app;
+}
+
+/** Taskcluster's `taskState` for a fire's run (clients that know only Taskcluster read this). */
+export function taskState(run: RunRecord | undefined): string {
+  if (!run) return 'unscheduled';
+  if (run.status !== 'finished') return run.status;
+  if (run.result === 'succeeded' || run.result === 'succeeded_with_warnings') return 'completed';
+  if (run.result === 'cancelled') return 'exception';
+  return 'failed';
 }

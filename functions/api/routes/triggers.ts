@@ -7,6 +7,7 @@ import { checkTriggerToken } from '../../app/triggerWithToken.ts';
 import { type ApiEnv, authorize } from '../authorization.ts';
 import { hookParams } from '../params.ts';
 import { readJsonBody } from '../requestBody.ts';
+import { idempotencyKeyHeaderSchema } from '../schemas.ts';
 
 /** triggerHook and triggerHookWithToken. */
 export function triggerRoutes(services: Services) {
@@ -45,7 +46,7 @@ export function triggerRoutes(services: Services) {
 
 function idempotencyKey(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,255}$/.test(header)) {
+  if (!idempotencyKeyHeaderSchema.safeParse(header).success) {
     throw inputError('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces');
   }
   return header;
@@ -54,6 +55,7 @@ function idempotencyKey(header: string | undefined): string | undefined {
 /** Taskcluster's trigger response: `{taskId, status: {taskId}}`, or `{}` when the template declined. */
 export function triggerResponse(outcome: FireOutcome): Record<string, unknown> {
   if (outcome.kind === 'declined') return {};
+  if (outcome.kind === 'skipped') return { skipped: true, reason: 'concurrency limit reached (onLimit: skip)' };
   return {
     runId: outcome.runId,
     taskId: outcome.runId,

@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { inputError } from '../../core/errors.ts';
+import type { ClientAuditRecord, ClientRecord, ClientStore } from '../../ports/clientStore.ts';
+import { ConditionFailed, type Page, type PageRequest } from '../../ports/store.ts';
+
+/**
+ * Clients in the one table: `pk = CLIENT, sk = clientId`; their audit records under
+ * `pk = CLIENT_AUDIT#<clientId>, sk = <time>#<random>`; Hawk nonces (replay protection across
+ * processes) under `pk = HAWK_NONCE#<clientId>, sk = <ts>:<nonce>` with `expiresAt` (DynamoDB TTL).
+ * Single-item conditional writes only.
+ */
+export const clientKeys = {
+  client: (clientId: string) => ({ pk: 'CLIENT', sk: clientId }),
+  clients: 'CLIENT',
+  audit: (clientId: string, time: string, id: string) => ({ pk: `CLIENT_AUDIT#${clientId}`, sk: `${time}#${id}` }),
+  auditOf: (clientId: string) => `CLIENT_AUDIT#${clientId}`,
+  nonce: (clientId: string, nonce: string) => ({ pk: `HAWK_NONCE#${clientId}`, sk: nonce }),
+} as const;
+
+type Item = Record<string, unknown>;
+
+const KEY_FIELDS = new Set(['pk', 'sk', 'kind', 'expiresAt']);
+
+function strip<T>(item: Item | undefined): T | undefined {
+  if (!item) return undefined;
+  const out: Item = {};
+  for (const [k, v] of Object.entries(item)) if (!KEY_FIELDS.has(k)) out[k] = v;
+  return out as T;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as Error).name === 'ConditionalCheckFailedException';
+}
+
+function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+/** A continuation token must decode to a key of the very partition being listed (else a 400). */
+function decodeToken(token: string | undefined, pk: string): Record<string, unknown> | undefined {
+  if (!token) return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    key = undefined;
+  }
+  const k = key as Record<string, unknown> | undefined;
+  if (
+    !k ||
+    typeof k !== 'object' ||
+    Array.isArray(k) ||
+    Object.keys(k).length !== 2 ||
+    k.pk !== pk ||
+    typeof k.sk !== 'string' ||
+    k.sk.length === 0
+  ) {
+    throw inputError('continuationToken is not one this service issued');
+  }
+  return k;
+}
+
+export interface DynamoClientStoreOptions {
+  tableName: string;
+  client?: DynamoDBClient;
+}
+
+export class DynamoClientStore implements ClientStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(options: DynamoClientStoreOptions) {
+    this.table = options.tableName;
+    this.doc = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+  }
+
+  async getClient(clientId: string): Promise<ClientRecord | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: clientKeys.client(clientId), ConsistentRead: true }),
+    );
+    return strip<ClientRecord>(out.Item);
+  }
+
+  async createClient(record: ClientRecord): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...clientKeys.client(record.clientId), kind: 'client', ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConditionFailed(`client ${record.clientId} exists`);
+      throw error;
+    }
+  }
+
+  async replaceClient(record: ClientRecord, expectedVersion: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...clientKeys.client(record.clientId), kind: 'client', ...record },
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConditionFailed(`client ${record.clientId} changed`);
+      throw error;
+    }
+  }
+
+  async touchClient(clientId: string, time: string, notBefore: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: clientKeys.client(clientId),
+          UpdateExpression: 'SET #used = :time',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#used) OR #used < :notBefore)',
+          ExpressionAttributeNames: { '#used': 'lastDateUsed' },
+          ExpressionAttributeValues: { ':time': time, ':notBefore': notBefore },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async deleteClient(clientId: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: clientKeys.client(clientId), ReturnValues: 'ALL_OLD' }),
+    );
+    return out.Attributes !== undefined;
+  }
+
+  async listClients(page: PageRequest & { prefix?: string }): Promise<Page<ClientRecord>> {
+    const input: Omit<QueryCommandInput, 'TableName'> = page.prefix
+      ? {
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': clientKeys.clients, ':prefix': page.prefix },
+        }
+      : { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': clientKeys.clients } };
+    const out = await this.doc.send(
+      new QueryCommand({
+        ...input,
+        TableName: this.table,
+        Limit: page.limit,
+        ConsistentRead: true,
+        ExclusiveStartKey: decodeToken(page.continuationToken, clientKeys.clients),
+      }),
+    );
+    return {
+      items: ((out.Items as Item[]) ?? []).map((i) => strip<ClientRecord>(i)!),
+      continuationToken: encodeToken(out.LastEvaluatedKey),
+    };
+  }
+
+  async putClientAudit(record: ClientAuditRecord): Promise<void> {
+    const id = randomBytes(6).toString('base64url');
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...clientKeys.audit(record.clientId, record.time, id), kind: 'client-audit', ...record },
+      }),
+    );
+  }
+
+  async listClientAudit(clientId: string, page: PageRequest): Promise<Page<ClientAuditRecord>> {
+    const pk = clientKeys.auditOf(clientId);
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeToken(page.continuationToken, pk),
+      }),
+    );
+    return {
+      items: ((out.Items as Item[]) ?? []).map((i) => strip<ClientAuditRecord>(i)!),
+      continuationToken: encodeToken(out.LastEvaluatedKey),
+    };
+  }
+
+  async claimNonce(clientId: string, nonce: string, expiresAt: number): Promise<boolean> {
+    const now = Math.floor(Date.now() / 1000);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...clientKeys.nonce(clientId, nonce), kind: 'hawk-nonce', expiresAt },
+          // An expired item DynamoDB's TTL has not yet deleted does not count.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

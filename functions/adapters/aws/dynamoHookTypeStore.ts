@@ -1,0 +1,42 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { HookType } from '../../core/hookType.ts';
+import type { HookTypeStore } from '../../ports/hookTypeStore.ts';
+
+/** Hook types in the one table: pk `HOOKTYPE`, sk = name. */
+export class DynamoHookTypeStore implements HookTypeStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    private readonly tableName: string,
+    client: DynamoDBClient = new DynamoDBClient({}),
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async getHookType(name: string): Promise<HookType | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'HOOKTYPE', sk: name }, ConsistentRead: true }));
+    return out.Item ? (out.Item.type as HookType) : undefined;
+  }
+
+  async putHookType(type: HookType): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: 'HOOKTYPE', sk: type.name, kind: 'hook-type', type } }));
+  }
+
+  async deleteHookType(name: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: 'HOOKTYPE', sk: name } }));
+  }
+
+  async listHookTypes(): Promise<HookType[]> {
+    const types: HookType[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'HOOKTYPE' }, ExclusiveStartKey: start }),
+      );
+      types.push(...(out.Items ?? []).map((i) => i.type as HookType));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return types;
+  }
+}

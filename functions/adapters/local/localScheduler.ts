@@ -1,0 +1,296 @@
+import { fireFromSchedule } from '../../app/fireFromSources.ts';
+import type { FireOutcome } from '../../app/fireHook.ts';
+import {
+  DEFAULT_LATE_AFTER_MS,
+  type HookSchedules,
+  hookSchedules,
+  nextOccurrence,
+  planDue,
+  scheduleSignature,
+} from '../../app/scheduler.ts';
+import type { Services } from '../../app/services.ts';
+import { isHooklineError } from '../../core/errors.ts';
+import type { HookDefinition } from '../../core/hookDefinition.ts';
+import { hookKey } from '../../core/ids.ts';
+import { ConditionFailed, type HookRecord } from '../../ports/store.ts';
+
+/**
+ * The local stand-in for EventBridge Scheduler: one timer loop over every stored hook's schedules.
+ *
+ * - It sleeps until the earliest next occurrence (at most `tickMs`, so a test's injected clock that jumps
+ *   is noticed within a tick), then fires each due occurrence with `fireFromSchedule`: `now` is the
+ *   scheduled time and the run id is derived from (hook, scheduled time), so an occurrence fired twice
+ *   (a retry, a restart between the fire and the bookkeeping) still starts one run.
+ * - Each hook's watermark (`lastScheduledAt`, the latest occurrence handled) is stored after the
+ *   occurrences are fired, so a restart picks up where the last run stopped; what was missed while the
+ *   stack was down follows the hook's `catchUp` policy (app/scheduler.ts) and is counted in
+ *   `missedOccurrences`.
+ * - Time comes from the injected Clock only; real time is used for nothing but timers and retry pacing.
+ */
+export interface LocalSchedulerOptions {
+  /** The longest sleep between two looks at the clock (ms). Default 500. */
+  tickMs?: number;
+  /** Occurrences overdue by more than this are missed (see app/scheduler.ts). Default 60 s. */
+  lateAfterMs?: number;
+  /** Hooks handled at the same time in one pass. Default 4. */
+  concurrency?: number;
+  /** Told about every fire (benchmarks, tests). */
+  onFire?: (fire: ScheduledFire) => void;
+}
+
+export interface ScheduledFire {
+  hookGroupId: string;
+  hookId: string;
+  scheduledTime: Date;
+  /** The clock when the fire returned (the run was created and started, or the fire was declined). */
+  firedAt: Date;
+  outcome: FireOutcome | { kind: 'error'; message: string };
+}
+
+interface Entry {
+  hookGroupId: string;
+  hookId: string;
+  signature: string;
+  schedules: HookSchedules;
+  watermark: Date;
+  nextDue?: Date;
+  /** Real time (ms) before which a failed hook is not retried. */
+  retryAt?: number;
+}
+
+const RETRY_AFTER_MS = 2000;
+
+export class LocalScheduler {
+  private readonly entries = new Map<string, Entry>();
+  private readonly tickMs: number;
+  private readonly lateAfterMs: number;
+  private readonly concurrency: number;
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private running = false;
+  private started: Date | undefined;
+
+  constructor(
+    private readonly services: Services,
+    private readonly options: LocalSchedulerOptions = {},
+  ) {
+    this.tickMs = options.tickMs ?? 500;
+    this.lateAfterMs = options.lateAfterMs ?? DEFAULT_LATE_AFTER_MS;
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
+  }
+
+  /** When the scheduler started: occurrences before it were missed (the stack was down). */
+  get startedAt(): Date | undefined {
+    return this.started;
+  }
+
+  /** Loads every stored hook and starts the loop; the first pass (the catch-up) begins at once. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.started = this.services.clock.now();
+    for (const record of await this.services.store.listAllHooks()) this.track(record, undefined);
+    this.running = true;
+    this.arm(0);
+  }
+
+  /** Stops the loop and waits for a pass in progress. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+  }
+
+  /** One pass now: fires everything due (tests call it to wait for the scheduler). */
+  runDue(): Promise<void> {
+    const pass = this.chain.then(() => this.pass());
+    this.chain = pass.catch((error: Error) =>
+      this.services.logger.error('scheduler pass failed', { error: error.message }),
+    );
+    return pass;
+  }
+
+  /** The hook was created or changed: a change to its schedules restarts its watermark at now. */
+  async hookChanged(definition: HookDefinition): Promise<void> {
+    const key = hookKey(definition.hookGroupId, definition.hookId);
+    const record = await this.services.store.getHook(definition.hookGroupId, definition.hookId);
+    if (!record) {
+      this.entries.delete(key);
+      return;
+    }
+    const previous = this.entries.get(key);
+    let restartAt: Date | undefined;
+    if (previous && previous.signature !== scheduleSignature(record.definition)) {
+      restartAt = this.services.clock.now();
+      await this.storeProgress(record.definition.hookGroupId, record.definition.hookId, restartAt, 0);
+    }
+    this.track(record, restartAt);
+    if (this.running) this.arm(0);
+  }
+
+  hookRemoved(hookGroupId: string, hookId: string): void {
+    this.entries.delete(hookKey(hookGroupId, hookId));
+  }
+
+  /** The next occurrence the scheduler will fire for the hook (tests, status). */
+  nextDue(hookGroupId: string, hookId: string): Date | undefined {
+    return this.entries.get(hookKey(hookGroupId, hookId))?.nextDue;
+  }
+
+  private track(record: HookRecord, restartAt: Date | undefined): void {
+    const { definition } = record;
+    const created = new Date(record.createdAt);
+    const stored = record.lastScheduledAt ? new Date(record.lastScheduledAt) : created;
+    const watermark = restartAt && restartAt > stored ? restartAt : stored;
+    const schedules = hookSchedules(definition, created);
+    this.entries.set(hookKey(definition.hookGroupId, definition.hookId), {
+      hookGroupId: definition.hookGroupId,
+      hookId: definition.hookId,
+      signature: scheduleSignature(definition),
+      schedules,
+      watermark,
+      nextDue: nextOccurrence(schedules, watermark),
+    });
+  }
+
+  /** Sleeps until the earliest next occurrence, at most tickMs. */
+  private arm(delayMs?: number): void {
+    if (!this.running) return;
+    clearTimeout(this.timer);
+    let delay = delayMs ?? this.tickMs;
+    if (delayMs === undefined) {
+      const now = this.services.clock.now().getTime();
+      for (const entry of this.entries.values()) {
+        if (!entry.nextDue) continue;
+        const wait =
+          entry.retryAt !== undefined
+            ? Math.max(entry.retryAt - Date.now(), entry.nextDue.getTime() - now)
+            : entry.nextDue.getTime() - now;
+        delay = Math.min(delay, Math.max(0, wait));
+      }
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.runDue().finally(() => this.arm());
+    }, delay);
+    this.timer.unref();
+  }
+
+  private async pass(): Promise<void> {
+    const now = this.services.clock.now();
+    const startedAt = this.started ?? now;
+    const due = [...this.entries.values()].filter(
+      (e) => e.nextDue && e.nextDue <= now && (e.retryAt === undefined || e.retryAt <= Date.now()),
+    );
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length) {
+        const entry = due[next++]!;
+        await this.handle(entry, now, startedAt);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker));
+  }
+
+  private async handle(entry: Entry, now: Date, startedAt: Date): Promise<void> {
+    const { hookGroupId, hookId } = entry;
+    const key = hookKey(hookGroupId, hookId);
+    try {
+      const record = await this.services.store.getHook(hookGroupId, hookId);
+      if (!record) {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+        return;
+      }
+      const plan = planDue({
+        hook: entry.schedules,
+        catchUp: record.definition.catchUp,
+        watermark: entry.watermark,
+        now,
+        startedAt,
+        lateAfterMs: this.lateAfterMs,
+      });
+      if (plan.missed > 0) {
+        this.services.logger.warn('missed schedule occurrences', {
+          hookGroupId,
+          hookId,
+          missed: plan.missed,
+          catchUp: record.definition.catchUp,
+        });
+      }
+      for (const scheduledTime of plan.fire) {
+        let outcome: ScheduledFire['outcome'];
+        try {
+          outcome = await fireFromSchedule(this.services, record, scheduledTime);
+        } catch (error) {
+          // A render error and the like is recorded as the fire's error: the occurrence is handled.
+          if (!isHooklineError(error)) throw error;
+          outcome = { kind: 'error', message: error.message };
+          this.services.logger.warn('scheduled fire refused', {
+            hookGroupId,
+            hookId,
+            scheduledTime: scheduledTime.toISOString(),
+            error: error.message,
+          });
+        }
+        this.options.onFire?.({
+          hookGroupId,
+          hookId,
+          scheduledTime,
+          firedAt: this.services.clock.now(),
+          outcome,
+        });
+      }
+      if (plan.handledUpTo || plan.missed > 0) {
+        await this.storeProgress(hookGroupId, hookId, plan.handledUpTo, plan.missed);
+      }
+      // The hook may have been changed (and re-tracked) meanwhile: move whichever entry is current.
+      const current = this.entries.get(key);
+      if (!current) return;
+      if (plan.handledUpTo && plan.handledUpTo > current.watermark) current.watermark = plan.handledUpTo;
+      current.retryAt = undefined;
+      const after = current.watermark > now ? current.watermark : now;
+      current.nextDue = plan.more ? now : nextOccurrence(current.schedules, after);
+    } catch (error) {
+      // The store or the engine failed: nothing was recorded as handled, so the whole plan is tried
+      // again later (fires already made are duplicates then, and start nothing).
+      entry.retryAt = Date.now() + RETRY_AFTER_MS;
+      this.services.logger.error('scheduled fire failed; will retry', {
+        hookGroupId,
+        hookId,
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  /** Stores the watermark (never moving it back) and adds to the missed count, with a version check. */
+  private async storeProgress(
+    hookGroupId: string,
+    hookId: string,
+    handledUpTo: Date | undefined,
+    missed: number,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const record = await this.services.store.getHook(hookGroupId, hookId);
+      if (!record) return;
+      const stored = record.lastScheduledAt ? Date.parse(record.lastScheduledAt) : Number.NEGATIVE_INFINITY;
+      const watermark = handledUpTo && handledUpTo.getTime() > stored ? handledUpTo.toISOString() : record.lastScheduledAt;
+      if (watermark === record.lastScheduledAt && missed === 0) return;
+      const updated: HookRecord = {
+        ...record,
+        ...(watermark ? { lastScheduledAt: watermark } : {}),
+        ...(record.missedOccurrences !== undefined || missed > 0
+          ? { missedOccurrences: (record.missedOccurrences ?? 0) + missed }
+          : {}),
+        version: record.version + 1,
+      };
+      try {
+        await this.services.store.replaceHook(updated, record.version);
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionFailed)) throw error;
+        await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * (attempt + 1)));
+      }
+    }
+    throw new Error(`hook ${hookGroupId}/${hookId} kept changing; its schedule progress was not stored`);
+  }
+}

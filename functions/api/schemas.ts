@@ -1,0 +1,241 @@
+import { z } from 'zod';
+import {
+  concurrencySchema,
+  hookDefinitionInputSchema,
+  hookGroupIdSchema,
+  hookIdSchema,
+  metadataSchema,
+} from '../core/hookDefinition.ts';
+import { RUN_ID_PATTERN } from '../core/ids.ts';
+
+/**
+ * The shapes of the HTTP API as zod schemas: request parts the handlers validate with (path
+ * parameters, query, headers, the hook definition) and the response bodies they answer with. The
+ * OpenAPI document (openapi.ts) is generated from these; the API tests check live responses against
+ * the response schemas, so the document cannot drift from what the server says.
+ */
+
+export { hookDefinitionInputSchema, hookGroupIdSchema, hookIdSchema };
+
+export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_PAGE_SIZE = 100;
+
+// request parts
+
+export const runIdSchema = z.string().regex(RUN_ID_PATTERN, 'is not a run id').describe('A run id (a slugid).');
+export const stepIndexSchema = z.int().min(0).max(9999).describe('The step index, from 0.');
+export const triggerTokenParamSchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .describe("The hook's trigger token (from getTriggerToken).");
+export const limitQuerySchema = z
+  .int()
+  .min(1)
+  .max(MAX_PAGE_SIZE)
+  .default(DEFAULT_PAGE_SIZE)
+  .describe('Most items in one page.');
+export const continuationTokenQuerySchema = z
+  .string()
+  .min(1)
+  .max(2048)
+  .regex(/^[A-Za-z0-9_-]+$/)
+  .describe('The continuationToken of the previous page.');
+export const idempotencyKeyHeaderSchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable ASCII characters without spaces')
+  .describe('The same key for the same hook within 24 h returns the first run and starts nothing.');
+/** A trigger payload: any JSON value, checked against the hook's own triggerSchema. */
+export const triggerPayloadSchema = z
+  .unknown()
+  .describe("The payload, validated against the hook's triggerSchema (defaults applied).");
+
+// responses
+
+export const errorResponseSchema = z
+  .strictObject({
+    code: z.string().describe('InputError, InputValidationError, MalformedPayload, ResourceNotFound, …'),
+    message: z.string(),
+    requestInfo: z.strictObject({
+      method: z.string(),
+      path: z.string(),
+      params: z.record(z.string(), z.string()),
+      time: z.iso.datetime(),
+    }),
+  })
+  .describe("Taskcluster's error shape.");
+
+export const pingResponseSchema = z.strictObject({ alive: z.boolean(), uptime: z.number() });
+
+export const hookDefinitionSchema = z
+  .strictObject({
+    hookGroupId: hookGroupIdSchema,
+    hookId: hookIdSchema,
+    metadata: metadataSchema,
+    task: z.record(z.string(), z.unknown()).describe('The JSON-e template of the job.'),
+    schedule: z.array(z.string()),
+    bindings: z.array(z.record(z.string(), z.unknown())),
+    triggerSchema: z.record(z.string(), z.unknown()),
+    scheduleTimezone: z.string(),
+    catchUp: z.enum(['none', 'latest', 'all']),
+    concurrency: concurrencySchema.optional(),
+    config: z.record(z.string(), z.unknown()).optional(),
+    hookType: z.string().optional(),
+  })
+  .describe('A hook definition with every default applied, as stored.');
+
+export const listHookGroupsResponseSchema = z.strictObject({ groups: z.array(hookGroupIdSchema) });
+export const listHooksResponseSchema = z.strictObject({ hooks: z.array(hookDefinitionSchema) });
+export const emptyResponseSchema = z.strictObject({});
+
+const fireTime = z.iso.datetime();
+export const lastFireSchema = z.union([
+  z.strictObject({ result: z.literal('success'), runId: z.string(), taskId: z.string(), time: fireTime }),
+  z.strictObject({
+    result: z.literal('error'),
+    runId: z.string(),
+    taskId: z.string(),
+    time: fireTime,
+    error: z.string(),
+  }),
+  z.strictObject({ result: z.literal('no-fire') }),
+]);
+
+export const hookStatusResponseSchema = z.strictObject({
+  lastFire: lastFireSchema,
+  nextScheduledDate: z.iso.datetime().optional().describe('When the hook has a schedule.'),
+  missedOccurrences: z.int().optional(),
+  outOfSync: z.array(z.string()).optional(),
+});
+
+export const triggerResponseSchema = z
+  .union([
+    z.strictObject({
+      runId: z.string(),
+      taskId: z.string(),
+      status: z.strictObject({ taskId: z.string(), runId: z.string() }),
+      duplicate: z.literal(true).optional().describe('The Idempotency-Key was seen: this is the first run.'),
+    }),
+    z.strictObject({}).describe('The template rendered to null: nothing was fired (recorded as declined).'),
+    z
+      .strictObject({ skipped: z.literal(true), reason: z.string() })
+      .describe('The concurrency limit was reached with onLimit: skip (recorded as skipped-concurrency).'),
+  ])
+  .describe('taskId = runId, for Taskcluster clients.');
+
+export const triggerTokenResponseSchema = z.strictObject({ token: z.string() });
+export const signingSecretResponseSchema = z.strictObject({ secret: z.string() });
+
+const runResultSchema = z.enum(['succeeded', 'succeeded_with_warnings', 'failed', 'cancelled', 'timed_out']);
+const runStatusSchema = z.enum(['pending', 'running', 'finished']);
+const firedBySchema = z.enum(['schedule', 'triggerHook', 'triggerHookWithToken', 'event', 'rerun']);
+const continuationToken = z.string().optional().describe('Present when there are more items.');
+
+export const lastFiresResponseSchema = z.strictObject({
+  lastFires: z.array(
+    z.strictObject({
+      hookGroupId: hookGroupIdSchema,
+      hookId: hookIdSchema,
+      firedBy: firedBySchema,
+      runId: z.string(),
+      taskId: z.string(),
+      time: z.iso.datetime(),
+      taskCreateTime: z.iso.datetime(),
+      result: z.enum(['success', 'error', 'declined', 'skipped-concurrency', 'queued']),
+      error: z.string(),
+      runState: runStatusSchema.nullable().describe("The run's own state (null when no run started)."),
+      runResult: runResultSchema.nullable().describe("The run's own result (null until it finishes)."),
+      taskState: z.enum(['unscheduled', 'pending', 'running', 'completed', 'failed', 'exception']),
+    }),
+  ),
+  continuationToken,
+});
+
+export const runSummarySchema = z.strictObject({
+  runId: z.string(),
+  hookGroupId: hookGroupIdSchema,
+  hookId: hookIdSchema,
+  firedBy: firedBySchema,
+  status: runStatusSchema,
+  result: runResultSchema.nullable(),
+  createdAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().optional(),
+  finishedAt: z.iso.datetime().optional(),
+});
+
+export const listRunsResponseSchema = z.strictObject({ runs: z.array(runSummarySchema), continuationToken });
+
+const stepErrorSchema = z.looseObject({ message: z.string() });
+const stepStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'timed_out', 'cancelled']);
+
+export const runStatusResponseSchema = z.strictObject({
+  runId: z.string(),
+  taskId: z.string(),
+  hookGroupId: hookGroupIdSchema,
+  hookId: hookIdSchema,
+  firedBy: firedBySchema,
+  status: runStatusSchema,
+  result: runResultSchema.nullable(),
+  createdAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().nullable(),
+  finishedAt: z.iso.datetime().nullable(),
+  counts: z.strictObject({ total: z.int(), succeeded: z.int(), failed: z.int(), skipped: z.int() }),
+  steps: z.array(
+    z.strictObject({
+      index: z.int(),
+      phase: z.enum(['pre', 'task', 'post', 'notify']),
+      name: z.string(),
+      status: stepStatusSchema,
+      reason: z.string().optional(),
+      exitCode: z.int().nullable().optional(),
+      error: stepErrorSchema.optional(),
+      startedAt: z.iso.datetime().optional(),
+      finishedAt: z.iso.datetime().optional(),
+      durationMs: z.number().optional(),
+      attempts: z.int().optional(),
+      output: z
+        .strictObject({
+          stdout: z.string().optional(),
+          stderr: z.string().optional(),
+          body: z.string().optional(),
+          truncated: z.boolean(),
+        })
+        .optional()
+        .describe('The tail of the output; all that was kept is at …/steps/{index}/output.'),
+    }),
+  ),
+  rerunOf: z.string().optional(),
+  error: stepErrorSchema.optional(),
+});
+
+export const stepOutputResponseSchema = z.strictObject({
+  runId: z.string(),
+  index: z.int(),
+  name: z.string(),
+  status: stepStatusSchema,
+  stdout: z.string().optional(),
+  stderr: z.string().optional(),
+  body: z.string().optional(),
+  data: z.unknown().optional(),
+  truncated: z.boolean().optional(),
+});
+
+export const historyResponseSchema = z.strictObject({
+  history: z.array(
+    z.strictObject({
+      hookGroupId: hookGroupIdSchema,
+      hookId: hookIdSchema,
+      time: z.iso.datetime(),
+      action: z.string().describe('create, update, delete, reset-trigger-token, …'),
+      clientId: z.string().optional().describe('Who (absent while authentication is off).'),
+      runId: z.string().optional(),
+      changes: z
+        .unknown()
+        .optional()
+        .describe('What changed: the definition (create, delete) or {field: {from, to}} (update).'),
+    }),
+  ),
+  continuationToken,
+});
+
+export const openApiResponseSchema = z.record(z.string(), z.unknown()).describe('This document.');

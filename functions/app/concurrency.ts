@@ -1,0 +1,122 @@
+import { acquireDecision, leaseSeconds, liveHolders } from '../core/semaphore.ts';
+import type { RunRecord } from '../core/runModel.ts';
+import { ConditionFailed, type HookRecord } from '../ports/store.ts';
+import { requestStop } from './runStep.ts';
+import type { Services } from './services.ts';
+
+/**
+ * Per-hook concurrency `{limit, onLimit: queue|skip|cancel-running}`: a DynamoDB semaphore with
+ * conditional writes, a FIFO queue of waiting runs, leases that expire if a run is lost, and the
+ * finish path releasing the slot and starting the next queued run.
+ */
+
+async function updateSemaphore(
+  services: Services,
+  g: string,
+  h: string,
+  change: (holders: Record<string, number>) => Record<string, number> | undefined,
+): Promise<boolean> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const state = (await services.concurrency.getSemaphore(g, h)) ?? { holders: {}, version: 0 };
+    const next = change(state.holders);
+    if (!next) return false;
+    try {
+      await services.concurrency.putSemaphore(g, h, { holders: next, version: state.version + 1 }, state.version);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * Math.min(attempt + 1, 10)));
+    }
+  }
+  throw new Error(`the semaphore of ${g}/${h} is too contended`);
+}
+
+/** Takes a slot for the run if one is free (idempotent per run). */
+export async function acquireSlot(services: Services, hook: HookRecord, run: Pick<RunRecord, 'runId' | 'job'>): Promise<boolean> {
+  const { hookGroupId: g, hookId: h, concurrency } = hook.definition;
+  if (!concurrency) return true;
+  let held = false;
+  const changed = await updateSemaphore(services, g, h, (holders) => {
+    const now = services.clock.now().getTime();
+    const decision = acquireDecision(holders, concurrency.limit, run.runId, now);
+    if (decision === 'full') return undefined;
+    if (decision === 'already-held') {
+      held = true;
+      return undefined;
+    }
+    return { ...liveHolders(holders, now), [run.runId]: now + leaseSeconds(run.job) * 1000 };
+  });
+  return changed || held;
+}
+
+/** Gives the run's slot back. */
+export async function releaseSlot(services: Services, g: string, h: string, runId: string): Promise<void> {
+  await updateSemaphore(services, g, h, (holders) => {
+    if (!(runId in holders)) return undefined;
+    const { [runId]: _released, ...rest } = holders;
+    return liveHolders(rest, services.clock.now().getTime());
+  });
+}
+
+/** Starts queued runs, oldest first, while slots are free. */
+export async function dispatchQueue(services: Services, hook: HookRecord): Promise<void> {
+  const { hookGroupId: g, hookId: h } = hook.definition;
+  for (let i = 0; i < 1000; i++) {
+    const [head] = await services.concurrency.peekQueue(g, h, 1);
+    if (!head) return;
+    const run = await services.store.getRun(head.runId);
+    if (!run) {
+      await services.concurrency.dequeue(g, h, head);
+      continue;
+    }
+    if (!(await acquireSlot(services, hook, run))) return;
+    if (await services.concurrency.dequeue(g, h, head)) {
+      services.logger.info('queued run starting', { hookGroupId: g, hookId: h, runId: run.runId });
+      await services.executions.start(run.runId);
+    }
+  }
+}
+
+/**
+ * Admits a created run under the hook's policy: started now, or queued (queue and cancel-running;
+ * cancel-running first asks the running runs to stop).
+ */
+export async function admitRun(services: Services, hook: HookRecord, run: RunRecord): Promise<void> {
+  const { hookGroupId: g, hookId: h, concurrency } = hook.definition;
+  if (!concurrency) {
+    await services.executions.start(run.runId);
+    return;
+  }
+  if (concurrency.onLimit === 'cancel-running') {
+    const state = await services.concurrency.getSemaphore(g, h);
+    for (const holder of Object.keys(liveHolders(state?.holders ?? {}, services.clock.now().getTime()))) {
+      if (holder === run.runId) continue;
+      if (await requestStop(services, holder, 'cancelled')) {
+        services.logger.info('run cancelled by a newer fire (cancel-running)', { hookGroupId: g, hookId: h, runId: holder, by: run.runId });
+      }
+    }
+  }
+  await services.concurrency.enqueue(g, h, { runId: run.runId, position: `${run.createdAt}#${run.runId}` });
+  await dispatchQueue(services, hook);
+}
+
+/** The finish path: release the slot, then start whatever is waiting. */
+export async function releaseAndDispatch(services: Services, run: Pick<RunRecord, 'runId' | 'hookGroupId' | 'hookId'>): Promise<void> {
+  const state = await services.concurrency.getSemaphore(run.hookGroupId, run.hookId);
+  if (!state) return;
+  await releaseSlot(services, run.hookGroupId, run.hookId, run.runId);
+  const hook = await services.store.getHook(run.hookGroupId, run.hookId);
+  if (hook) await dispatchQueue(services, hook);
+}
+
+/** Sweeps every hook with a concurrency policy: expired leases free their slots and queued runs start. */
+export async function sweepQueues(services: Services): Promise<void> {
+  const hooks = await services.store.listAllHooks();
+  for (const hook of hooks.filter((h) => h.definition.concurrency)) {
+    try {
+      await dispatchQueue(services, hook);
+    } catch (error) {
+      services.logger.warn('queue sweep failed', { hookGroupId: hook.definition.hookGroupId, hookId: hook.definition.hookId, error: (error as Error).message });
+    }
+  }
+}
