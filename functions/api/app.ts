@@ -13,7 +13,9 @@ import { clientRoutes } from './routes/clients.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { hookConfigRoutes } from './routes/hookConfig.ts';
 import { hookTypeRoutes } from './routes/hookTypes.ts';
+import { reconcileRoutes } from './routes/reconcile.ts';
 import { runRoutes } from './routes/runs.ts';
+import { schedulePreviewRoutes } from './routes/schedulePreview.ts';
 import { signingSecretRoutes } from './routes/signingSecret.ts';
 import { triggerRoutes } from './routes/triggers.ts';
 
@@ -74,6 +76,11 @@ export function createApiApp(services: Services, options: ApiOptions): Hono<ApiE
 
   const api = new Hono<ApiEnv>();
   // Every endpoint refuses bodies over 1 MiB with 413, whether declared (content-length) or chunked.
+  // (A declared length is checked for every method: the Node adapter never hands a GET body on.)
+  api.use('*', async (c, next) => {
+    if (Number(c.req.header('content-length') ?? '0') > MAX_BODY_BYTES) return errorResponse(c, tooLarge());
+    await next();
+  });
   api.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c, tooLarge()) }));
   // Then who is calling: every endpoint but the public ones (auth/publicRoutes.ts) refuses a request
   // without valid credentials here, before its handler looks at anything (401, or 429 over the limit).
@@ -95,6 +102,8 @@ export function createApiApp(services: Services, options: ApiOptions): Hono<ApiE
   if (options.clients) api.route('/', clientRoutes(options.clients));
   api.route('/', hookTypeRoutes(services));
   api.route('/', hookConfigRoutes(services));
+  api.route('/', schedulePreviewRoutes(services));
+  api.route('/', reconcileRoutes(services));
   for (const extra of options.extraRoutes ?? []) api.route('/', extra(services));
   app.route(API_PREFIX, api);
   if (options.rootRoutes) app.route('/', options.rootRoutes as unknown as Hono<ApiEnv>);

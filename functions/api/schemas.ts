@@ -6,6 +6,8 @@ import {
   hookIdSchema,
   metadataSchema,
 } from '../core/hookDefinition.ts';
+import { clientIdSchema, createClientInputSchema, updateClientInputSchema } from '../app/clients.ts';
+import { HOOK_TYPE_NAME_PATTERN, hookTypeSchema } from '../core/hookType.ts';
 import { RUN_ID_PATTERN } from '../core/ids.ts';
 
 /**
@@ -15,7 +17,15 @@ import { RUN_ID_PATTERN } from '../core/ids.ts';
  * the response schemas, so the document cannot drift from what the server says.
  */
 
-export { hookDefinitionInputSchema, hookGroupIdSchema, hookIdSchema };
+export {
+  clientIdSchema,
+  createClientInputSchema,
+  hookDefinitionInputSchema,
+  hookGroupIdSchema,
+  hookIdSchema,
+  hookTypeSchema,
+  updateClientInputSchema,
+};
 
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;
@@ -239,3 +249,65 @@ export const historyResponseSchema = z.strictObject({
 });
 
 export const openApiResponseSchema = z.record(z.string(), z.unknown()).describe('This document.');
+
+// clients (Taskcluster's auth service shapes)
+
+export const clientResponseSchema = z.strictObject({
+  clientId: z.string(),
+  description: z.string(),
+  expires: z.iso.datetime(),
+  created: z.iso.datetime(),
+  lastModified: z.iso.datetime(),
+  lastDateUsed: z.iso.datetime(),
+  lastRotated: z.iso.datetime(),
+  scopes: z.array(z.string()),
+  expandedScopes: z.array(z.string()),
+  disabled: z.boolean(),
+});
+export const clientWithTokenResponseSchema = clientResponseSchema
+  .extend({ accessToken: z.string().describe('Shown once; keep it.') })
+  .describe('A client with its new access token (createClient, resetAccessToken).');
+export const listClientsResponseSchema = z.strictObject({
+  clients: z.array(clientResponseSchema),
+  continuationToken,
+});
+export const clientHistoryResponseSchema = z.strictObject({
+  history: z.array(
+    z.strictObject({
+      clientId: z.string(),
+      time: z.iso.datetime(),
+      action: z.enum(['create', 'update', 'reset-access-token', 'disable', 'enable', 'delete', 'bootstrap']),
+      by: z.string(),
+      changes: z.record(z.string(), z.strictObject({ from: z.unknown(), to: z.unknown() })).optional(),
+    }),
+  ),
+  continuationToken,
+});
+export const clientPrefixQuerySchema = z.string().max(256).describe('Only clients whose id starts with this.');
+
+// hook types and config
+
+export const hookTypeNameSchema = z.string().regex(HOOK_TYPE_NAME_PATTERN).describe('The hook type.');
+export const hookTypeResponseSchema = z
+  .strictObject({
+    name: hookTypeNameSchema,
+    description: z.string(),
+    configuration: z.record(
+      z.string(),
+      z.strictObject({
+        description: z.string(),
+        default: z.unknown().optional(),
+        required: z.boolean(),
+        schema: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ),
+    events: z.record(z.string(), z.record(z.string(), z.unknown())),
+  })
+  .describe('A hook type: its configuration schema and a JSON-e job template per event.');
+export const listHookTypesResponseSchema = z.strictObject({ hookTypes: z.array(hookTypeResponseSchema) });
+export const configKeyParamSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,99}$/)
+  .describe('A key of the hook\'s config.');
+export const configValueInputSchema = z.strictObject({ value: z.unknown() }).describe('The new value of the key.');
+export const hookConfigResponseSchema = z.strictObject({ config: z.record(z.string(), z.unknown()) });

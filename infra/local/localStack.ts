@@ -18,15 +18,21 @@ import { LocalBus } from '../../functions/adapters/local/localBus.ts';
 import { LocalExecutions } from '../../functions/adapters/local/localExecutions.ts';
 import { type LocalFunction, LocalInvoker } from '../../functions/adapters/local/localInvoker.ts';
 import { allowAll, createApiApp } from '../../functions/api/app.ts';
+import type { RateLimit } from '../../functions/api/auth/rateLimiter.ts';
 import type { Authorizer } from '../../functions/api/authorization.ts';
+import type { ClientContext, Credentials } from '../../functions/app/clients.ts';
 import { DEFAULT_SETTINGS, type ServiceSettings, type Services } from '../../functions/app/services.ts';
+import { type Callback, CallbackRegistry } from '../../functions/app/callbackRegistry.ts';
 import { sweepQueues } from '../../functions/app/concurrency.ts';
+import { loadHookTypeDirectory } from '../../functions/app/hookTypes.ts';
+import { HandlerDirectory } from '../../functions/adapters/local/handlerDirectory.ts';
 import { failInterruptedStep } from '../../functions/app/runStep.ts';
 import { createFinishHandler } from '../../functions/handlers/finish.ts';
 import { createStepHandler } from '../../functions/handlers/step.ts';
 import { type Clock, systemClock } from '../../functions/ports/clock.ts';
 import type { Logger } from '../../functions/ports/logger.ts';
 import { killAllCommands } from '../../functions/runners/command.ts';
+import { isLoopback, setUpLocalAuth } from './localAuth.ts';
 
 /**
  * The local stack: the API (the same HTTP app the api Lambda serves), dynalite on disk, the same
@@ -47,8 +53,23 @@ export interface LocalStackOptions {
   settings?: Partial<ServiceSettings>;
   /** How often queued runs of concurrency-limited hooks are re-dispatched (expired leases). Default 5000 ms. */
   queueSweepMs?: number;
-  /** Who may do what; the default is set by the authorization feature. */
+  /**
+   * Authentication and scopes (default on): the first start creates the root client (scope `*`)
+   * and writes its credentials to `<dataDir>/credentials.json` (mode 0600); an in-memory stack
+   * (dataDir null) puts them on `stack.rootCredentials`. `false` turns authentication off (for
+   * embedding) and is refused unless the stack binds to a loopback address.
+   */
+  auth?: boolean;
+  /** Per-client request limit (token bucket). Default 50 a second, bursts of 100; false: none. */
+  rateLimit?: RateLimit | false;
+  /** Replaces the authorizer entirely (embedding); one without `authenticate` counts as auth off. */
   authorizer?: Authorizer;
+  /** Igor-style handler directory: every executable in it is called for each lifecycle event. */
+  handlersDir?: string;
+  /** Timeout of one handler call (ms). Default 30 s. */
+  handlerTimeoutMs?: number;
+  /** A directory of `<name>.hook/` folders loaded as hook types at start. */
+  hookTypesDir?: string;
 }
 
 export interface LocalStack {
@@ -59,7 +80,20 @@ export interface LocalStack {
   executions: LocalExecutions;
   bus: LocalBus;
   app: Hono;
+  /** The root client's credentials when known (first start, credentials file, or in memory). */
+  rootCredentials?: Credentials;
+  /** `<dataDir>/credentials.json` when authentication is on and the stack keeps data on disk. */
+  credentialsFile?: string;
+  /** The clients (undefined when authentication is off). */
+  clients?: ClientContext;
   registerFunction(name: string, fn: LocalFunction): void;
+  /** In-process callbacks (embedding): lifecycle events by name (`Run Finished`, ...) or `*`. */
+  on(eventName: string, callback: Callback, options?: { priority?: number }): () => void;
+  off(eventName: string, callback: Callback): boolean;
+  /** Call-style: runs the callbacks for `eventName` in priority order and collects what they return. */
+  call(eventName: string, payload?: unknown): Promise<unknown[]>;
+  /** The handler directory, when one was given. */
+  handlers?: HandlerDirectory;
   /** Resolves when the run's execution has ended. */
   waitForRun(runId: string): Promise<void>;
   stop(): Promise<void>;
@@ -81,6 +115,13 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const logger = options.logger ?? jsonLogger({ component: 'hookline' });
   const settings: ServiceSettings = { ...DEFAULT_SETTINGS, stopPollMs: 200, ...options.settings };
+  const bindHost = options.host ?? '127.0.0.1';
+  const authOff = options.authorizer ? !options.authorizer.authenticate : options.auth === false;
+  if (authOff && !isLoopback(bindHost)) {
+    throw new Error(
+      `refusing to listen on ${bindHost} with authentication off: without it anyone who can reach the port can run commands; bind to 127.0.0.1 or turn authentication on`,
+    );
+  }
 
   let dynamo: DynaliteHandle | undefined;
   let server: Server | undefined;
@@ -109,7 +150,20 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     );
     lazy.executions = executions;
 
-    const app = createApiApp(services, { authorizer: options.authorizer ?? allowAll });
+    const auth =
+      options.authorizer || options.auth === false
+        ? undefined
+        : await setUpLocalAuth({
+            services,
+            dynamoClient: dynamo.client,
+            tableName: TABLE_NAME,
+            dataDir,
+            rateLimit: options.rateLimit,
+          });
+    const app = createApiApp(services, {
+      authorizer: options.authorizer ?? auth?.authorizer ?? allowAll,
+      clients: auth?.clients,
+    });
     server = createServer(getRequestListener(app.fetch));
     server.headersTimeout = 10_000;
     server.requestTimeout = 60_000;
@@ -117,11 +171,22 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     const httpServer = server;
     await new Promise<void>((ok, fail) => {
       httpServer.once('error', fail);
-      httpServer.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => ok());
+      httpServer.listen(options.port ?? 8080, bindHost, () => ok());
     });
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
+
+    const callbacks = new CallbackRegistry(logger);
+    const unsubscribeCallbacks = bus.subscribe((event) => callbacks.emit(event['detail-type'], event));
+    const handlers = options.handlersDir
+      ? new HandlerDirectory({ directory: options.handlersDir, logger, timeoutMs: options.handlerTimeoutMs })
+      : undefined;
+    const unsubscribeHandlers = handlers ? bus.subscribe(handlers.onEvent) : undefined;
+    if (options.hookTypesDir) {
+      const loaded = await loadHookTypeDirectory(services, options.hookTypesDir);
+      logger.info('hook types loaded', { directory: options.hookTypesDir, hookTypes: loaded });
+    }
 
     await resumeUnfinishedRuns(services, executions);
     const queueSweep = setInterval(
@@ -141,7 +206,14 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       executions: localExecutions,
       bus,
       app: app as unknown as Hono,
+      rootCredentials: auth?.rootCredentials,
+      credentialsFile: auth?.credentialsFile,
+      clients: auth?.clients,
       registerFunction: (name, fn) => invoker.register(name, fn),
+      on: (eventName, callback, callbackOptions) => callbacks.on(eventName, callback, callbackOptions),
+      off: (eventName, callback) => callbacks.off(eventName, callback),
+      call: (eventName, payload) => callbacks.call(eventName, payload),
+      handlers,
       waitForRun: (runId) => localExecutions.settled(runId),
       stop: () => {
         stopped ??= (async () => {
@@ -152,6 +224,10 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           killAllCommands();
           await localExecutions.stop();
           await bus.drain();
+          await handlers?.drain();
+          handlers?.stop();
+          unsubscribeHandlers?.();
+          unsubscribeCallbacks();
           await closing;
           await dynaliteHandle.close();
         })();

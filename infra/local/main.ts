@@ -7,17 +7,28 @@ const { values } = parseArgs({
     port: { type: 'string' },
     host: { type: 'string' },
     'data-dir': { type: 'string' },
+    'no-auth': { type: 'boolean' },
+    'rate-limit': { type: 'string' },
+    handlers: { type: 'string' },
+    'hook-types': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
   allowPositionals: false,
 });
 
 if (values.help) {
-  process.stdout.write(`Usage: npm start -- [--port N] [--host ADDR] [--data-dir DIR]
+  process.stdout.write(`Usage: npm start -- [--port N] [--host ADDR] [--data-dir DIR] [--no-auth] [--rate-limit N]
 
   --port      HTTP port (default 8080, or HOOKLINE_PORT)
   --host      address to bind (default 127.0.0.1, or HOOKLINE_HOST)
   --data-dir  where data is kept (default .hookline/, or HOOKLINE_DATA_DIR)
+  --no-auth   no authentication (only on a loopback address); default: on, with the root
+              client's credentials in DIR/credentials.json
+  --rate-limit  requests a second per client (bursts of twice that; 0: no limit; default 50)
+  --handlers DIR    call every executable in DIR for each lifecycle event (Igor's
+                    pre-job, post-start, post-testcase, post-job, post-end) with the event
+                    name and run id as arguments and the event JSON on stdin
+  --hook-types DIR  load hook types from DIR/<name>.hook/ folders
 `);
   process.exit(0);
 }
@@ -28,14 +39,28 @@ if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
   process.exit(2);
 }
 
+const rateText = values['rate-limit'] ?? process.env.HOOKLINE_RATE_LIMIT;
+if (rateText !== undefined && !/^\d{1,6}$/.test(rateText)) {
+  process.stderr.write(`invalid rate limit "${rateText}"\n`);
+  process.exit(2);
+}
+const rate = rateText === undefined ? undefined : Number(rateText);
+
 const stack = await createLocalStack({
+  auth: !values['no-auth'],
+  rateLimit: rate === undefined ? undefined : rate === 0 ? false : { perSecond: rate, burst: rate * 2 },
   port: Number(portText),
   host: values.host ?? process.env.HOOKLINE_HOST ?? '127.0.0.1',
   dataDir: values['data-dir'] ?? process.env.HOOKLINE_DATA_DIR ?? '.hookline',
+  handlersDir: values.handlers ?? process.env.HOOKLINE_HANDLERS_DIR,
+  hookTypesDir: values['hook-types'] ?? process.env.HOOKLINE_HOOK_TYPES_DIR,
+}).catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
 });
 
 process.stdout.write(
-  `${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: 'hookline listening', url: stack.url, api: `${stack.url}/api/hooks/v1`, dataDir: stack.dataDir })}\n`,
+  `${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: 'hookline listening', url: stack.url, api: `${stack.url}/api/hooks/v1`, dataDir: stack.dataDir, auth: values['no-auth'] ? 'off' : 'on', ...(stack.credentialsFile ? { credentialsFile: stack.credentialsFile } : {}) })}\n`,
 );
 
 let stopping = false;

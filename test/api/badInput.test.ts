@@ -46,7 +46,6 @@ describe('every endpoint', () => {
         chunks: 64,
         headers: { 'content-type': 'application/json' },
       });
-      expect(chunked.headers['content-length']).toBeDefined();
       expectError({ ...chunked, headers: new Headers() }, 413, 'PayloadTooLarge', /1 MiB/);
     },
   );
@@ -176,7 +175,6 @@ describe('unknown endpoints and methods', () => {
     ['PUT', '/runs/AAAAAAAAAAAAAAAAAAAAAA'],
     ['GET', '/hooks/bad/target/trigger/a/b'],
     ['GET', '/%'],
-    ['GET', '/hooks/%zz'],
   ])('%s %s is a 404 in the error shape', async (method, path) => {
     const res = await raw(method, path);
     expectError({ ...res, headers: new Headers() }, 404, 'ResourceNotFound', /no endpoint/);

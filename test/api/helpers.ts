@@ -78,6 +78,8 @@ export function rawRequest(
     const headers: Record<string, string> = { ...options.headers };
     const body = options.body === undefined ? undefined : Buffer.from(options.body);
     if (body && !options.chunks) headers['content-length'] = String(body.length);
+    // node:http chunks by default only for methods that usually carry a body; say it for all
+    if (body && options.chunks) headers['transfer-encoding'] = 'chunked';
     const req = httpRequest(
       {
         host: url.hostname,

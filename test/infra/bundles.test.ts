@@ -102,7 +102,11 @@ describe('the construct bundles the same way', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookline-cdk-bundling-'));
     try {
       // Bundling on (the default): this is `cdk synth` without the CLI.
-      const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': ['**'] } });
+      const app = new App({
+        outdir,
+        builtinCloudFormationValidation: false,
+        context: { 'aws:cdk:bundling-stacks': ['**'] },
+      });
       new HooklineStack(app, 'Hookline');
       const assembly = app.synth();
       const manifest = JSON.parse(
@@ -112,9 +116,7 @@ describe('the construct bundles the same way', () => {
       };
       for (const name of HANDLER_NAMES) {
         const logical = `${name[0]!.toUpperCase()}${name.slice(1)}Function`;
-        const asset = Object.values(manifest.files).find(
-          (f) => f.displayName === `Hookline/Hookline/${logical}/Code`,
-        );
+        const asset = Object.values(manifest.files).find((f) => f.displayName.endsWith(`/${logical}/Code`));
         expect(asset, name).toBeDefined();
         const assetDir = path.join(assembly.directory, asset!.source.path);
         expect(fs.readdirSync(assetDir).sort(), name).toEqual(['index.mjs', 'index.mjs.map']);

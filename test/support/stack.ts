@@ -2,12 +2,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLogger } from '../../functions/adapters/jsonLogger.ts';
+import type { Credentials } from '../../functions/app/clients.ts';
 import type { RunStatusView } from '../../functions/app/runQueries.ts';
 import { createLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/localStack.ts';
 
-/** A real local stack on a free port with its own data directory, and a small HTTP client for it. */
+/**
+ * A real local stack on a free port with its own data directory, and a small HTTP client for it.
+ * `api` sends the root client's credentials (Bearer) unless `headers` has its own `authorization`;
+ * `authorization: ''` sends none. `apiAs` sends the given credentials (or none, with null).
+ */
 export interface TestStack extends LocalStack {
   api<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  apiAs<T = Record<string, unknown>>(
+    credentials: Credentials | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse<T>>;
+  /** The root client's credentials (throws when the stack runs without authentication). */
+  rootCredentials: Credentials;
   waitForRunFinished(runId: string, timeoutMs?: number): Promise<RunStatusView>;
   logs: ReturnType<typeof memoryLogger>;
   cleanup(): Promise<void>;
@@ -26,11 +40,23 @@ export function tempDataDir(prefix = 'hookline-test-'): string {
 export async function startTestStack(options: LocalStackOptions = {}): Promise<TestStack> {
   const logs = memoryLogger();
   const ownDir = options.dataDir === undefined ? tempDataDir() : undefined;
-  const stack = await createLocalStack({ port: 0, logger: logs, ...options, dataDir: options.dataDir === undefined ? ownDir : options.dataDir });
+  // Tests poll and fire fast: a limit far above the default unless the test sets its own.
+  const stack = await createLocalStack({
+    port: 0,
+    logger: logs,
+    rateLimit: { perSecond: 2000, burst: 4000 },
+    ...options,
+    dataDir: options.dataDir === undefined ? ownDir : options.dataDir,
+  });
+  const root = stack.rootCredentials;
   const api = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const own = Object.keys(headers).find((name) => name.toLowerCase() === 'authorization');
+    const sent = { ...headers };
+    if (own !== undefined && sent[own] === '') delete sent[own];
+    const auth: Record<string, string> = own === undefined && root ? { authorization: bearer(root) } : {};
     const res = await fetch(`${stack.url}/api/hooks/v1${path}`, {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...auth, ...sent },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -51,8 +77,16 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
     }
     throw new Error(`run ${runId} did not finish within ${timeoutMs} ms`);
   };
-  return Object.assign(stack, {
+  const apiAs = <T>(
+    credentials: Credentials | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => api<T>(method, path, body, { ...headers, authorization: credentials ? bearer(credentials) : '' });
+  const testStack = Object.assign(stack, {
     api,
+    apiAs,
     waitForRunFinished,
     logs,
     cleanup: async () => {
@@ -60,6 +94,18 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   });
+  Object.defineProperty(testStack, 'rootCredentials', {
+    get: () => {
+      if (!root) throw new Error('this stack runs without authentication (or lost its credentials file)');
+      return root;
+    },
+  });
+  return testStack as TestStack;
+}
+
+/** The Authorization header value for Bearer credentials. */
+export function bearer(credentials: Credentials): string {
+  return `Bearer ${credentials.clientId}:${credentials.accessToken}`;
 }
 
 /** A minimal valid hook definition with the given job template. */

@@ -170,7 +170,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       const tsMs = Number(ts) * 1000;
       // A stale request is refused by Hawk right after this; its nonce need not be remembered.
       if (!Number.isFinite(tsMs) || Math.abs(tsMs - now()) > skew * 1000) return;
-      const fresh = await nonces.claim(`${record?.clientId}\u0000${ts}\u0000${nonce}`, tsMs + skew * 1000 + 1000);
+      if (!record || nonce.length > 200) throw new Error('unusable nonce');
+      const fresh = await nonces.claim(record.clientId, `${ts}:${nonce}`, tsMs + skew * 1000 + 1000);
       if (!fresh) throw new Error('replayed');
     };
     let result: Awaited<ReturnType<typeof Hawk.server.authenticate>>;
