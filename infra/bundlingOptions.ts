@@ -7,21 +7,25 @@
  * the benchmark loads it without paying for the CDK.
  *
  * Why `@aws-sdk/*` is external (the one thing not bundled):
- * - Each bundle must stay under 1 MB. With the SDK clients bundled they do not: measured with
- *   esbuild 0.28, fire was 1.12 MB (zod 455 KB, the SDK clients and @smithy ~430 KB), and
- *   api carries more clients. Without them every bundle is well under (bench/bundles.ts,
- *   asserted in test/infra/bundles.test.ts).
+ * - Each bundle must stay under 1 MB, and with the SDK clients bundled they do not. Measured
+ *   with esbuild 0.28: api was 1.44 MB with the SDK bundled and 0.96 MB without it; fire was
+ *   1.12 MB and 0.70 MB. (zod accounts for ~455 KB of every bundle, 264 KB of that its
+ *   locales, because `import { z } from 'zod'` defeats tree shaking.) bench/bundles.ts
+ *   measures the bundles and test/infra/bundles.test.ts asserts the limit.
  * - The Node.js 22 Lambda runtime includes the AWS SDK for JavaScript v3 (the @aws-sdk/*
- *   clients and libraries, lib-dynamodb among them) in /var/runtime/node_modules, and since
- *   Node.js 18 the Lambda runtime resolves ES module imports through NODE_PATH, so
+ *   clients and libraries) in /var/runtime/node_modules. Since Node.js 18, the Lambda
+ *   runtime also resolves ES module imports through NODE_PATH, so
  *   `import … from '@aws-sdk/client-dynamodb'` in an .mjs bundle loads the runtime's copy.
- *   It is also NodejsFunction's default for Node.js 18+ runtimes.
- * - The cost: in the cloud the SDK version is the runtime's (see "Runtime-included SDK
- *   versions" in the Lambda guide), not package-lock.json's. Hookline uses only long-stable
- *   commands (DynamoDB item operations, PutEvents, StartExecution, Invoke, GetSecretValue,
- *   Scheduler and EventBridge rule CRUD). To pin the SDK instead, set the construct prop
- *   `bundleAwsSdk: true` (bundles then exceed 1 MB).
- * Everything else (zod, hono, ajv, json-e, …) is bundled: the runtime lacks it.
+ *   Externalising the SDK is also NodejsFunction's default for Node.js 18+ runtimes.
+ * - The costs. First, the SDK version in the cloud is the runtime's (see "Runtime-included
+ *   SDK versions" in the Lambda guide), not package-lock.json's. Hookline uses only
+ *   long-stable commands: DynamoDB item operations, PutEvents, StartExecution, Invoke,
+ *   GetSecretValue, and Scheduler and EventBridge rule CRUD. Second, loading the SDK as
+ *   separate modules is slower than loading one minified file: locally, api took ~700 ms
+ *   to load with the SDK external and ~450 ms with it bundled, on a busy machine. To pin
+ *   and bundle the SDK anyway, set the construct prop `bundleAwsSdk: true`; bundles then
+ *   exceed 1 MB.
+ * Everything else (zod, hono, ajv, json-e, …) is bundled, because the runtime lacks it.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,8 +83,11 @@ export const BUNDLE_OPTIONS = {
   externalModules: ['@aws-sdk/*'] as string[],
 } as const;
 
-/** The limit each handler bundle must stay under (the JavaScript file, not its source map). */
-export const MAX_BUNDLE_BYTES = 1024 * 1024;
+/**
+ * The limit each handler bundle must stay under: 1 MB, read strictly as 1,000,000 bytes, of
+ * the JavaScript file (the source map is uploaded beside it but only read to map an error).
+ */
+export const MAX_BUNDLE_BYTES = 1_000_000;
 
 /**
  * esbuild API options equal to what NodejsFunction passes to the esbuild CLI for an entry

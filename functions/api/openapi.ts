@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { MAX_BODY_BYTES } from './requestBody.ts';
 import {
+  clientHistoryResponseSchema,
+  clientIdSchema,
+  clientPrefixQuerySchema,
+  clientResponseSchema,
+  clientWithTokenResponseSchema,
+  configKeyParamSchema,
+  configValueInputSchema,
   continuationTokenQuerySchema,
+  createClientInputSchema,
   emptyResponseSchema,
   errorResponseSchema,
   historyResponseSchema,
@@ -9,17 +17,26 @@ import {
   hookDefinitionSchema,
   hookGroupIdSchema,
   hookIdSchema,
+  hookConfigResponseSchema,
   hookStatusResponseSchema,
+  hookTypeNameSchema,
+  hookTypeResponseSchema,
+  hookTypeSchema,
   idempotencyKeyHeaderSchema,
   lastFiresResponseSchema,
   limitQuerySchema,
   listHookGroupsResponseSchema,
+  listClientsResponseSchema,
   listHooksResponseSchema,
+  listHookTypesResponseSchema,
   listRunsResponseSchema,
   openApiResponseSchema,
   pingResponseSchema,
+  reconcileResponseSchema,
   runIdSchema,
   runStatusResponseSchema,
+  schedulePreviewQuery,
+  schedulePreviewResponseSchema,
   signingSecretResponseSchema,
   stepIndexSchema,
   stepOutputResponseSchema,
@@ -27,6 +44,7 @@ import {
   triggerResponseSchema,
   triggerTokenParamSchema,
   triggerTokenResponseSchema,
+  updateClientInputSchema,
 } from './schemas.ts';
 
 /**
@@ -36,7 +54,8 @@ import {
  */
 
 type Method = 'get' | 'put' | 'post' | 'delete';
-type ParamName = 'hookGroupId' | 'hookId' | 'runId' | 'index' | 'token';
+type ParamName = 'hookGroupId' | 'hookId' | 'runId' | 'index' | 'token' | 'clientId' | 'name' | 'key';
+type QueryName = 'limit' | 'continuationToken' | 'prefix' | keyof typeof schedulePreviewQuery;
 
 export interface ApiOperation {
   method: Method;
@@ -44,10 +63,13 @@ export interface ApiOperation {
   path: string;
   operationId: string;
   summary: string;
-  tag: 'hooks' | 'triggers' | 'runs' | 'service';
+  tag: 'hooks' | 'triggers' | 'runs' | 'clients' | 'hook-types' | 'service';
   /** A named component schema for the JSON request body. */
   body?: ComponentName;
-  query?: Array<'limit' | 'continuationToken'>;
+  query?: QueryName[];
+  requiredQuery?: QueryName[];
+  /** Needs no credentials (auth/publicRoutes.ts). */
+  public?: boolean;
   idempotencyKey?: boolean;
   /** The 200 response body. */
   response: ComponentName;
@@ -74,15 +96,37 @@ const COMPONENTS = {
   StepOutput: { schema: stepOutputResponseSchema, io: 'output' },
   History: { schema: historyResponseSchema, io: 'output' },
   OpenApi: { schema: openApiResponseSchema, io: 'output' },
+  ClientInput: { schema: createClientInputSchema, io: 'input' },
+  ClientUpdate: { schema: updateClientInputSchema, io: 'input' },
+  Client: { schema: clientResponseSchema, io: 'output' },
+  ClientWithToken: { schema: clientWithTokenResponseSchema, io: 'output' },
+  ListClients: { schema: listClientsResponseSchema, io: 'output' },
+  ClientHistory: { schema: clientHistoryResponseSchema, io: 'output' },
+  HookTypeInput: { schema: hookTypeSchema, io: 'input' },
+  HookType: { schema: hookTypeResponseSchema, io: 'output' },
+  ListHookTypes: { schema: listHookTypesResponseSchema, io: 'output' },
+  ConfigValue: { schema: configValueInputSchema, io: 'input' },
+  HookConfig: { schema: hookConfigResponseSchema, io: 'output' },
+  SchedulePreview: { schema: schedulePreviewResponseSchema, io: 'output' },
+  Reconcile: { schema: reconcileResponseSchema, io: 'output' },
 } as const satisfies Record<string, { schema: z.ZodType; io: 'input' | 'output' }>;
 
 export type ComponentName = keyof typeof COMPONENTS;
 
 const HOOK = '/hooks/:hookGroupId/:hookId';
 const PAGE = ['limit', 'continuationToken'] as const;
+const CLIENT = '/clients/:clientId';
 
 export const OPERATIONS: ApiOperation[] = [
-  { method: 'get', path: '/ping', operationId: 'ping', summary: 'Is the service alive', tag: 'service', response: 'Ping' },
+  {
+    method: 'get',
+    path: '/ping',
+    operationId: 'ping',
+    summary: 'Is the service alive',
+    tag: 'service',
+    response: 'Ping',
+    public: true,
+  },
   {
     method: 'get',
     path: '/openapi.json',
@@ -90,6 +134,7 @@ export const OPERATIONS: ApiOperation[] = [
     summary: 'This OpenAPI 3.1 document (no authentication)',
     tag: 'service',
     response: 'OpenApi',
+    public: true,
   },
   {
     method: 'get',
@@ -195,6 +240,7 @@ export const OPERATIONS: ApiOperation[] = [
     idempotencyKey: true,
     response: 'TriggerResult',
     errors: [401],
+    public: true,
   },
   {
     method: 'get',
@@ -262,6 +308,155 @@ export const OPERATIONS: ApiOperation[] = [
     response: 'TriggerResult',
     errors: [404],
   },
+  {
+    method: 'put',
+    path: `${HOOK}/config/:key`,
+    operationId: 'setHookConfigKey',
+    summary: "Set one key of the hook's stored config (checked against its hook type)",
+    tag: 'hooks',
+    body: 'ConfigValue',
+    response: 'HookConfig',
+    errors: [404],
+  },
+  {
+    method: 'delete',
+    path: `${HOOK}/config/:key`,
+    operationId: 'removeHookConfigKey',
+    summary: "Remove one key of the hook's stored config",
+    tag: 'hooks',
+    response: 'HookConfig',
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: `${HOOK}/reconcile`,
+    operationId: 'reconcileHook',
+    summary: "Make the hook's rules and schedules match its definition again",
+    tag: 'hooks',
+    response: 'Reconcile',
+  },
+  {
+    method: 'get',
+    path: '/schedule-preview',
+    operationId: 'schedulePreview',
+    summary: 'The next fire times of a schedule expression (no hook needed)',
+    tag: 'service',
+    query: ['expression', 'timezone', 'from', 'count'],
+    requiredQuery: ['expression'],
+    response: 'SchedulePreview',
+    public: true,
+  },
+  {
+    method: 'get',
+    path: '/hook-types',
+    operationId: 'listHookTypes',
+    summary: 'The hook types',
+    tag: 'hook-types',
+    response: 'ListHookTypes',
+  },
+  {
+    method: 'get',
+    path: '/hook-types/:name',
+    operationId: 'hookType',
+    summary: 'A hook type',
+    tag: 'hook-types',
+    response: 'HookType',
+    errors: [404],
+  },
+  {
+    method: 'put',
+    path: '/hook-types/:name',
+    operationId: 'putHookType',
+    summary: 'Create or replace a hook type',
+    tag: 'hook-types',
+    body: 'HookTypeInput',
+    response: 'HookType',
+  },
+  {
+    method: 'delete',
+    path: '/hook-types/:name',
+    operationId: 'removeHookType',
+    summary: 'Remove a hook type no hook uses (409 while one does)',
+    tag: 'hook-types',
+    response: 'Empty',
+    errors: [404, 409],
+  },
+  {
+    method: 'get',
+    path: '/clients',
+    operationId: 'listClients',
+    summary: 'The clients',
+    tag: 'clients',
+    query: ['prefix', ...PAGE],
+    response: 'ListClients',
+  },
+  { method: 'get', path: CLIENT, operationId: 'client', summary: 'A client', tag: 'clients', response: 'Client', errors: [404] },
+  {
+    method: 'get',
+    path: `${CLIENT}/history`,
+    operationId: 'clientHistory',
+    summary: "Audit records of the client's changes",
+    tag: 'clients',
+    query: [...PAGE],
+    response: 'ClientHistory',
+    errors: [404],
+  },
+  {
+    method: 'put',
+    path: CLIENT,
+    operationId: 'createClient',
+    summary: 'Create a client (its access token is in the answer, once)',
+    tag: 'clients',
+    body: 'ClientInput',
+    response: 'ClientWithToken',
+    errors: [409],
+  },
+  {
+    method: 'post',
+    path: CLIENT,
+    operationId: 'updateClient',
+    summary: "Change a client's description, expiry or scopes",
+    tag: 'clients',
+    body: 'ClientUpdate',
+    response: 'Client',
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: `${CLIENT}/reset`,
+    operationId: 'resetAccessToken',
+    summary: "Replace a client's access token",
+    tag: 'clients',
+    response: 'ClientWithToken',
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: `${CLIENT}/disable`,
+    operationId: 'disableClient',
+    summary: 'Disable a client',
+    tag: 'clients',
+    response: 'Client',
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: `${CLIENT}/enable`,
+    operationId: 'enableClient',
+    summary: 'Enable a client',
+    tag: 'clients',
+    response: 'Client',
+    errors: [404],
+  },
+  {
+    method: 'delete',
+    path: CLIENT,
+    operationId: 'deleteClient',
+    summary: 'Delete a client',
+    tag: 'clients',
+    response: 'Empty',
+    errors: [404],
+  },
 ];
 
 const PATH_PARAMS: Record<ParamName, { schema: z.ZodType; description: string }> = {
@@ -270,17 +465,23 @@ const PATH_PARAMS: Record<ParamName, { schema: z.ZodType; description: string }>
   runId: { schema: runIdSchema, description: 'The run.' },
   index: { schema: stepIndexSchema, description: 'The step, from 0.' },
   token: { schema: triggerTokenParamSchema, description: "The hook's trigger token." },
+  clientId: { schema: clientIdSchema, description: 'The client.' },
+  name: { schema: hookTypeNameSchema, description: 'The hook type.' },
+  key: { schema: configKeyParamSchema, description: 'The config key.' },
 };
 
-const QUERY_PARAMS: Record<'limit' | 'continuationToken', z.ZodType> = {
+const QUERY_PARAMS: Record<QueryName, z.ZodType> = {
   limit: limitQuerySchema,
   continuationToken: continuationTokenQuerySchema,
+  prefix: clientPrefixQuerySchema,
+  ...schedulePreviewQuery,
 };
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'InputError, InputValidationError or MalformedPayload, naming the problem',
   401: 'AuthenticationFailed',
   403: 'InsufficientScopes',
+  429: 'TooManyRequests: over the per-client rate limit (Retry-After)',
   404: 'ResourceNotFound',
   409: 'RequestConflict',
   413: `PayloadTooLarge: the body is over ${MAX_BODY_BYTES} bytes`,
@@ -317,7 +518,12 @@ function operationObject(op: ApiOperation): Record<string, unknown> {
     });
   }
   for (const name of op.query ?? []) {
-    parameters.push({ name, in: 'query', required: false, schema: jsonSchemaOf(QUERY_PARAMS[name], 'input') });
+    parameters.push({
+      name,
+      in: 'query',
+      required: op.requiredQuery?.includes(name) ?? false,
+      schema: jsonSchemaOf(QUERY_PARAMS[name], 'input'),
+    });
   }
   if (op.idempotencyKey) {
     parameters.push({
@@ -327,7 +533,7 @@ function operationObject(op: ApiOperation): Record<string, unknown> {
       schema: jsonSchemaOf(idempotencyKeyHeaderSchema),
     });
   }
-  const errors = [...new Set([400, 413, ...(op.errors ?? []), 500])].sort();
+  const errors = [...new Set([400, 413, ...(op.public ? [] : [401, 403, 429]), ...(op.errors ?? []), 500])].sort();
   const responses: Record<string, unknown> = {
     '200': { description: 'OK', content: { 'application/json': { schema: ref(op.response) } } },
   };
@@ -341,6 +547,7 @@ function operationObject(op: ApiOperation): Record<string, unknown> {
     operationId: op.operationId,
     summary: op.summary,
     tags: [op.tag],
+    ...(op.public ? { security: [] } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(op.body
       ? { requestBody: { required: op.body !== 'TriggerPayload', content: { 'application/json': { schema: ref(op.body) } } } }
@@ -374,9 +581,25 @@ export function openApiDocument(): Record<string, unknown> {
         'it has no static check, so a template that cannot render is a 400 when the hook fires, not when it is created.',
     },
     servers: [{ url: '/api/hooks/v1' }],
-    tags: [{ name: 'hooks' }, { name: 'triggers' }, { name: 'runs' }, { name: 'service' }],
+    tags: ['hooks', 'triggers', 'runs', 'hook-types', 'clients', 'service'].map((name) => ({ name })),
+    security: [{ bearer: [] }, { hawk: [] }],
     paths,
-    components: { schemas },
+    components: {
+      schemas,
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Authorization: Bearer <clientId>:<accessToken>',
+        },
+        hawk: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: "Hawk, as Taskcluster's clients sign requests (clientId as id, accessToken as key).",
+        },
+      },
+    },
   };
   return cached;
 }

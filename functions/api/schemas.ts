@@ -311,3 +311,20 @@ export const configKeyParamSchema = z
   .describe('A key of the hook\'s config.');
 export const configValueInputSchema = z.strictObject({ value: z.unknown() }).describe('The new value of the key.');
 export const hookConfigResponseSchema = z.strictObject({ config: z.record(z.string(), z.unknown()) });
+
+// schedule preview and reconcile
+
+export const schedulePreviewQuery = {
+  expression: z.string().min(1).max(256).describe('A schedule expression, as a hook\'s `schedule` takes it.'),
+  timezone: z.string().max(64).default('UTC').describe('IANA time zone.'),
+  from: z.iso.datetime({ offset: true }).describe('Fire times strictly after this (default now).'),
+  count: z.int().min(1).max(100).default(5).describe('How many fire times.'),
+};
+export const schedulePreviewResponseSchema = z.strictObject({
+  expression: z.string().describe('The canonical form.'),
+  timezone: z.string(),
+  times: z.array(z.iso.datetime()),
+});
+export const reconcileResponseSchema = z.strictObject({
+  outOfSync: z.array(z.string()).describe('What still disagrees; empty when rules and schedules match the hook.'),
+});

@@ -41,8 +41,14 @@ export class BindingRouter {
   private readonly byHook = new Map<string, Binding[]>();
   private readonly bySource = new Map<string, Set<Binding>>();
   private readonly unindexed = new Set<Binding>();
+  private stopping = false;
 
   constructor(private readonly services: Services) {}
+
+  /** Shutting down: a failed delivery is not retried (the run, if created, resumes at the next start). */
+  stop(): void {
+    this.stopping = true;
+  }
 
   /** Loads every stored hook's bindings (at start). */
   async load(): Promise<void> {
@@ -128,12 +134,14 @@ export class BindingRouter {
   private async deliver(event: DeliveredEvent, hookGroupId: string, hookId: string): Promise<RoutedFire> {
     let lastError: Error | undefined;
     for (let attempt = 0; attempt < DELIVERY_ATTEMPTS; attempt++) {
+      if (attempt > 0 && this.stopping) break;
       if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
       let hook: HookRecord | undefined;
       try {
         hook = await this.services.store.getHook(hookGroupId, hookId);
         // Removed since it matched: as in the cloud, a rule's late delivery finds no hook and does nothing.
-        if (!hook) return { hookGroupId, hookId, outcome: { kind: 'error', message: 'the hook no longer exists' } };
+        if (!hook)
+          return { hookGroupId, hookId, outcome: { kind: 'error', message: 'the hook no longer exists' } };
         return { hookGroupId, hookId, outcome: await fireFromEvent(this.services, hook, event) };
       } catch (error) {
         if (isHooklineError(error)) {

@@ -52,7 +52,10 @@ export class CallbackRegistry {
       try {
         results.push(await callback(payload, eventName));
       } catch (error) {
-        this.logger.error('callback failed', { event: eventName, error: (error as Error).stack ?? String(error) });
+        this.logger.error('callback failed', {
+          event: eventName,
+          error: (error as Error).stack ?? String(error),
+        });
       }
     }
     return results;

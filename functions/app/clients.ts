@@ -67,7 +67,10 @@ const scopeSchema = z
 const expiresSchema = z
   .string()
   .max(40)
-  .refine((s) => /^\d{4}-\d\d-\d\dT/.test(s) && Number.isFinite(Date.parse(s)), 'must be an ISO 8601 date-time')
+  .refine(
+    (s) => /^\d{4}-\d\d-\d\dT/.test(s) && Number.isFinite(Date.parse(s)),
+    'must be an ISO 8601 date-time',
+  )
   .describe('When the client stops working (ISO 8601).');
 
 export const clientIdSchema = z.string().regex(CLIENT_ID_PATTERN);
@@ -131,7 +134,10 @@ function newToken(ctx: ClientContext, clientId: string): { token: string; fields
   const nonce = randomBytes(32).toString('base64url');
   const token = deriveToken(ctx.accessTokenKey, clientId, nonce);
   const salt = randomBytes(16).toString('hex');
-  return { token, fields: { accessTokenHash: tokenHash(salt, token), accessTokenSalt: salt, accessTokenNonce: nonce } };
+  return {
+    token,
+    fields: { accessTokenHash: tokenHash(salt, token), accessTokenSalt: salt, accessTokenNonce: nonce },
+  };
 }
 
 /** Fields for a token that comes from outside (the cloud root client's deploy secret). */
@@ -182,7 +188,8 @@ export function hawkKeyFor(
 /** Why a client that proved its token may still not act, or undefined. */
 export function clientUnusable(ctx: ClientContext, record: ClientRecord): string | undefined {
   if (record.disabled) return `client ${record.clientId} is disabled`;
-  if (Date.parse(record.expires) <= ctx.clock.now().getTime()) return `client ${record.clientId} expired at ${record.expires}`;
+  if (Date.parse(record.expires) <= ctx.clock.now().getTime())
+    return `client ${record.clientId} expired at ${record.expires}`;
   return undefined;
 }
 
@@ -194,7 +201,10 @@ export async function noteClientUsed(ctx: ClientContext, record: ClientRecord): 
   try {
     await ctx.store.touchClient(record.clientId, now.toISOString(), minuteAgo);
   } catch (error) {
-    ctx.logger.warn('could not record a client as used', { clientId: record.clientId, error: (error as Error).message });
+    ctx.logger.warn('could not record a client as used', {
+      clientId: record.clientId,
+      error: (error as Error).message,
+    });
   }
 }
 
@@ -386,7 +396,8 @@ export async function setClientDisabled(
 export async function deleteClient(ctx: ClientContext, clientId: string, actor: ClientActor): Promise<void> {
   checkClientId(clientId);
   const existed = await ctx.store.deleteClient(clientId);
-  if (existed) await audit(ctx, { clientId, action: 'delete', by: actor.clientId }, ctx.clock.now().toISOString());
+  if (existed)
+    await audit(ctx, { clientId, action: 'delete', by: actor.clientId }, ctx.clock.now().toISOString());
 }
 
 // ── the root client ─────────────────────────────────────────────────────────
@@ -409,7 +420,16 @@ export async function ensureRootClient(
     if (error instanceof ConditionFailed) return undefined;
     throw error;
   }
-  await audit(ctx, { clientId, action: 'bootstrap', by: BOOTSTRAP_ACTOR.clientId, changes: { scopes: { from: null, to: ['*'] } } }, now);
+  await audit(
+    ctx,
+    {
+      clientId,
+      action: 'bootstrap',
+      by: BOOTSTRAP_ACTOR.clientId,
+      changes: { scopes: { from: null, to: ['*'] } },
+    },
+    now,
+  );
   return { clientId, accessToken: token };
 }
 
@@ -419,7 +439,10 @@ export async function ensureRootClient(
  * when the secret was changed by hand (put-secret-value), so rotating the secret takes effect.
  * A root client whose token was reset through the API (it has a nonce) is never touched.
  */
-export async function importRootClient(ctx: ClientContext, credentials: Credentials): Promise<'created' | 'updated' | 'unchanged'> {
+export async function importRootClient(
+  ctx: ClientContext,
+  credentials: Credentials,
+): Promise<'created' | 'updated' | 'unchanged'> {
   const { clientId, accessToken } = credentials;
   const now = ctx.clock.now().toISOString();
   const existing = await ctx.store.getClient(clientId);
@@ -430,13 +453,28 @@ export async function importRootClient(ctx: ClientContext, credentials: Credenti
       if (error instanceof ConditionFailed) return 'unchanged';
       throw error;
     }
-    await audit(ctx, { clientId, action: 'bootstrap', by: BOOTSTRAP_ACTOR.clientId, changes: { scopes: { from: null, to: ['*'] } } }, now);
+    await audit(
+      ctx,
+      {
+        clientId,
+        action: 'bootstrap',
+        by: BOOTSTRAP_ACTOR.clientId,
+        changes: { scopes: { from: null, to: ['*'] } },
+      },
+      now,
+    );
     return 'created';
   }
   if (existing.accessTokenNonce || accessTokenMatches(existing, accessToken)) return 'unchanged';
   try {
     await ctx.store.replaceClient(
-      { ...existing, ...importedToken(accessToken), lastRotated: now, lastModified: now, version: existing.version + 1 },
+      {
+        ...existing,
+        ...importedToken(accessToken),
+        lastRotated: now,
+        lastModified: now,
+        version: existing.version + 1,
+      },
       existing.version,
     );
   } catch (error) {
@@ -450,7 +488,8 @@ export async function importRootClient(ctx: ClientContext, credentials: Credenti
 function rootRecord(clientId: string, now: string, fields: TokenFields): ClientRecord {
   return {
     clientId,
-    description: 'The root client: holds every scope. Created at first start; use it to create other clients.',
+    description:
+      'The root client: holds every scope. Created at first start; use it to create other clients.',
     scopes: ['*'],
     expires: NEVER_EXPIRES,
     disabled: false,

@@ -21,7 +21,12 @@ async function updateSemaphore(
     const next = change(state.holders);
     if (!next) return false;
     try {
-      await services.concurrency.putSemaphore(g, h, { holders: next, version: state.version + 1 }, state.version);
+      await services.concurrency.putSemaphore(
+        g,
+        h,
+        { holders: next, version: state.version + 1 },
+        state.version,
+      );
       return true;
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
@@ -32,7 +37,11 @@ async function updateSemaphore(
 }
 
 /** Takes a slot for the run if one is free (idempotent per run). */
-export async function acquireSlot(services: Services, hook: HookRecord, run: Pick<RunRecord, 'runId' | 'job'>): Promise<boolean> {
+export async function acquireSlot(
+  services: Services,
+  hook: HookRecord,
+  run: Pick<RunRecord, 'runId' | 'job'>,
+): Promise<boolean> {
   const { hookGroupId: g, hookId: h, concurrency } = hook.definition;
   if (!concurrency) return true;
   let held = false;
@@ -92,7 +101,12 @@ export async function admitRun(services: Services, hook: HookRecord, run: RunRec
     for (const holder of Object.keys(liveHolders(state?.holders ?? {}, services.clock.now().getTime()))) {
       if (holder === run.runId) continue;
       if (await requestStop(services, holder, 'cancelled')) {
-        services.logger.info('run cancelled by a newer fire (cancel-running)', { hookGroupId: g, hookId: h, runId: holder, by: run.runId });
+        services.logger.info('run cancelled by a newer fire (cancel-running)', {
+          hookGroupId: g,
+          hookId: h,
+          runId: holder,
+          by: run.runId,
+        });
       }
     }
   }
@@ -101,7 +115,10 @@ export async function admitRun(services: Services, hook: HookRecord, run: RunRec
 }
 
 /** The finish path: release the slot, then start whatever is waiting. */
-export async function releaseAndDispatch(services: Services, run: Pick<RunRecord, 'runId' | 'hookGroupId' | 'hookId'>): Promise<void> {
+export async function releaseAndDispatch(
+  services: Services,
+  run: Pick<RunRecord, 'runId' | 'hookGroupId' | 'hookId'>,
+): Promise<void> {
   const state = await services.concurrency.getSemaphore(run.hookGroupId, run.hookId);
   if (!state) return;
   await releaseSlot(services, run.hookGroupId, run.hookId, run.runId);
@@ -116,7 +133,11 @@ export async function sweepQueues(services: Services): Promise<void> {
     try {
       await dispatchQueue(services, hook);
     } catch (error) {
-      services.logger.warn('queue sweep failed', { hookGroupId: hook.definition.hookGroupId, hookId: hook.definition.hookId, error: (error as Error).message });
+      services.logger.warn('queue sweep failed', {
+        hookGroupId: hook.definition.hookGroupId,
+        hookId: hook.definition.hookId,
+        error: (error as Error).message,
+      });
     }
   }
 }

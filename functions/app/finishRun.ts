@@ -79,7 +79,10 @@ export async function finishRun(
   try {
     await releaseAndDispatch(services, run);
   } catch (error) {
-    services.logger.error('concurrency release failed; the lease will expire', { runId: run.runId, error: (error as Error).message });
+    services.logger.error('concurrency release failed; the lease will expire', {
+      runId: run.runId,
+      error: (error as Error).message,
+    });
   }
   for (const after of afterFinish) {
     try {

@@ -49,7 +49,9 @@ export function fireFromEvent(
       : 0;
   const keepsDefaultSchema = canonicalJson(hook.definition.triggerSchema) === DEFAULT_SCHEMA_JSON;
   return fireHook(services, {
-    hook: keepsDefaultSchema ? { ...hook, definition: { ...hook.definition, triggerSchema: ANY_DETAIL } } : hook,
+    hook: keepsDefaultSchema
+      ? { ...hook, definition: { ...hook.definition, triggerSchema: ANY_DETAIL } }
+      : hook,
     firedBy: 'event',
     payload: event.detail ?? {},
     event,

@@ -150,7 +150,10 @@ export async function fireHook(services: Services, request: FireRequest): Promis
   }));
   const policy = hook.definition.concurrency;
   if (policy?.onLimit === 'skip' && !(await acquireSlot(services, hook, run))) {
-    await recordFire('skipped-concurrency', `skipped: ${policy.limit} run(s) of this hook already running (concurrency limit)`);
+    await recordFire(
+      'skipped-concurrency',
+      `skipped: ${policy.limit} run(s) of this hook already running (concurrency limit)`,
+    );
     await releaseKey();
     return { kind: 'skipped', runId };
   }
@@ -173,13 +176,23 @@ function expiry(services: Services): number {
 }
 
 /** The hook's own template, or for a typed hook without one, its type's template for this event (else `run`). */
-async function templateFor(services: Services, hook: HookRecord, request: FireRequest): Promise<Record<string, unknown>> {
+async function templateFor(
+  services: Services,
+  hook: HookRecord,
+  request: FireRequest,
+): Promise<Record<string, unknown>> {
   if (hook.definition.task) return hook.definition.task;
   const typeName = hook.definition.hookType ?? '';
   const type = await services.hookTypes.getHookType(typeName);
   if (!type) throw inputError(`hook type "${typeName}" no longer exists`);
-  const eventName = request.firedBy === 'event' ? (request.event as { 'detail-type'?: string } | undefined)?.['detail-type'] : undefined;
+  const eventName =
+    request.firedBy === 'event'
+      ? (request.event as { 'detail-type'?: string } | undefined)?.['detail-type']
+      : undefined;
   const template = templateForFire(type, eventName);
-  if (!template) throw inputError(`hook type "${typeName}" has no template for ${eventName ? `"${eventName}" or ` : ''}"run"`);
+  if (!template)
+    throw inputError(
+      `hook type "${typeName}" has no template for ${eventName ? `"${eventName}" or ` : ''}"run"`,
+    );
   return template;
 }

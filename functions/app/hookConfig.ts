@@ -26,7 +26,9 @@ export async function applyConfigChange(
     const hook = await services.store.getHook(hookGroupId, hookId);
     if (!hook) return 'the hook no longer exists';
     const before = hook.definition.config ?? {};
-    const type = hook.definition.hookType ? await services.hookTypes.getHookType(hook.definition.hookType) : undefined;
+    const type = hook.definition.hookType
+      ? await services.hookTypes.getHookType(hook.definition.hookType)
+      : undefined;
     const refused = type
       ? configChangeProblem(type, change.update, change.remove)
       : check

@@ -2,14 +2,20 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { conflict, inputError, notFound } from '../core/errors.ts';
-import { HOOK_TYPE_NAME_PATTERN, type HookType, hookTypeSchema, LIFECYCLE_EVENT_NAMES } from '../core/hookType.ts';
+import {
+  HOOK_TYPE_NAME_PATTERN,
+  type HookType,
+  hookTypeSchema,
+  LIFECYCLE_EVENT_NAMES,
+} from '../core/hookType.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import type { Services } from './services.ts';
 
 /** Managing hook types, by API and from a directory of `<name>.hook/` folders. */
 
 export function checkTypeName(name: string): void {
-  if (!HOOK_TYPE_NAME_PATTERN.test(name)) throw inputError(`hook type name "${name.slice(0, 100)}" must match ^[a-zA-Z0-9-_]{1,100}$`);
+  if (!HOOK_TYPE_NAME_PATTERN.test(name))
+    throw inputError(`hook type name "${name.slice(0, 100)}" must match ^[a-zA-Z0-9-_]{1,100}$`);
 }
 
 export async function getHookType(services: Services, name: string): Promise<HookType> {
@@ -33,7 +39,9 @@ export async function deleteHookType(services: Services, name: string): Promise<
   const users = (await services.store.listAllHooks()).filter((h) => h.definition.hookType === name);
   if (users.length > 0) {
     const names = users.slice(0, 5).map((h) => `${h.definition.hookGroupId}/${h.definition.hookId}`);
-    throw conflict(`hook type ${name} is used by ${users.length} hook(s) (${names.join(', ')}); remove them first`);
+    throw conflict(
+      `hook type ${name} is used by ${users.length} hook(s) (${names.join(', ')}); remove them first`,
+    );
   }
   await services.hookTypes.deleteHookType(name);
 }
@@ -59,7 +67,9 @@ export function readHookTypeDirectory(dir: string): Array<{ name: string; body: 
     const name = entry.slice(0, -'.hook'.length);
     const files = readdirSync(folder);
     const configurationFile = files.find((f) => /^configuration\.(ya?ml|json)$/.test(f));
-    const configuration = configurationFile ? (parseYaml(readFileSync(join(folder, configurationFile), 'utf8')) ?? {}) : {};
+    const configuration = configurationFile
+      ? (parseYaml(readFileSync(join(folder, configurationFile), 'utf8')) ?? {})
+      : {};
     const events: Record<string, unknown> = {};
     for (const file of files) {
       const event = eventNameOfFile(file);

@@ -116,7 +116,10 @@ export async function updateHook(
   const parsed = parseOrThrow(hookDefinitionInputSchema, body, 'hook definition');
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await getHook(services, hookGroupId, hookId);
-    const definition = await applyHookType(services, completeDefinition(hookGroupId, hookId, parsed, existing.definition));
+    const definition = await applyHookType(
+      services,
+      completeDefinition(hookGroupId, hookId, parsed, existing.definition),
+    );
     checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
     const configChanged = JSON.stringify(definition.config) !== JSON.stringify(existing.definition.config);
     const updated: HookRecord = {
@@ -158,7 +161,12 @@ export async function removeHook(
   await services.store.deleteHook(hookGroupId, hookId);
   await services.store.deleteFires(hookGroupId, hookId);
   const problem = await removeHookTriggers(services, hookGroupId, hookId);
-  if (problem) services.logger.error('hook removed but its triggers remain; run reconcile', { hookGroupId, hookId, problem });
+  if (problem)
+    services.logger.error('hook removed but its triggers remain; run reconcile', {
+      hookGroupId,
+      hookId,
+      problem,
+    });
   await services.store.putAudit({
     hookGroupId,
     hookId,
@@ -171,7 +179,12 @@ export async function removeHook(
 }
 
 /** Replaces the hook's http signing secret; the old one stops verifying. */
-export async function resetSigningSecret(services: Services, hookGroupId: string, hookId: string, actor: Actor) {
+export async function resetSigningSecret(
+  services: Services,
+  hookGroupId: string,
+  hookId: string,
+  actor: Actor,
+) {
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await getHook(services, hookGroupId, hookId);
     const updated: HookRecord = {

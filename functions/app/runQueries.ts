@@ -85,12 +85,20 @@ export async function getRunStatus(services: Services, runId: string): Promise<R
         const view = stepView(step);
         if (step.finishedAt === undefined) return view;
         const output = await services.store.getStepOutput(runId, step.index);
-        if (output && (output.stdout !== undefined || output.stderr !== undefined || output.body !== undefined)) {
+        if (
+          output &&
+          (output.stdout !== undefined || output.stderr !== undefined || output.body !== undefined)
+        ) {
           const excerpt: NonNullable<StepView['output']> = { truncated: Boolean(output.truncated) };
           if (output.stdout !== undefined) excerpt.stdout = tail(output.stdout);
           if (output.stderr !== undefined) excerpt.stderr = tail(output.stderr);
           if (output.body !== undefined) excerpt.body = tail(output.body);
-          if (excerpt.stdout !== output.stdout || excerpt.stderr !== output.stderr || excerpt.body !== output.body) excerpt.truncated = true;
+          if (
+            excerpt.stdout !== output.stdout ||
+            excerpt.stderr !== output.stderr ||
+            excerpt.body !== output.body
+          )
+            excerpt.truncated = true;
           view.output = excerpt;
         }
         return view;

@@ -51,12 +51,12 @@ export async function runStep(
   options: RunStepOptions = {},
 ): Promise<{ status: StepStatus }> {
   const { runId, index } = request;
-  const run = await services.store.getRun(runId);
+  // One round of reads, in parallel: the run, its steps (the durable state decides), and the hook.
+  const [run, steps] = await Promise.all([services.store.getRun(runId), services.store.getSteps(runId)]);
   if (!run) throw new Error(`run ${runId} does not exist`);
   const plan = planSteps(run.job);
   const planned = plan[index];
   if (!planned) throw new Error(`run ${runId} has no step ${index}`);
-  const steps = await services.store.getSteps(runId);
   const current = steps[index];
   if (!current) throw new Error(`run ${runId} has no stored step ${index}`);
   if (isTerminal(current.status)) return rethrowIfCritical(run, planned, current.status);
@@ -69,6 +69,8 @@ export async function runStep(
     return { status: decision.status };
   }
 
+  const hookRead = services.store.getHook(run.hookGroupId, run.hookId);
+  hookRead.catch(() => undefined);
   const claim = randomUUID();
   const startedAt = services.clock.now();
   try {
@@ -93,7 +95,7 @@ export async function runStep(
   };
   await announce(services, 'Step Started', detail);
 
-  const hook = await services.store.getHook(run.hookGroupId, run.hookId);
+  const hook = await hookRead;
   const { outcome, attempts } = await executeWithRetries(services, liveRun, hook, plan, planned, steps);
 
   let finalOutcome = outcome;
@@ -115,7 +117,8 @@ export async function runStep(
   }
 
   const finishedAt = services.clock.now();
-  await services.store.putStepOutput(runId, index, finalOutcome.output);
+  const outputWrite = services.store.putStepOutput(runId, index, finalOutcome.output);
+  outputWrite.catch(() => undefined);
   await services.store.updateStep(
     runId,
     index,
@@ -135,6 +138,7 @@ export async function runStep(
     },
     { claim },
   );
+  await outputWrite;
   await announce(services, 'Step Finished', {
     ...detail,
     status: finalOutcome.status,
@@ -294,7 +298,8 @@ async function executeWithRetries(
       if (attempt > 0) await abortableSleep(backoff * 1000 * 2 ** (attempt - 1), controller.signal);
       if (controller.signal.aborted) break;
       const steps = attempt === 0 ? stepsAtStart : await services.store.getSteps(run.runId);
-      const input = await actionInput(services, run, hook, plan, planned, steps, controller.signal);
+      const latestRun = attempt === 0 ? run : ((await services.store.getRun(run.runId)) ?? run);
+      const input = actionInput(services, latestRun, hook, plan, planned, steps, controller.signal);
       outcome = await actionFor(services, run, planned)(input);
       if (outcome.status === 'succeeded' || outcome.status === 'cancelled' || controller.signal.aborted) {
         attempt++;
@@ -321,7 +326,7 @@ async function executeWithRetries(
   }
 }
 
-async function actionInput(
+function actionInput(
   services: Services,
   run: RunRecord,
   hook: HookRecord | undefined,
@@ -329,8 +334,8 @@ async function actionInput(
   planned: PlannedStep,
   steps: StepRecord[],
   signal: AbortSignal,
-): Promise<ActionInput> {
-  const latestRun = (await services.store.getRun(run.runId)) ?? run;
+): ActionInput {
+  const latestRun = run;
   const jobStatus = jobStatusSoFar(latestRun, steps);
   const summary = planned.phase === 'notify' ? notificationSummary(latestRun, plan, steps) : undefined;
   const document: Record<string, unknown> = {

@@ -151,7 +151,8 @@ export function planDue(input: DueInput): DuePlan {
     if (latest) {
       missed = countOccurrences(hook, watermark, missedTo, MISSED_COUNT_LIMIT);
       if (input.catchUp === 'latest') fire.push(latest);
-      if (input.catchUp === 'all') fire.push(...latestOccurrences(hook, watermark, missedTo, MAX_CATCH_UP_RUNS));
+      if (input.catchUp === 'all')
+        fire.push(...latestOccurrences(hook, watermark, missedTo, MAX_CATCH_UP_RUNS));
       handledUpTo = latest;
     }
   }

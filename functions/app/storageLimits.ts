@@ -51,7 +51,8 @@ export function checkStorable(what: string, value: unknown, maxBytes: number): v
     );
   }
   const bytes = jsonBytes(value);
-  if (bytes > maxBytes) throw inputError(`${what} is ${bytes} bytes as JSON; at most ${maxBytes} can be stored`);
+  if (bytes > maxBytes)
+    throw inputError(`${what} is ${bytes} bytes as JSON; at most ${maxBytes} can be stored`);
 }
 
 export function cutMessage(message: string): string {

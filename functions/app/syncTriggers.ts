@@ -14,12 +14,20 @@ export async function syncHookTriggers(services: Services, definition: HookDefin
     await services.triggers.sync(definition);
   } catch (error) {
     problem = `rules/schedules not updated: ${(error as Error).message}`;
-    services.logger.error('trigger sync failed', { hookGroupId: definition.hookGroupId, hookId: definition.hookId, error: problem });
+    services.logger.error('trigger sync failed', {
+      hookGroupId: definition.hookGroupId,
+      hookId: definition.hookId,
+      error: problem,
+    });
   }
   await recordSyncState(services, definition.hookGroupId, definition.hookId, problem);
 }
 
-export async function removeHookTriggers(services: Services, hookGroupId: string, hookId: string): Promise<string | undefined> {
+export async function removeHookTriggers(
+  services: Services,
+  hookGroupId: string,
+  hookId: string,
+): Promise<string | undefined> {
   if (!services.triggers) return undefined;
   try {
     await services.triggers.remove(hookGroupId, hookId);
@@ -32,7 +40,11 @@ export async function removeHookTriggers(services: Services, hookGroupId: string
 }
 
 /** Re-applies the stored definition's triggers; clears the out-of-sync mark on success. */
-export async function reconcileHook(services: Services, hookGroupId: string, hookId: string): Promise<string[]> {
+export async function reconcileHook(
+  services: Services,
+  hookGroupId: string,
+  hookId: string,
+): Promise<string[]> {
   const hook = await services.store.getHook(hookGroupId, hookId);
   if (!hook) {
     const problem = await removeHookTriggers(services, hookGroupId, hookId);
@@ -42,7 +54,12 @@ export async function reconcileHook(services: Services, hookGroupId: string, hoo
   return (await services.store.getHook(hookGroupId, hookId))?.outOfSync ?? [];
 }
 
-async function recordSyncState(services: Services, hookGroupId: string, hookId: string, problem: string | undefined) {
+async function recordSyncState(
+  services: Services,
+  hookGroupId: string,
+  hookId: string,
+  problem: string | undefined,
+) {
   for (let attempt = 0; attempt < 5; attempt++) {
     const hook = await services.store.getHook(hookGroupId, hookId);
     if (!hook) return;

@@ -30,7 +30,10 @@ export const configKeySchema = z.strictObject({
       try {
         compileTriggerSchema(schema);
       } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message.replace('triggerSchema', 'schema') });
+        ctx.addIssue({
+          code: 'custom',
+          message: (error as Error).message.replace('triggerSchema', 'schema'),
+        });
       }
     })
     .optional(),
@@ -40,17 +43,25 @@ const eventNameSchema = z.union([z.literal('run'), z.enum(LIFECYCLE_EVENT_NAMES)
 
 export const hookTypeSchema = z.strictObject({
   description: z.string().max(32_768).default(''),
-  configuration: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,99}$/, 'config keys are letters, digits, _ and -'), configKeySchema).default({}),
-  events: z
-    .record(z.string(), z.record(z.string(), z.unknown()))
-    .superRefine((events, ctx) => {
-      if (Object.keys(events).length === 0) ctx.addIssue({ code: 'custom', message: 'a hook type handles at least one event' });
-      for (const name of Object.keys(events)) {
-        if (!eventNameSchema.safeParse(name).success) {
-          ctx.addIssue({ code: 'custom', path: [name], message: `unknown event "${name}" (use "run" or a lifecycle event: ${LIFECYCLE_EVENT_NAMES.join(', ')})` });
-        }
+  configuration: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,99}$/, 'config keys are letters, digits, _ and -'),
+      configKeySchema,
+    )
+    .default({}),
+  events: z.record(z.string(), z.record(z.string(), z.unknown())).superRefine((events, ctx) => {
+    if (Object.keys(events).length === 0)
+      ctx.addIssue({ code: 'custom', message: 'a hook type handles at least one event' });
+    for (const name of Object.keys(events)) {
+      if (!eventNameSchema.safeParse(name).success) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `unknown event "${name}" (use "run" or a lifecycle event: ${LIFECYCLE_EVENT_NAMES.join(', ')})`,
+        });
       }
-    }),
+    }
+  }),
 });
 
 export type HookTypeInput = z.input<typeof hookTypeSchema>;
@@ -60,18 +71,24 @@ export interface HookType extends HookTypeBody {
 }
 
 /** Applies defaults for missing keys; an unknown key, a missing required key or a bad value is a 400 naming the key. */
-export function resolveConfig(type: HookType, config: Record<string, unknown> | undefined): Record<string, unknown> {
+export function resolveConfig(
+  type: HookType,
+  config: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const given = config ?? {};
   for (const key of Object.keys(given)) {
     if (!(key in type.configuration)) {
-      throw inputError(`config key "${key}" is not defined by hook type ${type.name} (defined: ${Object.keys(type.configuration).join(', ') || 'none'})`);
+      throw inputError(
+        `config key "${key}" is not defined by hook type ${type.name} (defined: ${Object.keys(type.configuration).join(', ') || 'none'})`,
+      );
     }
   }
   const resolved: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(type.configuration)) {
     if (key in given) resolved[key] = given[key];
     else if (spec.default !== undefined) resolved[key] = structuredClone(spec.default);
-    else if (spec.required) throw inputError(`config key "${key}" is required by hook type ${type.name}: ${spec.description}`);
+    else if (spec.required)
+      throw inputError(`config key "${key}" is required by hook type ${type.name}: ${spec.description}`);
     if (key in resolved) checkValue(type, key, resolved[key]);
   }
   return resolved;
@@ -82,18 +99,25 @@ function checkValue(type: HookType, key: string, value: unknown): void {
   if (!schema) return;
   const validate = compileTriggerSchema(schema);
   if (!validate(structuredClone(value))) {
-    const detail = (validate.errors ?? []).map((e) => `${e.instancePath || '(value)'} ${e.message}`).join('; ');
+    const detail = (validate.errors ?? [])
+      .map((e) => `${e.instancePath || '(value)'} ${e.message}`)
+      .join('; ');
     throw inputError(`config key "${key}" of hook type ${type.name} is invalid: ${detail}`);
   }
 }
 
 /** Why a change to a typed hook's config is refused, or undefined when it is allowed. */
-export function configChangeProblem(type: HookType, update: Record<string, unknown> | undefined, remove: string[] | undefined): string | undefined {
+export function configChangeProblem(
+  type: HookType,
+  update: Record<string, unknown> | undefined,
+  remove: string[] | undefined,
+): string | undefined {
   for (const key of [...Object.keys(update ?? {}), ...(remove ?? [])]) {
     if (!(key in type.configuration)) return `key "${key}" is not defined by hook type ${type.name}`;
   }
   for (const key of remove ?? []) {
-    if (type.configuration[key]?.required) return `key "${key}" is required by hook type ${type.name} and cannot be removed`;
+    if (type.configuration[key]?.required)
+      return `key "${key}" is required by hook type ${type.name} and cannot be removed`;
   }
   try {
     for (const [key, value] of Object.entries(update ?? {})) checkValue(type, key, value);
@@ -104,7 +128,10 @@ export function configChangeProblem(type: HookType, update: Record<string, unkno
 }
 
 /** The template a typed hook renders for a fire: the event's own template if the type has one, else `run`. */
-export function templateForFire(type: HookType, eventName: string | undefined): Record<string, unknown> | undefined {
+export function templateForFire(
+  type: HookType,
+  eventName: string | undefined,
+): Record<string, unknown> | undefined {
   if (eventName && type.events[eventName]) return type.events[eventName];
   return type.events.run;
 }

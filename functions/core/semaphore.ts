@@ -25,7 +25,12 @@ export function liveHolders(holders: Record<string, number>, nowMs: number): Rec
 
 export type AcquireDecision = 'already-held' | 'acquire' | 'full';
 
-export function acquireDecision(holders: Record<string, number>, limit: number, runId: string, nowMs: number): AcquireDecision {
+export function acquireDecision(
+  holders: Record<string, number>,
+  limit: number,
+  runId: string,
+  nowMs: number,
+): AcquireDecision {
   const live = liveHolders(holders, nowMs);
   if (runId in live) return 'already-held';
   return Object.keys(live).length < limit ? 'acquire' : 'full';

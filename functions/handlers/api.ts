@@ -5,7 +5,12 @@ import { requireCloudSetting } from '../adapters/aws/environment.ts';
 import { createApiApp } from '../api/app.ts';
 import { createAuthorizer } from '../api/auth/authorizer.ts';
 import { sharedNonceClaims } from '../api/auth/replayGuard.ts';
-import { accessTokenKeyFrom, type ClientContext, type Credentials, importRootClient } from '../app/clients.ts';
+import {
+  accessTokenKeyFrom,
+  type ClientContext,
+  type Credentials,
+  importRootClient,
+} from '../app/clients.ts';
 import type { Services } from '../app/services.ts';
 import type { ClientStore } from '../ports/clientStore.ts';
 
@@ -25,7 +30,11 @@ export async function createApiHandler(services: Services, clientStore: ClientSt
     accessTokenKey: accessTokenKeyFrom(services.secrets.tokenKey),
   };
   const outcome = await importRootClient(clients, root);
-  if (outcome !== 'unchanged') services.logger.info('root client bootstrapped from the deploy secret', { clientId: root.clientId, outcome });
+  if (outcome !== 'unchanged')
+    services.logger.info('root client bootstrapped from the deploy secret', {
+      clientId: root.clientId,
+      outcome,
+    });
   const authorizer = createAuthorizer({
     clients,
     importedCredentials: [root],

@@ -59,7 +59,9 @@ export async function setUpLocalAuth(options: {
   const file = join(dataDir, CREDENTIALS_FILE);
   if (created) {
     writeCredentialsFile(file, created);
-    services.logger.info('root client created; its credentials are in the credentials file', { credentialsFile: file });
+    services.logger.info('root client created; its credentials are in the credentials file', {
+      credentialsFile: file,
+    });
     return { authorizer, clients, rootCredentials: created, credentialsFile: file };
   }
   if (!existsSync(file)) {
@@ -67,16 +69,19 @@ export async function setUpLocalAuth(options: {
     const reset = await resetAccessToken(clients, ROOT_CLIENT_ID, BOOTSTRAP_ACTOR);
     const credentials = { clientId: ROOT_CLIENT_ID, accessToken: reset.accessToken };
     writeCredentialsFile(file, credentials);
-    services.logger.warn('the credentials file was missing: the root client got a new access token, written there', {
-      credentialsFile: file,
-    });
+    services.logger.warn(
+      'the credentials file was missing: the root client got a new access token, written there',
+      {
+        credentialsFile: file,
+      },
+    );
     return { authorizer, clients, rootCredentials: credentials, credentialsFile: file };
   }
   chmodSync(file, 0o600);
   const stored = readCredentialsFile(file);
   if (!stored || !(await credentialsValid(clients, stored))) {
     services.logger.warn(
-      'the credentials file does not hold the root client\'s current credentials (was its token reset?); delete the file and restart to get new ones',
+      "the credentials file does not hold the root client's current credentials (was its token reset?); delete the file and restart to get new ones",
       { credentialsFile: file },
     );
     return { authorizer, clients, credentialsFile: file };
@@ -114,7 +119,10 @@ export function readCredentialsFile(file: string): Credentials | undefined {
 
 /** Whether `host` is a loopback address (or `localhost`). */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (isIP(h) === 4) return h.startsWith('127.');
   if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);

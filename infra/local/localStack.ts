@@ -14,12 +14,16 @@ import {
   startDynalite,
   type DynaliteHandle,
 } from '../../functions/adapters/local/dynaliteServer.ts';
+import { eventBridgeEndpoint } from '../../functions/adapters/local/eventBridgeEndpoint.ts';
 import { LocalBus } from '../../functions/adapters/local/localBus.ts';
+import { LocalScheduler, type ScheduledFire } from '../../functions/adapters/local/localScheduler.ts';
+import { LocalTriggerSync } from '../../functions/adapters/local/localTriggerSync.ts';
 import { LocalExecutions } from '../../functions/adapters/local/localExecutions.ts';
 import { type LocalFunction, LocalInvoker } from '../../functions/adapters/local/localInvoker.ts';
 import { allowAll, createApiApp } from '../../functions/api/app.ts';
 import type { RateLimit } from '../../functions/api/auth/rateLimiter.ts';
 import type { Authorizer } from '../../functions/api/authorization.ts';
+import { BindingRouter } from '../../functions/app/bindingRouter.ts';
 import type { ClientContext, Credentials } from '../../functions/app/clients.ts';
 import { DEFAULT_SETTINGS, type ServiceSettings, type Services } from '../../functions/app/services.ts';
 import { type Callback, CallbackRegistry } from '../../functions/app/callbackRegistry.ts';
@@ -70,6 +74,12 @@ export interface LocalStackOptions {
   handlerTimeoutMs?: number;
   /** A directory of `<name>.hook/` folders loaded as hook types at start. */
   hookTypesDir?: string;
+  /** The scheduler's longest sleep between two looks at the clock (ms). Default 500. */
+  schedulerTickMs?: number;
+  /** A schedule occurrence overdue by more than this is missed (catchUp policy). Default 60 s. */
+  scheduleLateAfterMs?: number;
+  /** Told about every scheduled fire (benchmarks, tests). */
+  onScheduledFire?: (fire: ScheduledFire) => void;
 }
 
 export interface LocalStack {
@@ -94,6 +104,10 @@ export interface LocalStack {
   call(eventName: string, payload?: unknown): Promise<unknown[]>;
   /** The handler directory, when one was given. */
   handlers?: HandlerDirectory;
+  /** Routes bus events to the hooks bound to them. */
+  router: BindingRouter;
+  /** Fires hooks on their schedules. */
+  scheduler: LocalScheduler;
   /** Resolves when the run's execution has ended. */
   waitForRun(runId: string): Promise<void>;
   stop(): Promise<void>;
@@ -149,6 +163,18 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       logger,
     );
     lazy.executions = executions;
+    // What fires hooks besides the API: bindings (the router, subscribed to the bus) and schedules.
+    const router = new BindingRouter(services);
+    await router.load();
+    const scheduler = new LocalScheduler(services, {
+      tickMs: options.schedulerTickMs,
+      lateAfterMs: options.scheduleLateAfterMs,
+      onFire: options.onScheduledFire,
+    });
+    services.triggers = new LocalTriggerSync(router, scheduler);
+    const unsubscribeRouter = bus.subscribe(async (event) => {
+      await router.route(event);
+    });
 
     const auth =
       options.authorizer || options.auth === false
@@ -163,6 +189,8 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     const app = createApiApp(services, {
       authorizer: options.authorizer ?? auth?.authorizer ?? allowAll,
       clients: auth?.clients,
+      // The EventBridge-compatible endpoint (PutEvents, TestEventPattern) at the base URL.
+      rootRoutes: eventBridgeEndpoint(bus, () => services.clock.now()),
     });
     server = createServer(getRequestListener(app.fetch));
     server.headersTimeout = 10_000;
@@ -189,8 +217,12 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     }
 
     await resumeUnfinishedRuns(services, executions);
+    await scheduler.start();
     const queueSweep = setInterval(
-      () => void sweepQueues(services).catch((error: Error) => logger.warn('queue sweep failed', { error: error.message })),
+      () =>
+        void sweepQueues(services).catch((error: Error) =>
+          logger.warn('queue sweep failed', { error: error.message }),
+        ),
       options.queueSweepMs ?? 5000,
     );
     queueSweep.unref();
@@ -214,9 +246,14 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       off: (eventName, callback) => callbacks.off(eventName, callback),
       call: (eventName, payload) => callbacks.call(eventName, payload),
       handlers,
+      router,
+      scheduler,
       waitForRun: (runId) => localExecutions.settled(runId),
       stop: () => {
         stopped ??= (async () => {
+          // Nothing new fires once stopping: the scheduler first, then event deliveries stop retrying.
+          await scheduler.stop();
+          router.stop();
           httpServer.closeIdleConnections();
           const closing = new Promise<void>((ok) => httpServer.close(() => ok()));
           setTimeout(() => httpServer.closeAllConnections(), 2000).unref();
@@ -228,6 +265,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           handlers?.stop();
           unsubscribeHandlers?.();
           unsubscribeCallbacks();
+          unsubscribeRouter();
           await closing;
           await dynaliteHandle.close();
         })();

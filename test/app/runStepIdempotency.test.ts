@@ -30,10 +30,22 @@ afterAll(async () => {
 describe('runStep idempotency', () => {
   it('five concurrent invocations of the same step run the command once', async () => {
     const file = join(dir, 'count');
-    await createHook(services, 'idem', 'once', hookBody({ task: { name: 'append', command: ['sh', '-c', `sleep 0.3; echo x >> ${file}`] } }), {});
-    const outcome = await fireHook(services, { hook: await getHook(services, 'idem', 'once'), firedBy: 'triggerHook', payload: {} });
+    await createHook(
+      services,
+      'idem',
+      'once',
+      hookBody({ task: { name: 'append', command: ['sh', '-c', `sleep 0.3; echo x >> ${file}`] } }),
+      {},
+    );
+    const outcome = await fireHook(services, {
+      hook: await getHook(services, 'idem', 'once'),
+      firedBy: 'triggerHook',
+      payload: {},
+    });
     await beginRun(services, outcome.runId);
-    const results = await Promise.all(Array.from({ length: 5 }, () => runStep(services, { runId: outcome.runId, index: 0 })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => runStep(services, { runId: outcome.runId, index: 0 })),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(5).fill('succeeded'));
     expect(readFileSync(file, 'utf8')).toBe('x\n');
     const again = await runStep(services, { runId: outcome.runId, index: 0 });
@@ -47,14 +59,25 @@ describe('runStep idempotency', () => {
       services,
       'idem',
       'critical',
-      hookBody({ preHooks: [{ name: 'gate', command: ['false'], critical: true }], task: { name: 'after', command: ['touch', file] } }),
+      hookBody({
+        preHooks: [{ name: 'gate', command: ['false'], critical: true }],
+        task: { name: 'after', command: ['touch', file] },
+      }),
       {},
     );
-    const outcome = await fireHook(services, { hook: await getHook(services, 'idem', 'critical'), firedBy: 'triggerHook', payload: {} });
+    const outcome = await fireHook(services, {
+      hook: await getHook(services, 'idem', 'critical'),
+      firedBy: 'triggerHook',
+      payload: {},
+    });
     await beginRun(services, outcome.runId);
-    await expect(runStep(services, { runId: outcome.runId, index: 0 })).rejects.toMatchObject({ name: 'Hookline.CriticalStepFailed' });
+    await expect(runStep(services, { runId: outcome.runId, index: 0 })).rejects.toMatchObject({
+      name: 'Hookline.CriticalStepFailed',
+    });
     // a retried invocation of the failed step still takes the skip branch
-    await expect(runStep(services, { runId: outcome.runId, index: 0 })).rejects.toMatchObject({ name: 'Hookline.CriticalStepFailed' });
+    await expect(runStep(services, { runId: outcome.runId, index: 0 })).rejects.toMatchObject({
+      name: 'Hookline.CriticalStepFailed',
+    });
     const later = await runStep(services, { runId: outcome.runId, index: 1 });
     expect(later.status).toBe('skipped');
     expect(() => readFileSync(file)).toThrow();

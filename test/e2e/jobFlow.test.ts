@@ -19,7 +19,11 @@ afterAll(async () => {
 const ok = (name: string, extra: Record<string, unknown> = {}) => ({ name, command: ['true'], ...extra });
 const bad = (name: string, extra: Record<string, unknown> = {}) => ({ name, command: ['false'], ...extra });
 
-async function runJob(job: Record<string, unknown>, payload: unknown = {}, extra: Record<string, unknown> = {}): Promise<RunStatusView> {
+async function runJob(
+  job: Record<string, unknown>,
+  payload: unknown = {},
+  extra: Record<string, unknown> = {},
+): Promise<RunStatusView> {
   const hookId = `job-${++counter}`;
   const created = await stack.api('PUT', `/hooks/flow/${hookId}`, hookBody(job, extra));
   expect(created.status, JSON.stringify(created.body)).toBe(200);
@@ -33,7 +37,13 @@ function statuses(run: RunStatusView) {
 }
 
 /** Borgitory's reference job: 2 pre-hooks, backup + prune tasks, 2 post-hooks, a notification. */
-function borgitoryJob(overrides: { dump?: Record<string, unknown>; rotate?: Record<string, unknown>; backup?: Record<string, unknown> } = {}) {
+function borgitoryJob(
+  overrides: {
+    dump?: Record<string, unknown>;
+    rotate?: Record<string, unknown>;
+    backup?: Record<string, unknown>;
+  } = {},
+) {
   return {
     name: 'Backup',
     preHooks: [
@@ -42,7 +52,9 @@ function borgitoryJob(overrides: { dump?: Record<string, unknown>; rotate?: Reco
     ],
     tasks: [ok('Backup', overrides.backup), ok('Prune')],
     postHooks: [ok('Restart Services'), ok('Health Check', { runOnFailure: true })],
-    notify: [{ name: 'Notification', command: ['sh', '-c', 'cat > /dev/null; printf "%s" "$HOOKLINE_SUMMARY"'] }],
+    notify: [
+      { name: 'Notification', command: ['sh', '-c', 'cat > /dev/null; printf "%s" "$HOOKLINE_SUMMARY"'] },
+    ],
   };
 }
 
@@ -129,7 +141,11 @@ describe('flow options', () => {
     expect(run.result).toBe('succeeded_with_warnings');
     expect(statuses(run)).toEqual([
       ['first', 'failed', null],
-      ['second', 'skipped', 'skipped because an earlier step of this phase failed (continueOnFailure: false)'],
+      [
+        'second',
+        'skipped',
+        'skipped because an earlier step of this phase failed (continueOnFailure: false)',
+      ],
       ['main', 'succeeded', null],
       ['after', 'succeeded', null],
     ]);
@@ -144,7 +160,13 @@ describe('flow options', () => {
   it('a post-hook sees the job status so far', async () => {
     const run = await runJob({
       task: bad('main'),
-      postHooks: [{ name: 'report', command: ['sh', '-c', 'echo "$HOOKLINE_JOB_STATUS $HOOKLINE_PHASE"'], runOnFailure: true }],
+      postHooks: [
+        {
+          name: 'report',
+          command: ['sh', '-c', 'echo "$HOOKLINE_JOB_STATUS $HOOKLINE_PHASE"'],
+          runOnFailure: true,
+        },
+      ],
     });
     expect(run.steps[1]!.output!.stdout).toBe('failed post\n');
   });
@@ -168,24 +190,49 @@ describe('command steps', () => {
       env: { FROM_JOB: 'job', SHARED: 'job' },
       task: {
         name: 'env',
-        command: 'echo "$PATH|$FROM_JOB|$SHARED|$HOOKLINE_HOOK_GROUP_ID|$HOOKLINE_STEP_INDEX|$HOOKLINE_STEP_NAME|$HOOKLINE_PHASE|$HOOKLINE_FIRED_BY|$HOOKLINE_RUN_ID"',
+        command:
+          'echo "$PATH|$FROM_JOB|$SHARED|$HOOKLINE_HOOK_GROUP_ID|$HOOKLINE_STEP_INDEX|$HOOKLINE_STEP_NAME|$HOOKLINE_PHASE|$HOOKLINE_FIRED_BY|$HOOKLINE_RUN_ID"',
         env: { SHARED: 'step' },
       },
     });
-    const [path, fromJob, shared, group, index, name, phase, firedBy, runId] = run.steps[0]!.output!.stdout!.trim().split('|');
+    const [path, fromJob, shared, group, index, name, phase, firedBy, runId] =
+      run.steps[0]!.output!.stdout!.trim().split('|');
     expect(path).toContain('/bin');
-    expect([fromJob, shared, group, index, name, phase, firedBy]).toEqual(['job', 'step', 'flow', '0', 'env', 'task', 'triggerHook']);
+    expect([fromJob, shared, group, index, name, phase, firedBy]).toEqual([
+      'job',
+      'step',
+      'flow',
+      '0',
+      'env',
+      'task',
+      'triggerHook',
+    ]);
     expect(runId).toBe(run.runId);
   });
 
   it('reads the stdin JSON document (hook, run, payload, step, steps)', async () => {
     const run = await runJob(
-      { task: { name: 'reader', command: ['node', '-e', 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const d=JSON.parse(s);console.log(JSON.stringify({who:d.payload.who,step:d.step,hook:d.hook.hookGroupId,steps:d.steps.length,run:d.run.runId}))})'] } },
+      {
+        task: {
+          name: 'reader',
+          command: [
+            'node',
+            '-e',
+            'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const d=JSON.parse(s);console.log(JSON.stringify({who:d.payload.who,step:d.step,hook:d.hook.hookGroupId,steps:d.steps.length,run:d.run.runId}))})',
+          ],
+        },
+      },
       { who: 'stdin' },
       { triggerSchema: { type: 'object', properties: { who: { type: 'string' } } } },
     );
     const doc = JSON.parse(run.steps[0]!.output!.stdout!);
-    expect(doc).toEqual({ who: 'stdin', step: { index: 0, name: 'reader', phase: 'task' }, hook: 'flow', steps: 1, run: run.runId });
+    expect(doc).toEqual({
+      who: 'stdin',
+      step: { index: 0, name: 'reader', phase: 'task' },
+      hook: 'flow',
+      steps: 1,
+      run: run.runId,
+    });
   });
 
   it('never splices payload text into a shell line: an array command gets it as one argument', async () => {
@@ -198,20 +245,35 @@ describe('command steps', () => {
   });
 
   it('runs in cwd, under the given shell', async () => {
-    const run = await runJob({ task: { name: 'where', command: 'pwd; echo $0', cwd: '/tmp', shell: '/bin/bash' } });
+    const run = await runJob({
+      task: { name: 'where', command: 'pwd; echo $0', cwd: '/tmp', shell: '/bin/bash' },
+    });
     expect(run.steps[0]!.output!.stdout).toBe('/tmp\n/bin/bash\n');
   });
 
   it('shows error.message from the JSON protocol on stdout as the step error', async () => {
-    const run = await runJob({ task: { name: 'proto', command: ['sh', '-c', 'echo \'{"error":{"message":"disk full","code":28}}\'; exit 1'] } });
-    expect(run.steps[0]).toMatchObject({ status: 'failed', exitCode: 1, error: { message: 'disk full', code: 28 } });
+    const run = await runJob({
+      task: {
+        name: 'proto',
+        command: ['sh', '-c', 'echo \'{"error":{"message":"disk full","code":28}}\'; exit 1'],
+      },
+    });
+    expect(run.steps[0]).toMatchObject({
+      status: 'failed',
+      exitCode: 1,
+      error: { message: 'disk full', code: 28 },
+    });
   });
 
   it('applies a config update from stdout: the next run sees it', async () => {
     const hookId = `config-${++counter}`;
     const script =
       'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const c=JSON.parse(s).hook.config;console.log(JSON.stringify({hook:{config:{update:{count:(c.count||0)+1},remove:["obsolete"]}}}))})';
-    await stack.api('PUT', `/hooks/flow/${hookId}`, hookBody({ task: { name: 'count', command: ['node', '-e', script] } }, { config: { obsolete: true } }));
+    await stack.api(
+      'PUT',
+      `/hooks/flow/${hookId}`,
+      hookBody({ task: { name: 'count', command: ['node', '-e', script] } }, { config: { obsolete: true } }),
+    );
     for (let i = 0; i < 3; i++) {
       const fired = await stack.api<{ runId: string }>('POST', `/hooks/flow/${hookId}/trigger`, {});
       const run = await stack.waitForRunFinished(fired.body.runId);
@@ -222,9 +284,17 @@ describe('command steps', () => {
   });
 
   it('keeps a 50 MB output bounded: head and tail kept, the cut said', async () => {
-    const run = await runJob({ task: { name: 'loud', command: ['sh', '-c', 'echo START; head -c 52428800 /dev/zero | tr "\\0" "x"; echo; echo END'] } });
+    const run = await runJob({
+      task: {
+        name: 'loud',
+        command: ['sh', '-c', 'echo START; head -c 52428800 /dev/zero | tr "\\0" "x"; echo; echo END'],
+      },
+    });
     expect(run.result).toBe('succeeded');
-    const output = await stack.api<{ stdout: string; truncated: boolean }>('GET', `/runs/${run.runId}/steps/0/output`);
+    const output = await stack.api<{ stdout: string; truncated: boolean }>(
+      'GET',
+      `/runs/${run.runId}/steps/0/output`,
+    );
     expect(output.body.truncated).toBe(true);
     expect(output.body.stdout.startsWith('START\n')).toBe(true);
     expect(output.body.stdout.endsWith('END\n')).toBe(true);
@@ -235,7 +305,15 @@ describe('command steps', () => {
   it('retries a failing step with backoff until it succeeds', async () => {
     const marker = `/tmp/hookline-retry-${process.pid}-${Date.now()}`;
     const run = await runJob({
-      task: { name: 'flaky', command: ['sh', '-c', `n=$(cat ${marker} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${marker}; [ $n -ge 3 ]`], retry: { attempts: 3, backoffSeconds: 0.1 } },
+      task: {
+        name: 'flaky',
+        command: [
+          'sh',
+          '-c',
+          `n=$(cat ${marker} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${marker}; [ $n -ge 3 ]`,
+        ],
+        retry: { attempts: 3, backoffSeconds: 0.1 },
+      },
     });
     expect(run.result).toBe('succeeded');
     expect(run.steps[0]).toMatchObject({ status: 'succeeded', attempts: 3 });
@@ -246,10 +324,14 @@ describe('cancel and run timeout', () => {
   it('cancel kills the running command; remaining steps cancelled; runOnFailure post-hooks still run', async () => {
     const pidFile = `/tmp/hookline-cancel-${process.pid}-${Date.now()}`;
     const hookId = `cancel-${++counter}`;
-    await stack.api('PUT', `/hooks/flow/${hookId}`, hookBody({
-      task: { name: 'long', command: ['sh', '-c', `echo $$ > ${pidFile}; exec sleep 600`] },
-      postHooks: [ok('skipped-post'), ok('always', { runOnFailure: true })],
-    }));
+    await stack.api(
+      'PUT',
+      `/hooks/flow/${hookId}`,
+      hookBody({
+        task: { name: 'long', command: ['sh', '-c', `echo $$ > ${pidFile}; exec sleep 600`] },
+        postHooks: [ok('skipped-post'), ok('always', { runOnFailure: true })],
+      }),
+    );
     const fired = await stack.api<{ runId: string }>('POST', `/hooks/flow/${hookId}/trigger`, {});
     const { readFileSync, existsSync } = await import('node:fs');
     const deadline = Date.now() + 10_000;
@@ -290,7 +372,11 @@ describe('cancel and run timeout', () => {
 describe('http steps', () => {
   let server: Server;
   let url: string;
-  const received: Array<{ headers: Record<string, string | string[] | undefined>; body: string; method?: string }> = [];
+  const received: Array<{
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+    method?: string;
+  }> = [];
   let failuresBeforeSuccess = 0;
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -318,7 +404,12 @@ describe('http steps', () => {
   it('posts a JSON body rendered from the context, signed with the hook secret', async () => {
     received.length = 0;
     const run = await runJob(
-      { task: { name: 'webhook', http: { url: `${url}/hook`, body: { who: { $eval: 'payload.who' } }, sign: true } } },
+      {
+        task: {
+          name: 'webhook',
+          http: { url: `${url}/hook`, body: { who: { $eval: 'payload.who' } }, sign: true },
+        },
+      },
       { who: 'webhook' },
       { triggerSchema: { type: 'object', properties: { who: { type: 'string' } } } },
     );
@@ -332,20 +423,29 @@ describe('http steps', () => {
     expect(match).not.toBeNull();
     const secret = await stack.api<{ secret: string }>('GET', `/hooks/flow/job-${counter}/signing-secret`);
     expect(secret.status).toBe(200);
-    const expected = createHmac('sha256', secret.body.secret).update(`${match![1]}.${request.body}`).digest('hex');
+    const expected = createHmac('sha256', secret.body.secret)
+      .update(`${match![1]}.${request.body}`)
+      .digest('hex');
     expect(match![2]).toBe(expected);
   });
 
   it('fails on a non-2xx unless expectStatus allows it', async () => {
     const failed = await runJob({ task: { name: 'teapot', http: { url: `${url}/teapot` } } });
-    expect(failed.steps[0]).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('418') } });
-    const allowed = await runJob({ task: { name: 'teapot', http: { url: `${url}/teapot`, expectStatus: [418] } } });
+    expect(failed.steps[0]).toMatchObject({
+      status: 'failed',
+      error: { message: expect.stringContaining('418') },
+    });
+    const allowed = await runJob({
+      task: { name: 'teapot', http: { url: `${url}/teapot`, expectStatus: [418] } },
+    });
     expect(allowed.result).toBe('succeeded');
   });
 
   it('retries with backoff', async () => {
     failuresBeforeSuccess = 2;
-    const run = await runJob({ task: { name: 'flaky', http: { url: `${url}/flaky` }, retry: { attempts: 3, backoffSeconds: 0.05 } } });
+    const run = await runJob({
+      task: { name: 'flaky', http: { url: `${url}/flaky` }, retry: { attempts: 3, backoffSeconds: 0.05 } },
+    });
     expect(run.result).toBe('succeeded');
     expect(run.steps[0]!.attempts).toBe(3);
   });
@@ -354,7 +454,9 @@ describe('http steps', () => {
 describe('lambda and event steps', () => {
   it('invokes a function registered with the local stack, or says clearly none is', async () => {
     stack.registerFunction('double', (payload) => ({ doubled: (payload as { n: number }).n * 2 }));
-    const run = await runJob({ tasks: [{ name: 'call', lambda: { functionName: 'double', payload: { n: 21 } } }] });
+    const run = await runJob({
+      tasks: [{ name: 'call', lambda: { functionName: 'double', payload: { n: 21 } } }],
+    });
     expect(run.result).toBe('succeeded');
     const output = await stack.api<{ data: unknown }>('GET', `/runs/${run.runId}/steps/0/output`);
     expect(output.body.data).toEqual({ doubled: 42 });
@@ -368,10 +470,16 @@ describe('lambda and event steps', () => {
     const unsubscribe = stack.bus.subscribe((event) => {
       if (event.source === 'tests.flow') seen.push(event);
     });
-    const run = await runJob({ task: { name: 'emit', event: { source: 'tests.flow', detailType: 'Thing Happened', detail: { n: 1 } } } });
+    const run = await runJob({
+      task: { name: 'emit', event: { source: 'tests.flow', detailType: 'Thing Happened', detail: { n: 1 } } },
+    });
     unsubscribe();
     expect(run.result).toBe('succeeded');
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ source: 'tests.flow', 'detail-type': 'Thing Happened', detail: { n: 1 } });
+    expect(seen[0]).toMatchObject({
+      source: 'tests.flow',
+      'detail-type': 'Thing Happened',
+      detail: { n: 1 },
+    });
   });
 });

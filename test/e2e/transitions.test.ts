@@ -39,7 +39,11 @@ describe('state transitions per run', () => {
 
   it('the skip branch costs one more transition', async () => {
     const n = await transitionsFor(
-      { preHooks: [{ name: 'p1', command: ['false'], critical: true }, step('p2')], task: step('t'), postHooks: [step('q1'), step('q2')] },
+      {
+        preHooks: [{ name: 'p1', command: ['false'], critical: true }, step('p2')],
+        task: step('t'),
+        postHooks: [step('q1'), step('q2')],
+      },
       'skip',
     );
     expect(n).toBeLessThanOrEqual(14);

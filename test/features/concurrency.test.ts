@@ -33,10 +33,17 @@ describe('concurrency limit 1 with queue', () => {
   it('runs twenty simultaneous fires strictly one at a time, in order, and all finish', async () => {
     const log = join(dir, 'serial.log');
     const lock = join(dir, 'serial.lock');
-    await stack.api('PUT', '/hooks/conc/serial', hookBody({ task: serialStep(log, lock) }, {
-      concurrency: { limit: 1, onLimit: 'queue' },
-      triggerSchema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] },
-    }));
+    await stack.api(
+      'PUT',
+      '/hooks/conc/serial',
+      hookBody(
+        { task: serialStep(log, lock) },
+        {
+          concurrency: { limit: 1, onLimit: 'queue' },
+          triggerSchema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] },
+        },
+      ),
+    );
     const fired: string[] = [];
     // Arrive together; record the order the service accepted them in.
     await Promise.all(
@@ -56,23 +63,41 @@ describe('concurrency limit 1 with queue', () => {
       expect([lines[i], lines[i + 1]]).toEqual([`start ${n}`, `end ${n}`]);
     }
     // in order: each run started after the previous one (by creation) finished
-    const byCreation = [...runs].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    const byCreation = [...runs].sort((a, b) =>
+      a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0,
+    );
     for (let i = 1; i < byCreation.length; i++) {
-      expect(Date.parse(byCreation[i]!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(byCreation[i - 1]!.finishedAt!) - 5);
+      expect(Date.parse(byCreation[i]!.startedAt!)).toBeGreaterThanOrEqual(
+        Date.parse(byCreation[i - 1]!.finishedAt!) - 5,
+      );
     }
   }, 90_000);
 });
 
 describe('onLimit policies', () => {
   it('skip records the fire as skipped-concurrency and starts nothing', async () => {
-    await stack.api('PUT', '/hooks/conc/skip', hookBody({ task: { name: 'slow', command: ['sleep', '1'] } }, { concurrency: { limit: 1, onLimit: 'skip' } }));
+    await stack.api(
+      'PUT',
+      '/hooks/conc/skip',
+      hookBody(
+        { task: { name: 'slow', command: ['sleep', '1'] } },
+        { concurrency: { limit: 1, onLimit: 'skip' } },
+      ),
+    );
     const first = await stack.api<{ runId: string }>('POST', '/hooks/conc/skip/trigger', {});
-    const second = await stack.api<{ skipped?: boolean; runId?: string }>('POST', '/hooks/conc/skip/trigger', {});
+    const second = await stack.api<{ skipped?: boolean; runId?: string }>(
+      'POST',
+      '/hooks/conc/skip/trigger',
+      {},
+    );
     expect(second.status).toBe(200);
     expect(second.body).toMatchObject({ skipped: true });
     expect(second.body.runId).toBeUndefined();
     await stack.waitForRunFinished(first.body.runId);
-    const fires = await stack.api<{ lastFires: Array<{ result: string }> }>('GET', '/hooks/conc/skip/last-fires');
+    const fires = await stack.api<{ lastFires: Array<{ result: string }> }>(
+      'GET',
+      '/hooks/conc/skip/last-fires',
+    );
     expect(fires.body.lastFires.map((f) => f.result)).toEqual(['skipped-concurrency', 'success']);
     const runs = await stack.api<{ runs: unknown[] }>('GET', '/hooks/conc/skip/runs');
     expect(runs.body.runs).toHaveLength(1);
@@ -83,7 +108,14 @@ describe('onLimit policies', () => {
   });
 
   it('cancel-running cancels the running run and starts the new one', async () => {
-    await stack.api('PUT', '/hooks/conc/latest', hookBody({ task: { name: 'slow', command: ['sleep', '30'] } }, { concurrency: { limit: 1, onLimit: 'cancel-running' } }));
+    await stack.api(
+      'PUT',
+      '/hooks/conc/latest',
+      hookBody(
+        { task: { name: 'slow', command: ['sleep', '30'] } },
+        { concurrency: { limit: 1, onLimit: 'cancel-running' } },
+      ),
+    );
     const first = await stack.api<{ runId: string }>('POST', '/hooks/conc/latest/trigger', {});
     // wait until the first run's command runs
     for (let i = 0; i < 100; i++) {
@@ -96,16 +128,31 @@ describe('onLimit policies', () => {
     const firstRun = await stack.waitForRunFinished(first.body.runId);
     expect(firstRun.result).toBe('cancelled');
     expect(Date.now() - started).toBeLessThan(10_000);
-    const secondRun = await stack.api<{ status: string; steps: Array<{ status: string }> }>('GET', `/runs/${second.body.runId}`);
+    const secondRun = await stack.api<{ status: string; steps: Array<{ status: string }> }>(
+      'GET',
+      `/runs/${second.body.runId}`,
+    );
     expect(secondRun.body.status).not.toBe('finished');
     await stack.api('POST', `/runs/${second.body.runId}/cancel`);
     expect((await stack.waitForRunFinished(second.body.runId)).result).toBe('cancelled');
   });
 
   it('a lost run does not block the hook: its lease expires and the queued run starts', async () => {
-    await stack.api('PUT', '/hooks/conc/lost', hookBody({ task: { name: 'quick', command: ['true'] } }, { concurrency: { limit: 1, onLimit: 'queue' } }));
+    await stack.api(
+      'PUT',
+      '/hooks/conc/lost',
+      hookBody(
+        { task: { name: 'quick', command: ['true'] } },
+        { concurrency: { limit: 1, onLimit: 'queue' } },
+      ),
+    );
     // a run that took the slot and was lost (its runner died): its lease ends in 1.5 s
-    await stack.services.concurrency.putSemaphore('conc', 'lost', { holders: { 'lost-run-0000000000000': Date.now() + 1500 }, version: 1 }, 0);
+    await stack.services.concurrency.putSemaphore(
+      'conc',
+      'lost',
+      { holders: { 'lost-run-0000000000000': Date.now() + 1500 }, version: 1 },
+      0,
+    );
     const fired = await stack.api<{ runId: string }>('POST', '/hooks/conc/lost/trigger', {});
     await new Promise((r) => setTimeout(r, 500));
     const waiting = await stack.api<{ status: string }>('GET', `/runs/${fired.body.runId}`);

@@ -17,7 +17,10 @@ describe('handler directories (Igor)', () => {
     dir = mkdtempSync(join(tmpdir(), 'hookline-handlers-'));
     logDir = mkdtempSync(join(tmpdir(), 'hookline-handler-log-'));
     log = join(logDir, 'calls.log');
-    writeFileSync(join(dir, '10-record.sh'), `#!/bin/sh\nbody=$(cat)\necho "$1 $2 $(printf '%s' "$body" | head -c 40)" >> ${log}\n`);
+    writeFileSync(
+      join(dir, '10-record.sh'),
+      `#!/bin/sh\nbody=$(cat)\necho "$1 $2 $(printf '%s' "$body" | head -c 40)" >> ${log}\n`,
+    );
     writeFileSync(join(dir, '20-fails.sh'), '#!/bin/sh\necho broken >&2\nexit 7\n');
     writeFileSync(join(dir, '30-hangs.sh'), '#!/bin/sh\nsleep 600\n');
     writeFileSync(join(dir, 'README.txt'), 'not a handler');
@@ -33,7 +36,14 @@ describe('handler directories (Igor)', () => {
   });
 
   it("calls every executable with Igor's event names in order for one run, never blocking the run", async () => {
-    await stack.api('PUT', '/hooks/igor/job', hookBody({ preHooks: [{ name: 'setup', command: ['true'] }], task: { name: 'test', command: ['true'] } }));
+    await stack.api(
+      'PUT',
+      '/hooks/igor/job',
+      hookBody({
+        preHooks: [{ name: 'setup', command: ['true'] }],
+        task: { name: 'test', command: ['true'] },
+      }),
+    );
     const started = Date.now();
     const fired = await stack.api<{ runId: string }>('POST', '/hooks/igor/job/trigger', {});
     const run = await stack.waitForRunFinished(fired.body.runId);
@@ -75,23 +85,35 @@ describe('in-process callbacks (INGInious)', () => {
       order.push('default-a');
       return 'a';
     });
-    registry.on('thing', () => {
-      order.push('high');
-      return 'high';
-    }, { priority: 10 });
-    registry.on('thing', () => {
-      order.push('thrower');
-      throw new Error('boom');
-    }, { priority: 5 });
+    registry.on(
+      'thing',
+      () => {
+        order.push('high');
+        return 'high';
+      },
+      { priority: 10 },
+    );
+    registry.on(
+      'thing',
+      () => {
+        order.push('thrower');
+        throw new Error('boom');
+      },
+      { priority: 5 },
+    );
     const removed = () => {
       order.push('removed');
       return 'removed';
     };
     registry.on('thing', removed);
-    registry.on('thing', async () => {
-      order.push('low');
-      return 'low';
-    }, { priority: -1 });
+    registry.on(
+      'thing',
+      async () => {
+        order.push('low');
+        return 'low';
+      },
+      { priority: -1 },
+    );
     expect(registry.off('thing', removed)).toBe(true);
     expect(registry.off('thing', removed)).toBe(false);
     expect(await registry.call('thing', { x: 1 })).toEqual(['high', 'a', 'low']);
@@ -113,7 +135,14 @@ describe('in-process callbacks (INGInious)', () => {
       const event = (await finished) as { detail: { result: string } };
       expect(event.detail.result).toBe('succeeded');
       await stack.bus.drain();
-      expect(seen).toEqual(['Hook Created', 'Hook Fired', 'Run Started', 'Step Started', 'Step Finished', 'Run Finished']);
+      expect(seen).toEqual([
+        'Hook Created',
+        'Hook Fired',
+        'Run Started',
+        'Step Started',
+        'Step Finished',
+        'Run Finished',
+      ]);
     } finally {
       await stack.cleanup();
     }

@@ -34,12 +34,18 @@ describe('hook types', () => {
   it('are managed by API', async () => {
     const put = await stack.api('PUT', '/hook-types/counter', counterType);
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ name: 'counter', configuration: { count: { default: 0, required: false } } });
+    expect(put.body).toMatchObject({
+      name: 'counter',
+      configuration: { count: { default: 0, required: false } },
+    });
     const got = await stack.api('GET', '/hook-types/counter');
     expect(got.body).toEqual(put.body);
     const list = await stack.api<{ hookTypes: Array<{ name: string }> }>('GET', '/hook-types');
     expect(list.body.hookTypes.map((t) => t.name)).toContain('counter');
-    const bad = await stack.api<{ message: string }>('PUT', '/hook-types/bad', { configuration: {}, events: { wat: {} } });
+    const bad = await stack.api<{ message: string }>('PUT', '/hook-types/bad', {
+      configuration: {},
+      events: { wat: {} },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('unknown event "wat"');
     expect((await stack.api('GET', '/hook-types/nope')).status).toBe(404);
@@ -54,19 +60,34 @@ describe('hook types', () => {
     expect(created.status).toBe(200);
     expect(created.body.config).toEqual({ count: 0, step: 1, label: 'x' });
 
-    const unknown = await stack.api<{ message: string }>('PUT', '/hooks/types/unknown', { metadata, hookType: 'counter', config: { label: 'x', colour: 'red' } });
+    const unknown = await stack.api<{ message: string }>('PUT', '/hooks/types/unknown', {
+      metadata,
+      hookType: 'counter',
+      config: { label: 'x', colour: 'red' },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toContain('config key "colour" is not defined by hook type counter');
 
-    const missing = await stack.api<{ message: string }>('PUT', '/hooks/types/missing', { metadata, hookType: 'counter', config: {} });
+    const missing = await stack.api<{ message: string }>('PUT', '/hooks/types/missing', {
+      metadata,
+      hookType: 'counter',
+      config: {},
+    });
     expect(missing.status).toBe(400);
     expect(missing.body.message).toContain('config key "label" is required');
 
-    const wrongType = await stack.api<{ message: string }>('PUT', '/hooks/types/wrong', { metadata, hookType: 'counter', config: { label: 'x', step: 'two' } });
+    const wrongType = await stack.api<{ message: string }>('PUT', '/hooks/types/wrong', {
+      metadata,
+      hookType: 'counter',
+      config: { label: 'x', step: 'two' },
+    });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.message).toContain('config key "step"');
 
-    const noType = await stack.api<{ message: string }>('PUT', '/hooks/types/none', { metadata, hookType: 'ghost' });
+    const noType = await stack.api<{ message: string }>('PUT', '/hooks/types/none', {
+      metadata,
+      hookType: 'ghost',
+    });
     expect(noType.status).toBe(400);
     expect(noType.body.message).toContain('hookType "ghost" does not exist');
 
@@ -75,7 +96,11 @@ describe('hook types', () => {
   });
 
   it('a counter hook incrementing config.count via stdout across ten runs ends at 10, each change audited with its run', async () => {
-    await stack.api('PUT', '/hooks/types/counter', { metadata, hookType: 'counter', config: { label: 'ten' } });
+    await stack.api('PUT', '/hooks/types/counter', {
+      metadata,
+      hookType: 'counter',
+      config: { label: 'ten' },
+    });
     const runIds: string[] = [];
     for (let i = 0; i < 10; i++) {
       const fired = await stack.api<{ runId: string }>('POST', '/hooks/types/counter/trigger', {});
@@ -85,44 +110,72 @@ describe('hook types', () => {
     }
     const hook = await stack.api<{ config: Record<string, unknown> }>('GET', '/hooks/types/counter');
     expect(hook.body.config).toEqual({ count: 10, step: 1, label: 'ten' });
-    const history = await stack.api<{ history: Array<{ action: string; runId?: string; changes?: unknown }> }>('GET', '/hooks/types/counter/history');
+    const history = await stack.api<{
+      history: Array<{ action: string; runId?: string; changes?: unknown }>;
+    }>('GET', '/hooks/types/counter/history');
     const changes = history.body.history.filter((h) => h.action === 'config-change');
     expect(changes).toHaveLength(10);
     expect(new Set(changes.map((c) => c.runId))).toEqual(new Set(runIds));
     expect(changes[0]!.changes).toEqual({ update: { count: 10 } });
   });
 
-  it('concurrent runs never lose each other\'s config changes (version check)', async () => {
+  it("concurrent runs never lose each other's config changes (version check)", async () => {
     const script =
       'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const d=JSON.parse(s);console.log(JSON.stringify({hook:{config:{update:{["run_"+d.run.runId.replace(/-/g,"_")]:true}}}}))})';
-    await stack.api('PUT', '/hooks/types/parallel', { metadata, task: { task: { name: 'mark', command: ['node', '-e', script] } } });
-    const fired = await Promise.all(Array.from({ length: 8 }, () => stack.api<{ runId: string }>('POST', '/hooks/types/parallel/trigger', {})));
+    await stack.api('PUT', '/hooks/types/parallel', {
+      metadata,
+      task: { task: { name: 'mark', command: ['node', '-e', script] } },
+    });
+    const fired = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        stack.api<{ runId: string }>('POST', '/hooks/types/parallel/trigger', {}),
+      ),
+    );
     await Promise.all(fired.map((f) => stack.waitForRunFinished(f.body.runId)));
     const hook = await stack.api<{ config: Record<string, boolean> }>('GET', '/hooks/types/parallel');
-    expect(Object.keys(hook.body.config).sort()).toEqual(fired.map((f) => `run_${f.body.runId.replace(/-/g, '_')}`).sort());
+    expect(Object.keys(hook.body.config).sort()).toEqual(
+      fired.map((f) => `run_${f.body.runId.replace(/-/g, '_')}`).sort(),
+    );
   });
 
-  it('refuses a step\'s update to a key the schema does not define, as the step\'s error', async () => {
+  it("refuses a step's update to a key the schema does not define, as the step's error", async () => {
     await stack.api('PUT', '/hook-types/strict', {
       configuration: { a: { description: 'a', default: 1 } },
-      events: { run: { task: { name: 'sneaky', command: ['sh', '-c', 'cat >/dev/null; echo \'{"hook":{"config":{"update":{"b":2}}}}\''] } } },
+      events: {
+        run: {
+          task: {
+            name: 'sneaky',
+            command: ['sh', '-c', 'cat >/dev/null; echo \'{"hook":{"config":{"update":{"b":2}}}}\''],
+          },
+        },
+      },
     });
     await stack.api('PUT', '/hooks/types/strict', { metadata, hookType: 'strict' });
     const fired = await stack.api<{ runId: string }>('POST', '/hooks/types/strict/trigger', {});
     const run = await stack.waitForRunFinished(fired.body.runId);
-    expect(run.steps[0]).toMatchObject({ status: 'failed', error: { message: 'config change refused: key "b" is not defined by hook type strict' } });
+    expect(run.steps[0]).toMatchObject({
+      status: 'failed',
+      error: { message: 'config change refused: key "b" is not defined by hook type strict' },
+    });
     const hook = await stack.api<{ config: Record<string, unknown> }>('GET', '/hooks/types/strict');
     expect(hook.body.config).toEqual({ a: 1 });
   });
 
   it('puts config in the JSON-e context and on stdin', async () => {
-    const script = 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).hook.config.greeting, process.argv[1]))';
+    const script =
+      'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).hook.config.greeting, process.argv[1]))';
     const type = await stack.api('PUT', '/hook-types/ctx', {
       configuration: { greeting: { description: 'g', default: 'hi' } },
-      events: { run: { task: { name: 'ctx', command: ['node', '-e', script, { $eval: 'config.greeting' }] } } },
+      events: {
+        run: { task: { name: 'ctx', command: ['node', '-e', script, { $eval: 'config.greeting' }] } },
+      },
     });
     expect(type.status, JSON.stringify(type.body)).toBe(200);
-    const hook = await stack.api('PUT', '/hooks/types/ctx', { metadata, hookType: 'ctx', config: { greeting: 'hello' } });
+    const hook = await stack.api('PUT', '/hooks/types/ctx', {
+      metadata,
+      hookType: 'ctx',
+      config: { greeting: 'hello' },
+    });
     expect(hook.status, JSON.stringify(hook.body)).toBe(200);
     const fired = await stack.api<{ runId: string }>('POST', '/hooks/types/ctx/trigger', {});
     expect(fired.status, JSON.stringify(fired.body)).toBe(200);
@@ -132,14 +185,25 @@ describe('hook types', () => {
 
   it('an admin sets or clears one key by API, checked against the type, audited with the client', async () => {
     await stack.api('PUT', '/hooks/types/admin', { metadata, hookType: 'counter', config: { label: 'a' } });
-    const set = await stack.api<{ config: Record<string, unknown> }>('PUT', '/hooks/types/admin/config/count', { value: 41 });
+    const set = await stack.api<{ config: Record<string, unknown> }>(
+      'PUT',
+      '/hooks/types/admin/config/count',
+      { value: 41 },
+    );
     expect(set.status).toBe(200);
     expect(set.body.config.count).toBe(41);
-    const invalid = await stack.api<{ message: string }>('PUT', '/hooks/types/admin/config/count', { value: -1 });
+    const invalid = await stack.api<{ message: string }>('PUT', '/hooks/types/admin/config/count', {
+      value: -1,
+    });
     expect(invalid.status).toBe(400);
-    const unknown = await stack.api<{ message: string }>('PUT', '/hooks/types/admin/config/nope', { value: 1 });
+    const unknown = await stack.api<{ message: string }>('PUT', '/hooks/types/admin/config/nope', {
+      value: 1,
+    });
     expect(unknown.status).toBe(400);
-    const cleared = await stack.api<{ config: Record<string, unknown> }>('DELETE', '/hooks/types/admin/config/step');
+    const cleared = await stack.api<{ config: Record<string, unknown> }>(
+      'DELETE',
+      '/hooks/types/admin/config/step',
+    );
     expect(cleared.status).toBe(200);
     expect(cleared.body.config).toEqual({ count: 41, label: 'a' });
     const required = await stack.api('DELETE', '/hooks/types/admin/config/label');
@@ -152,13 +216,25 @@ describe('hook types', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hookline-types-'));
     try {
       mkdirSync(join(dir, 'notify.hook'));
-      writeFileSync(join(dir, 'notify.hook', 'configuration.yaml'), 'channel:\n  description: where to post\n  default: general\n');
-      writeFileSync(join(dir, 'notify.hook', 'run.yaml'), 'task:\n  name: post\n  command: ["echo", {$eval: "config.channel"}]\n');
-      writeFileSync(join(dir, 'notify.hook', 'run-finished.json'), JSON.stringify({ task: { name: 'after', command: ['true'] } }));
+      writeFileSync(
+        join(dir, 'notify.hook', 'configuration.yaml'),
+        'channel:\n  description: where to post\n  default: general\n',
+      );
+      writeFileSync(
+        join(dir, 'notify.hook', 'run.yaml'),
+        'task:\n  name: post\n  command: ["echo", {$eval: "config.channel"}]\n',
+      );
+      writeFileSync(
+        join(dir, 'notify.hook', 'run-finished.json'),
+        JSON.stringify({ task: { name: 'after', command: ['true'] } }),
+      );
       mkdirSync(join(dir, 'ignored'));
       const loaded = await loadHookTypeDirectory(stack.services, dir);
       expect(loaded).toEqual(['notify']);
-      const type = await stack.api<{ configuration: Record<string, { default: unknown }>; events: Record<string, unknown> }>('GET', '/hook-types/notify');
+      const type = await stack.api<{
+        configuration: Record<string, { default: unknown }>;
+        events: Record<string, unknown>;
+      }>('GET', '/hook-types/notify');
       expect(type.body.configuration.channel!.default).toBe('general');
       expect(Object.keys(type.body.events).sort()).toEqual(['Run Finished', 'run']);
       await stack.api('PUT', '/hooks/types/notify', { metadata, hookType: 'notify' });

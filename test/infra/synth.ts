@@ -5,29 +5,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import cdkNag from 'cdk-nag';
-import { HANDLER_ENTRIES, HANDLER_NAMES, type HandlerName } from '../../infra/bundlingOptions.ts';
 import type { HooklineProps } from '../../infra/hooklineConstruct.ts';
 import { HooklineStack } from '../../infra/hooklineStack.ts';
-
-export const FIXTURE_HANDLERS_DIR = fileURLToPath(new URL('./fixtures/handlers/', import.meta.url));
-
-/**
- * The real handler entries; a placeholder under test fixtures stands in for one that does
- * not exist yet (bundling is skipped in these tests, so only the file's existence matters).
- */
-export function handlerEntriesForTests(): Record<HandlerName, string> {
-  const out = {} as Record<HandlerName, string>;
-  for (const name of HANDLER_NAMES) {
-    const real = HANDLER_ENTRIES[name];
-    out[name] = fs.existsSync(real) ? real : path.join(FIXTURE_HANDLERS_DIR, `${name}.ts`);
-  }
-  return out;
-}
 
 export interface SynthOptions {
   /** Extra CDK context, e.g. `{ workflowType: 'EXPRESS' }` (as `-c` would give). */
@@ -38,7 +21,7 @@ export interface SynthOptions {
   readonly env?: { account?: string; region?: string };
   /**
    * Run aws-cdk-lib's built-in CloudFormation template validation (writes
-   * validation-report.json). It costs seconds, so only one test file turns it on.
+   * validation-report.json). Off: it costs ~5-10 s per synth, and `npm run synth` runs it.
    */
   readonly cfnValidation?: boolean;
 }
@@ -78,7 +61,7 @@ export function buildHookline(options: SynthOptions = {}): Built {
   });
   const stack = new HooklineStack(app, 'Hookline', {
     env: options.env,
-    hookline: { handlerEntries: handlerEntriesForTests(), ...options.hookline },
+    hookline: options.hookline,
   });
   if (options.nag) Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app, { verbose: true }));
   return { app, stack, outdir, cleanup: () => fs.rmSync(outdir, { recursive: true, force: true }) };

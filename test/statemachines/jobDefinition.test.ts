@@ -7,7 +7,10 @@ import { JOB_DEFINITION_PATH, loadJobDefinition } from '../../functions/adapters
  * statemachines/job.asl.json: valid ASL, and nothing the local engine silently ignores
  * (aws-local-stepfunctions runs JSONPath ASL only), so local and cloud behave the same.
  */
-type AslValidator = (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => {
+type AslValidator = (
+  definition: unknown,
+  options?: { checkPaths?: boolean; checkArn?: boolean },
+) => {
   isValid: boolean;
   errorsText: (separator?: string) => string;
 };
@@ -34,7 +37,7 @@ function allStates(states: Record<string, State>): Array<[string, State]> {
 }
 
 /** What the local engine ignores or lacks: JSONata, Assign variables, task tokens, $$.State. */
-export function forbiddenFeatures(text: string): string[] {
+function forbiddenFeatures(text: string): string[] {
   const found: string[] = [];
   if (/"QueryLanguage"\s*:\s*"JSONata"/.test(text) || /\{%/.test(text)) found.push('JSONata');
   if (/"Assign"\s*:/.test(text)) found.push('Assign');
@@ -89,7 +92,10 @@ describe('statemachines/job.asl.json', () => {
   it('turns a critical failure in pre-hooks or tasks into the skip branch, which continues with the post-hooks', () => {
     const s = definition.States;
     for (const phase of ['PreHooks', 'Tasks']) {
-      expect(s[phase]!.Catch![0]).toMatchObject({ ErrorEquals: ['Hookline.CriticalStepFailed'], Next: 'SkipAfterCriticalFailure' });
+      expect(s[phase]!.Catch![0]).toMatchObject({
+        ErrorEquals: ['Hookline.CriticalStepFailed'],
+        Next: 'SkipAfterCriticalFailure',
+      });
     }
     expect(s.SkipAfterCriticalFailure!.Next).toBe('PostHooks');
     for (const phase of ['PreHooks', 'Tasks', 'PostHooks', 'Notify']) {

@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ConcurrencyStore, QueuedRun, SemaphoreState } from '../../ports/concurrencyStore.ts';
 import { ConditionFailed } from '../../ports/store.ts';
 
@@ -19,7 +25,9 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
   }
 
   async getSemaphore(g: string, h: string): Promise<SemaphoreState | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: this.semaphoreKey(g, h), ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: this.semaphoreKey(g, h), ConsistentRead: true }),
+    );
     if (!out.Item) return undefined;
     return { holders: (out.Item.holders as Record<string, number>) ?? {}, version: Number(out.Item.version) };
   }
@@ -29,7 +37,12 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...this.semaphoreKey(g, h), kind: 'semaphore', holders: state.holders, version: state.version },
+          Item: {
+            ...this.semaphoreKey(g, h),
+            kind: 'semaphore',
+            holders: state.holders,
+            version: state.version,
+          },
           ...(expectedVersion === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : {
@@ -40,7 +53,10 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+      if (
+        error instanceof ConditionalCheckFailedException ||
+        (error as Error).name === 'ConditionalCheckFailedException'
+      ) {
         throw new ConditionFailed();
       }
       throw error;
@@ -49,7 +65,10 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
 
   async enqueue(g: string, h: string, run: QueuedRun): Promise<void> {
     await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { pk: `QUEUE#${g}#${h}`, sk: run.position, kind: 'queued', runId: run.runId } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `QUEUE#${g}#${h}`, sk: run.position, kind: 'queued', runId: run.runId },
+      }),
     );
   }
 

@@ -1,5 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { HookType } from '../../core/hookType.ts';
 import type { HookTypeStore } from '../../ports/hookTypeStore.ts';
 
@@ -15,12 +21,19 @@ export class DynamoHookTypeStore implements HookTypeStore {
   }
 
   async getHookType(name: string): Promise<HookType | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'HOOKTYPE', sk: name }, ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: 'HOOKTYPE', sk: name }, ConsistentRead: true }),
+    );
     return out.Item ? (out.Item.type as HookType) : undefined;
   }
 
   async putHookType(type: HookType): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: 'HOOKTYPE', sk: type.name, kind: 'hook-type', type } }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: 'HOOKTYPE', sk: type.name, kind: 'hook-type', type },
+      }),
+    );
   }
 
   async deleteHookType(name: string): Promise<void> {
@@ -32,7 +45,12 @@ export class DynamoHookTypeStore implements HookTypeStore {
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.doc.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'HOOKTYPE' }, ExclusiveStartKey: start }),
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'HOOKTYPE' },
+          ExclusiveStartKey: start,
+        }),
       );
       types.push(...(out.Items ?? []).map((i) => i.type as HookType));
       start = out.LastEvaluatedKey;

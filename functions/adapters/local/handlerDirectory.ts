@@ -70,7 +70,10 @@ export class HandlerDirectory {
     try {
       entries = readdirSync(this.options.directory).sort();
     } catch (error) {
-      this.options.logger.error('handler directory unreadable', { directory: this.options.directory, error: (error as Error).message });
+      this.options.logger.error('handler directory unreadable', {
+        directory: this.options.directory,
+        error: (error as Error).message,
+      });
       return [];
     }
     const executables: string[] = [];
@@ -83,7 +86,9 @@ export class HandlerDirectory {
       } catch {
         if (!this.reportedNotExecutable.has(path)) {
           this.reportedNotExecutable.add(path);
-          this.options.logger.warn('handler is not executable; it will not be called (chmod +x it)', { handler: path });
+          this.options.logger.warn('handler is not executable; it will not be called (chmod +x it)', {
+            handler: path,
+          });
         }
       }
     }
@@ -128,7 +133,12 @@ export class HandlerDirectory {
       child.stdin?.end(JSON.stringify({ event: name, runId, lifecycleEvent: event }));
       child.on('error', (error) => {
         clearTimeout(timer);
-        this.options.logger.error('handler could not run', { handler, event: name, runId, error: error.message });
+        this.options.logger.error('handler could not run', {
+          handler,
+          event: name,
+          runId,
+          error: error.message,
+        });
         resolve();
       });
       child.on('close', (exitCode) => {
@@ -137,12 +147,32 @@ export class HandlerDirectory {
           killGroup(pid);
           this.live.delete(pid);
         }
-        const record: HandlerCall = { handler, event: name, runId, exitCode, timedOut, stdout: stdout.toString(), stderr: stderr.toString() };
+        const record: HandlerCall = {
+          handler,
+          event: name,
+          runId,
+          exitCode,
+          timedOut,
+          stdout: stdout.toString(),
+          stderr: stderr.toString(),
+        };
         this.calls.push(record);
         if (this.calls.length > 1000) this.calls.shift();
-        const fields = { handler, event: name, runId, exitCode, timedOut, stdout: record.stdout, stderr: record.stderr };
+        const fields = {
+          handler,
+          event: name,
+          runId,
+          exitCode,
+          timedOut,
+          stdout: record.stdout,
+          stderr: record.stderr,
+        };
         if (exitCode === 0 && !timedOut) this.options.logger.info('handler called', fields);
-        else this.options.logger.warn(timedOut ? `handler timed out after ${this.timeoutMs / 1000} s` : 'handler failed', fields);
+        else
+          this.options.logger.warn(
+            timedOut ? `handler timed out after ${this.timeoutMs / 1000} s` : 'handler failed',
+            fields,
+          );
         resolve();
       });
     });

@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { createLocalStack } from '../infra/local/localStack.ts';
+import { apiClient, median, quietLogger } from './localClient.ts';
+
+/**
+ * Job flow figures through the local stack (real processes, the real state machine engine, dynalite
+ * in memory): per-step overhead over spawning `true` directly, runs/s of a 3-step no-op job, and the
+ * state transitions of the reference job (2 pre-hooks, 1 task, 2 post-hooks).
+ */
+export interface JobFlowFigures {
+  stepsPerJob: number;
+  spawnTrueMedianMs: number;
+  perStepMedianMs: number;
+  perStepOverheadMs: number;
+  runsPerSecond3Step: number;
+  runsMeasured: number;
+  referenceTransitions: number;
+}
+
+function spawnTrue(): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('true', [], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', () => resolve(performance.now() - started));
+  });
+}
+
+const step = (name: string) => ({ name, command: ['true'] });
+const metadata = { name: 'bench', description: 'benchmark hook', owner: 'bench@example.com' };
+
+export async function benchJobFlow(
+  options: { steps?: number; jobs?: number; runs?: number } = {},
+): Promise<JobFlowFigures> {
+  const stepsPerJob = options.steps ?? 20;
+  const stack = await createLocalStack({ port: 0, dataDir: null, logger: quietLogger, rateLimit: false });
+  const api = apiClient(stack);
+  try {
+    const spawnTimes: number[] = [];
+    for (let i = 0; i < 40; i++) spawnTimes.push(await spawnTrue());
+
+    await api('PUT', '/hooks/bench/n-steps', {
+      metadata,
+      task: { tasks: Array.from({ length: stepsPerJob }, (_, i) => step(`t${i}`)) },
+    });
+    const perStep: number[] = [];
+    for (let i = 0; i < (options.jobs ?? 5); i++) {
+      const fired = await api<{ runId: string }>('POST', '/hooks/bench/n-steps/trigger', {});
+      await stack.waitForRun(fired.body.runId);
+      const run = await api<{ steps: Array<{ durationMs: number; startedAt: string; finishedAt: string }> }>(
+        'GET',
+        `/runs/${fired.body.runId}`,
+      );
+      const first = Date.parse(run.body.steps[0]!.startedAt);
+      const last = Date.parse(run.body.steps.at(-1)!.finishedAt);
+      perStep.push((last - first) / stepsPerJob);
+    }
+
+    await api('PUT', '/hooks/bench/three', {
+      metadata,
+      task: { preHooks: [step('pre')], task: step('task'), postHooks: [step('post')] },
+    });
+    const runs = options.runs ?? 40;
+    const started = performance.now();
+    const runIds: string[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < runs) {
+          next++;
+          const fired = await api<{ runId: string }>('POST', '/hooks/bench/three/trigger', {});
+          runIds.push(fired.body.runId);
+        }
+      }),
+    );
+    await Promise.all(runIds.map((id) => stack.waitForRun(id)));
+    const seconds = (performance.now() - started) / 1000;
+
+    await api('PUT', '/hooks/bench/reference', {
+      metadata,
+      task: { preHooks: [step('p1'), step('p2')], task: step('t'), postHooks: [step('q1'), step('q2')] },
+    });
+    const reference = await api<{ runId: string }>('POST', '/hooks/bench/reference/trigger', {});
+    await stack.waitForRun(reference.body.runId);
+
+    const spawnMedian = median(spawnTimes);
+    const perStepMedian = median(perStep);
+    return {
+      stepsPerJob,
+      spawnTrueMedianMs: round(spawnMedian),
+      perStepMedianMs: round(perStepMedian),
+      perStepOverheadMs: round(perStepMedian - spawnMedian),
+      runsPerSecond3Step: round(runs / seconds),
+      runsMeasured: runs,
+      referenceTransitions: stack.executions.transitionsOf(reference.body.runId) ?? -1,
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
