@@ -28,7 +28,11 @@ export interface TriggerBenchOptions {
   drainTimeoutMs?: number;
 }
 
-const metadata = { name: 'bench', description: 'no-op hook for the trigger benchmark', owner: 'bench@example.com' };
+const metadata = {
+  name: 'bench',
+  description: 'no-op hook for the trigger benchmark',
+  owner: 'bench@example.com',
+};
 
 export async function benchTriggers(options: TriggerBenchOptions = {}): Promise<TriggerFigures> {
   const latencySamples = options.latencySamples ?? 300;
@@ -38,8 +42,12 @@ export async function benchTriggers(options: TriggerBenchOptions = {}): Promise<
   const stack = await createLocalStack({ port: 0, dataDir: null, logger: quietLogger, rateLimit: false });
   const api = apiClient(stack);
   try {
-    const created = await api('PUT', '/hooks/bench/noop', { metadata, task: { task: { name: 'noop', command: ['true'] } } });
-    if (created.status !== 200) throw new Error(`createHook answered ${created.status}: ${JSON.stringify(created.body)}`);
+    const created = await api('PUT', '/hooks/bench/noop', {
+      metadata,
+      task: { task: { name: 'noop', command: ['true'] } },
+    });
+    if (created.status !== 200)
+      throw new Error(`createHook answered ${created.status}: ${JSON.stringify(created.body)}`);
     const trigger = async (): Promise<string | undefined> => {
       const res = await api<{ runId?: string }>('POST', '/hooks/bench/noop/trigger', {});
       return res.status === 200 && res.body.runId ? res.body.runId : undefined;

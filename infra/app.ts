@@ -1,7 +1,7 @@
 /**
  * The CDK app (`cdk.json`: `npx tsx infra/app.ts`). One stack, `Hookline` by default
  * (`-c stackName=...` to deploy a second copy). cdk-nag's AwsSolutions checks run on every
- * synth (`-c nag=false` skips them); an unsuppressed error fails the synth.
+ * synth (`-c nag=false` skips them); an unacknowledged finding fails the synth.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';

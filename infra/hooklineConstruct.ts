@@ -350,6 +350,10 @@ export class Hookline extends Construct {
         StepFunctionArn: step.functionArn,
         FinishFunctionArn: finish.functionArn,
       },
+      // Logging makes CDK grant the role logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery,
+      // DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies and
+      // DescribeLogGroups on "*": these CloudWatch Logs vended-delivery APIs have no resource-level
+      // permissions. (With tracing, the X-Ray Put*/GetSampling* actions likewise need "*".)
       logs: {
         destination: stateMachineLogs,
         level: sfn.LogLevel.ALL,

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HooklineError } from '../core/errors.ts';
 import type { ClientContext } from '../app/clients.ts';
 import type { Services } from '../app/services.ts';
+import { awsEndpointGuard } from './auth/awsEndpointGuard.ts';
 import { isPublicRoute } from './auth/publicRoutes.ts';
 import type { ApiEnv, Authorizer } from './authorization.ts';
 import { errorBody, errorResponse, redactedPath } from './errors.ts';
@@ -36,6 +37,11 @@ export interface ApiOptions {
 /** Allows everything: for embedding in tests of features that are not about authorization. */
 export const allowAll: Authorizer = async () => ({ scopes: ['*'] });
 
+/** Served by @hono/node-server (its env carries the Node request), not by the Lambda adapter. */
+function isNodeServer(env: unknown): boolean {
+  return typeof env === 'object' && env !== null && 'incoming' in env && 'outgoing' in env;
+}
+
 export function createApiApp(services: Services, options: ApiOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const startedAt = Date.now();
@@ -45,8 +51,13 @@ export function createApiApp(services: Services, options: ApiOptions): Hono<ApiE
     c.set('requestId', requestId);
     c.set('authorize', options.authorizer);
     const started = performance.now();
+    const request = c.req.raw;
     await next();
     c.header('x-request-id', requestId);
+    // Answered without reading the body the client sent (refused early: 401, 404, 413, a bad id)? Then
+    // the connection is not reused: the Node adapter drops such a connection once it has answered, and a
+    // client that reused it would see it reset under its next request.
+    if (request.body && !request.bodyUsed && isNodeServer(c.env)) c.header('connection', 'close');
     services.logger.info('request', {
       requestId,
       method: c.req.method,
@@ -106,6 +117,10 @@ export function createApiApp(services: Services, options: ApiOptions): Hono<ApiE
   api.route('/', reconcileRoutes(services));
   for (const extra of options.extraRoutes ?? []) api.route('/', extra(services));
   app.route(API_PREFIX, api);
-  if (options.rootRoutes) app.route('/', options.rootRoutes as unknown as Hono<ApiEnv>);
+  if (options.rootRoutes) {
+    // With authentication on, the root routes (the local EventBridge endpoint) are guarded too.
+    if (authenticate) app.use('/', awsEndpointGuard(options.authorizer));
+    app.route('/', options.rootRoutes as unknown as Hono<ApiEnv>);
+  }
   return app;
 }

@@ -8,7 +8,7 @@ export interface Caller {
   clientId?: string;
   scopes: string[];
   /** How the caller presented credentials. */
-  scheme?: 'bearer' | 'hawk';
+  scheme?: 'bearer' | 'hawk' | 'aws-sigv4';
 }
 
 /**

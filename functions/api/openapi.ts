@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_BODY_BYTES } from './requestBody.ts';
 import {
   clientHistoryResponseSchema,
@@ -153,7 +153,15 @@ export const OPERATIONS: ApiOperation[] = [
     response: 'ListHooks',
     errors: [404],
   },
-  { method: 'get', path: HOOK, operationId: 'hook', summary: "A hook's definition", tag: 'hooks', response: 'HookDefinition', errors: [404] },
+  {
+    method: 'get',
+    path: HOOK,
+    operationId: 'hook',
+    summary: "A hook's definition",
+    tag: 'hooks',
+    response: 'HookDefinition',
+    errors: [404],
+  },
   {
     method: 'put',
     path: HOOK,
@@ -168,7 +176,7 @@ export const OPERATIONS: ApiOperation[] = [
     method: 'post',
     path: HOOK,
     operationId: 'updateHook',
-    summary: 'Replace a hook\'s definition (an omitted triggerSchema keeps the stored one)',
+    summary: "Replace a hook's definition (an omitted triggerSchema keeps the stored one)",
     tag: 'hooks',
     body: 'HookDefinitionInput',
     response: 'HookDefinition',
@@ -256,7 +264,7 @@ export const OPERATIONS: ApiOperation[] = [
     method: 'get',
     path: `${HOOK}/signing-secret`,
     operationId: 'getSigningSecret',
-    summary: 'The secret that signs the hook\'s http steps',
+    summary: "The secret that signs the hook's http steps",
     tag: 'hooks',
     response: 'SigningSecret',
     errors: [404],
@@ -280,7 +288,15 @@ export const OPERATIONS: ApiOperation[] = [
     response: 'ListRuns',
     errors: [404],
   },
-  { method: 'get', path: '/runs/:runId', operationId: 'run', summary: 'A run with its steps', tag: 'runs', response: 'RunStatus', errors: [404] },
+  {
+    method: 'get',
+    path: '/runs/:runId',
+    operationId: 'run',
+    summary: 'A run with its steps',
+    tag: 'runs',
+    response: 'RunStatus',
+    errors: [404],
+  },
   {
     method: 'get',
     path: '/runs/:runId/steps/:index/output',
@@ -390,7 +406,15 @@ export const OPERATIONS: ApiOperation[] = [
     query: ['prefix', ...PAGE],
     response: 'ListClients',
   },
-  { method: 'get', path: CLIENT, operationId: 'client', summary: 'A client', tag: 'clients', response: 'Client', errors: [404] },
+  {
+    method: 'get',
+    path: CLIENT,
+    operationId: 'client',
+    summary: 'A client',
+    tag: 'clients',
+    response: 'Client',
+    errors: [404],
+  },
   {
     method: 'get',
     path: `${CLIENT}/history`,
@@ -533,7 +557,9 @@ function operationObject(op: ApiOperation): Record<string, unknown> {
       schema: jsonSchemaOf(idempotencyKeyHeaderSchema),
     });
   }
-  const errors = [...new Set([400, 413, ...(op.public ? [] : [401, 403, 429]), ...(op.errors ?? []), 500])].sort();
+  const errors = [
+    ...new Set([400, 413, ...(op.public ? [] : [401, 403, 429]), ...(op.errors ?? []), 500]),
+  ].sort();
   const responses: Record<string, unknown> = {
     '200': { description: 'OK', content: { 'application/json': { schema: ref(op.response) } } },
   };
@@ -550,7 +576,12 @@ function operationObject(op: ApiOperation): Record<string, unknown> {
     ...(op.public ? { security: [] } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(op.body
-      ? { requestBody: { required: op.body !== 'TriggerPayload', content: { 'application/json': { schema: ref(op.body) } } } }
+      ? {
+          requestBody: {
+            required: op.body !== 'TriggerPayload',
+            content: { 'application/json': { schema: ref(op.body) } },
+          },
+        }
       : {}),
     responses,
   };

@@ -15,6 +15,17 @@ export const MAX_BODY_DEPTH = 64;
 const FORBIDDEN_KEYS = new Set(['__proto__']);
 
 /**
+ * Numbers a body may carry: what DynamoDB stores and reads back exactly (the SDK refuses integers
+ * beyond 2^53 - 1, DynamoDB magnitudes under 1e-130; JSON's 1e309 parses to Infinity).
+ */
+export function storableNumber(n: number): boolean {
+  const magnitude = Math.abs(n);
+  return (
+    Number.isFinite(n) && magnitude <= Number.MAX_SAFE_INTEGER && (magnitude === 0 || magnitude >= 1e-130)
+  );
+}
+
+/**
  * Reads the JSON body; an empty body is `undefined`. Over 1 MiB (declared or streamed) is a 413,
  * malformed JSON a 400 saying where, a body nested too deep or carrying `__proto__` a 400.
  */
@@ -37,8 +48,8 @@ export async function readJsonBody(c: Context): Promise<unknown> {
       `the request body is not valid JSON: ${(error as Error).message}`,
     );
   }
-  const forbidden = findForbiddenKey(value, 'body');
-  if (forbidden) throw inputError(`the request body has the key "__proto__" at ${forbidden}; it is not allowed`);
+  const problem = findProblem(value, 'body');
+  if (problem) throw inputError(`the request body ${problem}`);
   return value;
 }
 
@@ -76,7 +87,8 @@ export function nestingDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (inString) {
-      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      if (ch === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (ch === 0x22) inString = false;
     } else if (ch === 0x22) inString = true;
     else if (ch === 0x5b || ch === 0x7b) {
@@ -87,19 +99,24 @@ export function nestingDepth(text: string): number {
   return deepest;
 }
 
-/** Where the first forbidden key is (e.g. `body.a.b`), or undefined. Depth is already bounded. */
-function findForbiddenKey(value: unknown, path: string): string | undefined {
+/** The first forbidden key or unstorable number and where it is (`body.a.b`). Depth is already bounded. */
+function findProblem(value: unknown, path: string): string | undefined {
+  if (typeof value === 'number') {
+    return storableNumber(value)
+      ? undefined
+      : `has the number ${value} at ${path}, which cannot be stored (numbers are at most 2^53 - 1 in magnitude, and 0 or at least 1e-130)`;
+  }
   if (value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findForbiddenKey(value[i], `${path}[${i}]`);
+      const found = findProblem(value[i], `${path}[${i}]`);
       if (found) return found;
     }
     return undefined;
   }
   for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) return path;
-    const found = findForbiddenKey((value as Record<string, unknown>)[key], `${path}.${key}`);
+    if (FORBIDDEN_KEYS.has(key)) return `has the key "${key}" at ${path}; it is not allowed`;
+    const found = findProblem((value as Record<string, unknown>)[key], `${path}.${key}`);
     if (found) return found;
   }
   return undefined;

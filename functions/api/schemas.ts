@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   concurrencySchema,
   hookDefinitionInputSchema,
@@ -32,7 +32,10 @@ export const DEFAULT_PAGE_SIZE = 100;
 
 // request parts
 
-export const runIdSchema = z.string().regex(RUN_ID_PATTERN, 'is not a run id').describe('A run id (a slugid).');
+export const runIdSchema = z
+  .string()
+  .regex(RUN_ID_PATTERN, 'is not a run id')
+  .describe('A run id (a slugid).');
 export const stepIndexSchema = z.int().min(0).max(9999).describe('The step index, from 0.');
 export const triggerTokenParamSchema = z
   .string()
@@ -176,7 +179,15 @@ export const runSummarySchema = z.strictObject({
 export const listRunsResponseSchema = z.strictObject({ runs: z.array(runSummarySchema), continuationToken });
 
 const stepErrorSchema = z.looseObject({ message: z.string() });
-const stepStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'timed_out', 'cancelled']);
+const stepStatusSchema = z.enum([
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+  'timed_out',
+  'cancelled',
+]);
 
 export const runStatusResponseSchema = z.strictObject({
   runId: z.string(),
@@ -283,7 +294,10 @@ export const clientHistoryResponseSchema = z.strictObject({
   ),
   continuationToken,
 });
-export const clientPrefixQuerySchema = z.string().max(256).describe('Only clients whose id starts with this.');
+export const clientPrefixQuerySchema = z
+  .string()
+  .max(256)
+  .describe('Only clients whose id starts with this.');
 
 // hook types and config
 
@@ -308,14 +322,16 @@ export const listHookTypesResponseSchema = z.strictObject({ hookTypes: z.array(h
 export const configKeyParamSchema = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,99}$/)
-  .describe('A key of the hook\'s config.');
-export const configValueInputSchema = z.strictObject({ value: z.unknown() }).describe('The new value of the key.');
+  .describe("A key of the hook's config.");
+export const configValueInputSchema = z
+  .strictObject({ value: z.unknown() })
+  .describe('The new value of the key.');
 export const hookConfigResponseSchema = z.strictObject({ config: z.record(z.string(), z.unknown()) });
 
 // schedule preview and reconcile
 
 export const schedulePreviewQuery = {
-  expression: z.string().min(1).max(256).describe('A schedule expression, as a hook\'s `schedule` takes it.'),
+  expression: z.string().min(1).max(256).describe("A schedule expression, as a hook's `schedule` takes it."),
   timezone: z.string().max(64).default('UTC').describe('IANA time zone.'),
   from: z.iso.datetime({ offset: true }).describe('Fire times strictly after this (default now).'),
   count: z.int().min(1).max(100).default(5).describe('How many fire times.'),
@@ -326,5 +342,7 @@ export const schedulePreviewResponseSchema = z.strictObject({
   times: z.array(z.iso.datetime()),
 });
 export const reconcileResponseSchema = z.strictObject({
-  outOfSync: z.array(z.string()).describe('What still disagrees; empty when rules and schedules match the hook.'),
+  outOfSync: z
+    .array(z.string())
+    .describe('What still disagrees; empty when rules and schedules match the hook.'),
 });

@@ -12,19 +12,34 @@ import type { Services } from './services.ts';
  * rule per binding. Every stored hook's bindings are compiled once and cached; the cache follows hook
  * changes (the local TriggerSync calls hookChanged/hookRemoved), so an event is matched without a read.
  *
- * A binding whose top-level `source` is a list of plain strings (almost every pattern) is indexed by those
- * sources, so an event is tested only against the bindings that can match its source plus the few that
- * say nothing usable about it. Each matching hook fires once per event with `fireFromEvent` (payload =
- * detail, event = the whole event, run id derived from the event id, so a duplicate delivery starts
- * nothing), read fresh from the store.
+ * Matching is indexed, as EventBridge's engine is: each binding is filed under one field it requires to
+ * hold one of a few exact values (`"detail": {"shard": [7]}`, `"detail-type": ["Run Finished"]`, the
+ * `source` list — preferring the most specific), so an event is tested only against the bindings filed
+ * under the values it actually has, plus the few that require no exact value anywhere. The index only
+ * narrows the candidates; every candidate is still matched in full (core/eventPattern.ts).
+ *
+ * Each matching hook fires once per event with `fireFromEvent` (payload = detail, event = the whole
+ * event, run id derived from the event id, so a duplicate delivery starts nothing), read fresh from the
+ * store.
  */
 
 interface Binding {
   hookGroupId: string;
   hookId: string;
   matches: CompiledEventPattern;
-  /** The sources the binding requires (exact strings), or null when it cannot be indexed. */
-  sources: string[] | null;
+  /** Where the binding is filed: a required field and its exact values, or null (always tested). */
+  key: IndexKey | null;
+}
+
+interface IndexKey {
+  path: string[];
+  /** Type-tagged exact values (see valueKey). */
+  values: string[];
+}
+
+interface FieldIndex {
+  path: string[];
+  byValue: Map<string, Set<Binding>>;
 }
 
 export type RouteOutcome = FireOutcome | { kind: 'error'; message: string };
@@ -39,7 +54,8 @@ const DELIVERY_ATTEMPTS = 3;
 
 export class BindingRouter {
   private readonly byHook = new Map<string, Binding[]>();
-  private readonly bySource = new Map<string, Set<Binding>>();
+  /** Indexed bindings, by the JSON of the field path they are filed under. */
+  private readonly indexes = new Map<string, FieldIndex>();
   private readonly unindexed = new Set<Binding>();
   private stopping = false;
 
@@ -80,15 +96,25 @@ export class BindingRouter {
         });
         return;
       }
-      const binding: Binding = { hookGroupId, hookId, matches, sources: indexableSources(pattern) };
+      const binding: Binding = { hookGroupId, hookId, matches, key: indexKeyOf(pattern) };
       bindings.push(binding);
-      if (binding.sources === null) this.unindexed.add(binding);
-      else {
-        for (const source of binding.sources) {
-          let set = this.bySource.get(source);
-          if (!set) this.bySource.set(source, (set = new Set()));
-          set.add(binding);
+      if (!binding.key) {
+        this.unindexed.add(binding);
+        return;
+      }
+      const pathKey = JSON.stringify(binding.key.path);
+      let fieldIndex = this.indexes.get(pathKey);
+      if (!fieldIndex) {
+        fieldIndex = { path: binding.key.path, byValue: new Map() };
+        this.indexes.set(pathKey, fieldIndex);
+      }
+      for (const value of binding.key.values) {
+        let set = fieldIndex.byValue.get(value);
+        if (!set) {
+          set = new Set();
+          fieldIndex.byValue.set(value, set);
         }
+        set.add(binding);
       }
     });
     if (bindings.length > 0) this.byHook.set(hookKey(hookGroupId, hookId), bindings);
@@ -98,11 +124,16 @@ export class BindingRouter {
     const key = hookKey(hookGroupId, hookId);
     for (const binding of this.byHook.get(key) ?? []) {
       this.unindexed.delete(binding);
-      for (const source of binding.sources ?? []) {
-        const set = this.bySource.get(source);
+      if (!binding.key) continue;
+      const pathKey = JSON.stringify(binding.key.path);
+      const index = this.indexes.get(pathKey);
+      if (!index) continue;
+      for (const value of binding.key.values) {
+        const set = index.byValue.get(value);
         set?.delete(binding);
-        if (set?.size === 0) this.bySource.delete(source);
+        if (set?.size === 0) index.byValue.delete(value);
       }
+      if (index.byValue.size === 0) this.indexes.delete(pathKey);
     }
     this.byHook.delete(key);
   }
@@ -116,10 +147,10 @@ export class BindingRouter {
         matched.set(key, { hookGroupId: binding.hookGroupId, hookId: binding.hookId });
       }
     };
-    if (typeof event.source === 'string') {
-      for (const binding of this.bySource.get(event.source) ?? []) test(binding);
-    } else {
-      for (const bindings of this.byHook.values()) for (const binding of bindings) test(binding);
+    for (const index of this.indexes.values()) {
+      const values = new Set<string>();
+      collectValues(event, index.path, 0, values);
+      for (const value of values) for (const binding of index.byValue.get(value) ?? []) test(binding);
     }
     for (const binding of this.unindexed) test(binding);
     return [...matched.values()];
@@ -167,14 +198,102 @@ export class BindingRouter {
   }
 }
 
+/** An exact value as an index key, tagged with its type (`"3"` and `3` differ; `3` and `3.0` do not). */
+function valueKey(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return `s:${value}`;
+    case 'number':
+      return `n:${value}`;
+    case 'boolean':
+      return `b:${value}`;
+    default:
+      return value === null ? 'null' : undefined;
+  }
+}
+
+/** A pattern value that matches exactly one value: a scalar, or `{"numeric": ["=", n]}`. */
+function exactKey(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return valueKey(value);
+  const numeric = (value as Record<string, unknown>).numeric;
+  if (
+    Object.keys(value).length === 1 &&
+    Array.isArray(numeric) &&
+    numeric.length === 2 &&
+    numeric[0] === '=' &&
+    typeof numeric[1] === 'number'
+  ) {
+    return valueKey(numeric[1]);
+  }
+  return undefined;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The leaf paths inside `$or` alternatives: an alternative may replace a sibling's condition on them. */
+function collectOrPaths(
+  node: Record<string, unknown>,
+  path: string[],
+  inOr: boolean,
+  out: Set<string>,
+): void {
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$or') {
+      if (Array.isArray(value))
+        for (const alt of value) if (isObject(alt)) collectOrPaths(alt, path, true, out);
+      continue;
+    }
+    const child = [...path, key];
+    if (Array.isArray(value)) {
+      if (inOr) out.add(JSON.stringify(child));
+    } else if (isObject(value)) collectOrPaths(value, child, inOr, out);
+  }
+}
+
+/** The fields the pattern always requires to hold one of some exact values (outside every `$or`). */
+function exactFields(node: Record<string, unknown>, path: string[], out: IndexKey[]): void {
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$or') continue;
+    const child = [...path, key];
+    if (isObject(value)) exactFields(value, child, out);
+    else if (Array.isArray(value) && value.length > 0) {
+      const keys = value.map(exactKey);
+      if (keys.every((k) => k !== undefined))
+        out.push({ path: child, values: [...new Set(keys as string[])] });
+    }
+  }
+}
+
 /**
- * The sources a pattern requires, when its top-level `source` is a list of plain strings and there is no
- * top-level `$or` (which could make `source` optional). Otherwise null: the binding is always tested.
+ * Where to file a binding: the most specific field it requires to hold exact values — a field other
+ * than `source` and `detail-type` first, then fewer values, then deeper — or null when there is none.
  */
-function indexableSources(pattern: Record<string, unknown>): string[] | null {
-  if (Object.hasOwn(pattern, '$or')) return null;
-  const source = pattern.source;
-  if (!Array.isArray(source) || source.length === 0) return null;
-  if (!source.every((value) => typeof value === 'string')) return null;
-  return [...new Set(source as string[])];
+function indexKeyOf(pattern: Record<string, unknown>): IndexKey | null {
+  const fields: IndexKey[] = [];
+  exactFields(pattern, [], fields);
+  const orPaths = new Set<string>();
+  collectOrPaths(pattern, [], false, orPaths);
+  const usable = fields.filter((f) => !orPaths.has(JSON.stringify(f.path)));
+  const generic = (f: IndexKey) =>
+    f.path.length === 1 && (f.path[0] === 'source' || f.path[0] === 'detail-type') ? 1 : 0;
+  usable.sort(
+    (a, b) => generic(a) - generic(b) || a.values.length - b.values.length || b.path.length - a.path.length,
+  );
+  return usable[0] ?? null;
+}
+
+/** Every scalar the event holds at `path`, arrays flattened at any level (as matching does). */
+function collectValues(node: unknown, path: string[], depth: number, out: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const element of node) collectValues(element, path, depth, out);
+    return;
+  }
+  if (depth === path.length) {
+    const key = valueKey(node);
+    if (key !== undefined) out.add(key);
+    return;
+  }
+  if (isObject(node) && Object.hasOwn(node, path[depth]!))
+    collectValues(node[path[depth]!], path, depth + 1, out);
 }

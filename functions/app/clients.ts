@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { conflict, HooklineError, inputError, notFound } from '../core/errors.ts';
 import { missingScopes, SCOPE_PATTERN, satisfies } from '../core/scopes.ts';
 import { parseOrThrow } from '../core/validation.ts';

@@ -29,10 +29,12 @@ function deepest(value: unknown): { depth: number; path: string } {
     if (item === null || typeof item !== 'object') continue;
     const here = depth + 1;
     if (here > best.depth) best = { depth: here, path };
-    if (Array.isArray(item)) item.forEach((child, i) => stack.push([child, here, `${path}[${i}]`]));
-    else
+    if (Array.isArray(item)) {
+      for (let i = 0; i < item.length; i++) stack.push([item[i], here, `${path}[${i}]`]);
+    } else {
       for (const [key, child] of Object.entries(item))
         stack.push([child, here, path ? `${path}.${key}` : key]);
+    }
   }
   return best;
 }

@@ -44,7 +44,8 @@ export function awsExpressionsOf(schedule: ParsedSchedule): AwsScheduleResult {
   const mon = compact(month, MONTHS);
   const d = compact(dom, DAYS_OF_MONTH);
   const w = compact(dow, DAYS_OF_WEEK, (v) => v + 1);
-  const cron = (dayOfMonth: string, dayOfWeek: string) => `cron(${m} ${h} ${dayOfMonth} ${mon} ${dayOfWeek} *)`;
+  const cron = (dayOfMonth: string, dayOfWeek: string) =>
+    `cron(${m} ${h} ${dayOfMonth} ${mon} ${dayOfWeek} *)`;
   const everyDay = cron('*', '?');
   if (d === '*' && w === '*') return { ok: true, expressions: [everyDay] };
   if (schedule.matcher.domAndDow) {
@@ -64,7 +65,11 @@ export function awsExpressionsOf(schedule: ParsedSchedule): AwsScheduleResult {
 }
 
 /** `*` or a list of numbers → `*` when it covers the whole range, else a list with runs as ranges. */
-function compact(field: string, range: { min: number; max: number }, map: (v: number) => number = (v) => v): string {
+function compact(
+  field: string,
+  range: { min: number; max: number },
+  map: (v: number) => number = (v) => v,
+): string {
   if (field === '*') return '*';
   const values = [...new Set(field.split(',').map((v) => map(Number(v))))].sort((a, b) => a - b);
   if (values.length === range.max - range.min + 1) return '*';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validateEventPattern } from './eventPattern.ts';
 import { HOOK_GROUP_ID_PATTERN, HOOK_ID_PATTERN } from './ids.ts';
 import { normaliseScheduleExpression, parseScheduleExpression, validateTimezone } from './schedule.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The Job a hook's template renders into (DESIGN.md §3.3), and its steps.

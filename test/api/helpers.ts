@@ -12,7 +12,17 @@ export type ErrorBody = z.infer<typeof errorResponseSchema>;
 export const noopTask = { task: { name: 'noop', command: ['true'] } };
 
 /** The keys a JSON-e context may carry (DESIGN.md §3.2, plus Hookline's `config`). */
-export const CONTEXT_KEYS = ['firedBy', 'payload', 'clientId', 'runId', 'taskId', 'now', 'hook', 'event', 'config'];
+export const CONTEXT_KEYS = [
+  'firedBy',
+  'payload',
+  'clientId',
+  'runId',
+  'taskId',
+  'now',
+  'hook',
+  'event',
+  'config',
+];
 
 /**
  * A template whose one step prints the JSON-e context it was rendered with, as JSON, on stdout.
@@ -25,7 +35,12 @@ export function echoContextTask(): Record<string, unknown> {
 }
 
 /** Asserts a response is an error in Taskcluster's shape with this status and code. */
-export function expectError(res: ApiResponse<unknown>, status: number, code: string, messagePart?: string | RegExp) {
+export function expectError(
+  res: ApiResponse<unknown>,
+  status: number,
+  code: string,
+  messagePart?: string | RegExp,
+) {
   expect({ status: res.status, body: res.body }).toMatchObject({ status, body: { code } });
   const parsed = errorResponseSchema.safeParse(res.body);
   expect(parsed.success, `error body ${JSON.stringify(res.body)}`).toBe(true);

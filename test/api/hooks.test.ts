@@ -13,11 +13,16 @@ import { expectError, expectShape, noopTask } from './helpers.ts';
 
 /** Hook management through HTTP: ping, list, get, create, update, remove, status, history. */
 
-type History = { history: Array<{ action: string; time: string; clientId?: string; changes?: Record<string, unknown> }> };
+type History = {
+  history: Array<{ action: string; time: string; clientId?: string; changes?: Record<string, unknown> }>;
+};
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ dataDir: null, authorizer: async () => ({ clientId: 'admin', scopes: ['*'] }) });
+  stack = await startTestStack({
+    dataDir: null,
+    authorizer: async () => ({ clientId: 'admin', scopes: ['*'] }),
+  });
 });
 afterAll(async () => {
   await stack?.cleanup();
@@ -71,7 +76,11 @@ describe('createHook', () => {
       scheduleTimezone: 'UTC',
     });
     expect(explicit.status).toBe(200);
-    const different = await stack.api('PUT', '/hooks/mgmt/once', hookBody({ task: { name: 'other', command: ['true'] } }));
+    const different = await stack.api(
+      'PUT',
+      '/hooks/mgmt/once',
+      hookBody({ task: { name: 'other', command: ['true'] } }),
+    );
     expectError(different, 409, 'RequestConflict', /mgmt\/once already exists/);
     expect((await stack.api('GET', '/hooks/mgmt/once')).body).toEqual(first.body);
     const history = await stack.api<History>('GET', '/hooks/mgmt/once/history');
@@ -108,12 +117,25 @@ describe('listHookGroups and listHooks', () => {
 
 describe('updateHook', () => {
   it('is a 404 when the hook is missing', async () => {
-    expectError(await stack.api('POST', '/hooks/mgmt/missing', hookBody(noopTask)), 404, 'ResourceNotFound', /mgmt\/missing/);
+    expectError(
+      await stack.api('POST', '/hooks/mgmt/missing', hookBody(noopTask)),
+      404,
+      'ResourceNotFound',
+      /mgmt\/missing/,
+    );
   });
 
   it('keeps the stored triggerSchema when the update omits it, and replaces it when given', async () => {
-    await stack.api('PUT', '/hooks/mgmt/update', hookBody(noopTask, { triggerSchema, schedule: ['0 3 * * *'] }));
-    const updated = await stack.api('POST', '/hooks/mgmt/update', hookBody({ task: { name: 'v2', command: ['true'] } }));
+    await stack.api(
+      'PUT',
+      '/hooks/mgmt/update',
+      hookBody(noopTask, { triggerSchema, schedule: ['0 3 * * *'] }),
+    );
+    const updated = await stack.api(
+      'POST',
+      '/hooks/mgmt/update',
+      hookBody({ task: { name: 'v2', command: ['true'] } }),
+    );
     expect(updated.status).toBe(200);
     const definition = expectShape(hookDefinitionSchema, updated.body);
     expect(definition.triggerSchema).toEqual(triggerSchema);
@@ -121,7 +143,11 @@ describe('updateHook', () => {
     // other omitted fields take their defaults (an update is a whole definition)
     expect(definition.schedule).toEqual([]);
     expect((await stack.api('GET', '/hooks/mgmt/update')).body).toEqual(updated.body);
-    const replaced = await stack.api('POST', '/hooks/mgmt/update', hookBody(noopTask, { triggerSchema: { type: 'object' } }));
+    const replaced = await stack.api(
+      'POST',
+      '/hooks/mgmt/update',
+      hookBody(noopTask, { triggerSchema: { type: 'object' } }),
+    );
     expect((replaced.body as { triggerSchema: unknown }).triggerSchema).toEqual({ type: 'object' });
   });
 
@@ -159,7 +185,10 @@ describe('history (audit records)', () => {
     expect(JSON.stringify(history)).not.toContain(oldToken);
     expect(JSON.stringify(history)).not.toContain(newToken);
 
-    const page = await stack.api<History & { continuationToken?: string }>('GET', '/hooks/audit/h/history?limit=3');
+    const page = await stack.api<History & { continuationToken?: string }>(
+      'GET',
+      '/hooks/audit/h/history?limit=3',
+    );
     expect(page.body.history).toHaveLength(3);
     const rest = await stack.api<History & { continuationToken?: string }>(
       'GET',
@@ -190,7 +219,9 @@ describe('removeHook', () => {
     expectError(await stack.api('POST', '/hooks/rm/me/trigger'), 404, 'ResourceNotFound');
     expectError(await stack.api('POST', `/hooks/rm/me/trigger/${body.token}`), 401, 'AuthenticationFailed');
     expect((await stack.services.store.listFires('rm', 'me', { limit: 10 })).items).toHaveLength(0);
-    expect((await stack.api('GET', '/hooks')).body).not.toMatchObject({ groups: expect.arrayContaining(['rm']) });
+    expect((await stack.api('GET', '/hooks')).body).not.toMatchObject({
+      groups: expect.arrayContaining(['rm']),
+    });
     expect((await stack.api('GET', `/runs/${fired.body.runId}`)).status).toBe(200);
 
     // a new hook of the same name starts clean: no old fires, a new token
@@ -220,14 +251,28 @@ describe('getHookStatus', () => {
 
     const refused = await stack.api<{ message: string }>('POST', '/hooks/status/h/trigger', { n: 'one' });
     expect(refused.status).toBe(400);
-    const failed = expectShape(hookStatusResponseSchema, (await stack.api('GET', '/hooks/status/h/status')).body);
-    expect(failed.lastFire).toMatchObject({ result: 'error', error: refused.body.message, time: expect.any(String) });
+    const failed = expectShape(
+      hookStatusResponseSchema,
+      (await stack.api('GET', '/hooks/status/h/status')).body,
+    );
+    expect(failed.lastFire).toMatchObject({
+      result: 'error',
+      error: refused.body.message,
+      time: expect.any(String),
+    });
     await stack.waitForRunFinished(fired.body.runId);
   });
 
   it('nextScheduledDate when the hook has a schedule', async () => {
-    await stack.api('PUT', '/hooks/status/scheduled', hookBody(noopTask, { schedule: ['cron(0 12 1 1 ? 2190)', '0 0 1 1 *'] }));
-    const status = expectShape(hookStatusResponseSchema, (await stack.api('GET', '/hooks/status/scheduled/status')).body);
+    await stack.api(
+      'PUT',
+      '/hooks/status/scheduled',
+      hookBody(noopTask, { schedule: ['cron(0 12 1 1 ? 2190)', '0 0 1 1 *'] }),
+    );
+    const status = expectShape(
+      hookStatusResponseSchema,
+      (await stack.api('GET', '/hooks/status/scheduled/status')).body,
+    );
     const nextNewYear = `${new Date().getUTCFullYear() + 1}-01-01T00:00:00.000Z`;
     expect(status.nextScheduledDate).toBe(nextNewYear);
     expect(status.lastFire).toEqual({ result: 'no-fire' });
@@ -237,8 +282,14 @@ describe('getHookStatus', () => {
 describe('signing secret', () => {
   it('reads and replaces the secret that signs http steps', async () => {
     await stack.api('PUT', '/hooks/sign/h', hookBody(noopTask));
-    const first = expectShape(signingSecretResponseSchema, (await stack.api('GET', '/hooks/sign/h/signing-secret')).body);
-    const reset = expectShape(signingSecretResponseSchema, (await stack.api('POST', '/hooks/sign/h/signing-secret')).body);
+    const first = expectShape(
+      signingSecretResponseSchema,
+      (await stack.api('GET', '/hooks/sign/h/signing-secret')).body,
+    );
+    const reset = expectShape(
+      signingSecretResponseSchema,
+      (await stack.api('POST', '/hooks/sign/h/signing-secret')).body,
+    );
     expect(reset.secret).not.toBe(first.secret);
     expectError(await stack.api('GET', '/hooks/sign/none/signing-secret'), 404, 'ResourceNotFound');
   });

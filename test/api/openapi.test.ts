@@ -12,7 +12,19 @@ import { noopTask } from './helpers.ts';
 
 type Doc = {
   openapi: string;
-  paths: Record<string, Record<string, { operationId: string; parameters?: Array<{ name: string; in: string }>; requestBody?: { content: Record<string, { schema: { $ref: string } }> }; responses: Record<string, unknown>; security?: unknown[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId: string;
+        parameters?: Array<{ name: string; in: string }>;
+        requestBody?: { content: Record<string, { schema: { $ref: string } }> };
+        responses: Record<string, unknown>;
+        security?: unknown[];
+      }
+    >
+  >;
   components: { schemas: Record<string, Record<string, unknown>> };
 };
 
@@ -41,7 +53,9 @@ describe('the OpenAPI document', () => {
     const registered = stack.app.routes
       .filter((r) => methods.has(r.method) && r.path.startsWith(`${API_PREFIX}/`))
       .map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path.slice(API_PREFIX.length))}`);
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${path}`),
+    );
     expect([...new Set(registered)].sort()).toEqual(documented.sort());
   });
 
@@ -58,23 +72,48 @@ describe('the OpenAPI document', () => {
         expect(op.responses['400']).toBeDefined();
       }
     }
-    for (const name of ['ping', 'listHookGroups', 'listHooks', 'hook', 'createHook', 'updateHook', 'removeHook', 'getHookStatus', 'triggerHook', 'getTriggerToken', 'resetTriggerToken', 'triggerHookWithToken', 'listLastFires']) {
+    for (const name of [
+      'ping',
+      'listHookGroups',
+      'listHooks',
+      'hook',
+      'createHook',
+      'updateHook',
+      'removeHook',
+      'getHookStatus',
+      'triggerHook',
+      'getTriggerToken',
+      'resetTriggerToken',
+      'triggerHookWithToken',
+      'listLastFires',
+    ]) {
       expect(ids.has(name), name).toBe(true);
     }
   });
 
   it('has the hook definition schema generated from the schema the handlers validate with', () => {
-    const { $schema: _s, ...expected } = z.toJSONSchema(hookDefinitionInputSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+    const { $schema: _s, ...expected } = z.toJSONSchema(hookDefinitionInputSchema, {
+      io: 'input',
+      target: 'draft-2020-12',
+    }) as Record<string, unknown>;
     expect(doc.components.schemas.HookDefinitionInput).toEqual(expected);
     for (const method of ['put', 'post']) {
-      expect(doc.paths['/hooks/{hookGroupId}/{hookId}']![method]!.requestBody!.content['application/json']!.schema).toEqual({
+      expect(
+        doc.paths['/hooks/{hookGroupId}/{hookId}']![method]!.requestBody!.content['application/json']!.schema,
+      ).toEqual({
         $ref: '#/components/schemas/HookDefinitionInput',
       });
     }
-    const definition = doc.components.schemas.HookDefinitionInput as { properties: Record<string, unknown>; required: string[]; additionalProperties: boolean };
+    const definition = doc.components.schemas.HookDefinitionInput as {
+      properties: Record<string, unknown>;
+      required: string[];
+      additionalProperties: boolean;
+    };
     expect(definition.required).toContain('metadata');
     expect(definition.additionalProperties).toBe(false);
-    expect(Object.keys(definition.properties)).toEqual(expect.arrayContaining(['metadata', 'task', 'schedule', 'bindings', 'triggerSchema']));
+    expect(Object.keys(definition.properties)).toEqual(
+      expect.arrayContaining(['metadata', 'task', 'schedule', 'bindings', 'triggerSchema']),
+    );
   });
 
   it('every component is a valid JSON Schema 2020-12 and every $ref resolves', () => {

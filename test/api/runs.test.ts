@@ -14,7 +14,11 @@ type Trigger = { runId: string };
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack({ dataDir: null });
-  await stack.api('PUT', '/hooks/runs/echo', hookBody(echoContextTask(), { triggerSchema: { type: 'object' } }));
+  await stack.api(
+    'PUT',
+    '/hooks/runs/echo',
+    hookBody(echoContextTask(), { triggerSchema: { type: 'object' } }),
+  );
   await stack.api('PUT', '/hooks/runs/slow', hookBody({ task: { name: 'sleep', command: ['sleep', '30'] } }));
 });
 afterAll(async () => {
@@ -38,15 +42,31 @@ describe('GET /runs/{runId} and step output', () => {
       result: 'succeeded',
       counts: { total: 1, succeeded: 1, failed: 0, skipped: 0 },
     });
-    expect(run.steps[0]).toMatchObject({ index: 0, phase: 'task', name: 'echo', status: 'succeeded', exitCode: 0 });
+    expect(run.steps[0]).toMatchObject({
+      index: 0,
+      phase: 'task',
+      name: 'echo',
+      status: 'succeeded',
+      exitCode: 0,
+    });
 
     const output = await stack.api('GET', `/runs/${fired.body.runId}/steps/0/output`);
     expect(output.status).toBe(200);
     const body = expectShape(stepOutputResponseSchema, output.body);
     expect(JSON.parse(body.stdout!)).toMatchObject({ payload: { hello: 'there' } });
 
-    expectError(await stack.api('GET', `/runs/${fired.body.runId}/steps/7/output`), 404, 'ResourceNotFound', /no step 7/);
-    expectError(await stack.api('GET', `/runs/${fired.body.runId}/steps/x/output`), 400, 'InputError', /step index/);
+    expectError(
+      await stack.api('GET', `/runs/${fired.body.runId}/steps/7/output`),
+      404,
+      'ResourceNotFound',
+      /no step 7/,
+    );
+    expectError(
+      await stack.api('GET', `/runs/${fired.body.runId}/steps/x/output`),
+      400,
+      'InputError',
+      /step index/,
+    );
   });
 
   it('unknown runs are 404 and malformed run ids 400', async () => {
@@ -80,7 +100,12 @@ describe('cancel', () => {
     const run = await stack.waitForRunFinished(fired.body.runId, 15_000);
     expect(run.result).toBe('cancelled');
     expect(run.steps[0]!.status).toBe('cancelled');
-    expectError(await stack.api('POST', `/runs/${fired.body.runId}/cancel`), 409, 'RequestConflict', /already finished/);
+    expectError(
+      await stack.api('POST', `/runs/${fired.body.runId}/cancel`),
+      409,
+      'RequestConflict',
+      /already finished/,
+    );
   });
 });
 

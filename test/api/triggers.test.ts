@@ -20,7 +20,10 @@ type LastFires = { lastFires: Array<Record<string, unknown>>; continuationToken?
 let stack: TestStack;
 beforeAll(async () => {
   // Callers of triggerHook are identified (the JSON-e context carries their clientId).
-  stack = await startTestStack({ dataDir: null, authorizer: async () => ({ clientId: 'tester', scopes: ['*'] }) });
+  stack = await startTestStack({
+    dataDir: null,
+    authorizer: async () => ({ clientId: 'tester', scopes: ['*'] }),
+  });
 });
 afterAll(async () => {
   await stack?.cleanup();
@@ -47,7 +50,11 @@ async function lastFires(path: string, query = ''): Promise<LastFires> {
 
 describe('the JSON-e context of each firing path', () => {
   beforeAll(async () => {
-    const created = await stack.api('PUT', '/hooks/ctx/echo', hookBody(echoContextTask(), { triggerSchema: whoSchema }));
+    const created = await stack.api(
+      'PUT',
+      '/hooks/ctx/echo',
+      hookBody(echoContextTask(), { triggerSchema: whoSchema }),
+    );
     expect(created.status).toBe(200);
   });
 
@@ -57,9 +64,11 @@ describe('the JSON-e context of each firing path', () => {
     expect(fired.status).toBe(200);
     expectShape(triggerResponseSchema, fired.body);
     const context = await renderedContext(fired.body.runId);
-    expect(Object.keys(context).filter((k) => k !== 'config').sort()).toEqual(
-      ['clientId', 'firedBy', 'hook', 'now', 'payload', 'runId', 'taskId'].sort(),
-    );
+    expect(
+      Object.keys(context)
+        .filter((k) => k !== 'config')
+        .sort(),
+    ).toEqual(['clientId', 'firedBy', 'hook', 'now', 'payload', 'runId', 'taskId'].sort());
     expect(context).toMatchObject({
       firedBy: 'triggerHook',
       payload: { n: 1, who: 'world' },
@@ -78,9 +87,11 @@ describe('the JSON-e context of each firing path', () => {
     const fired = await stack.api<Trigger>('POST', `/hooks/ctx/echo/trigger/${body.token}`, { who: 'token' });
     expect(fired.status).toBe(200);
     const context = await renderedContext(fired.body.runId);
-    expect(Object.keys(context).filter((k) => k !== 'config').sort()).toEqual(
-      ['firedBy', 'hook', 'now', 'payload', 'runId', 'taskId'].sort(),
-    );
+    expect(
+      Object.keys(context)
+        .filter((k) => k !== 'config')
+        .sort(),
+    ).toEqual(['firedBy', 'hook', 'now', 'payload', 'runId', 'taskId'].sort());
     expect(context).toMatchObject({
       firedBy: 'triggerHookWithToken',
       payload: { who: 'token' },
@@ -103,7 +114,10 @@ describe('the JSON-e context of each firing path', () => {
         triggerSchema: {
           $schema: 'http://json-schema.org/draft-07/schema#',
           type: 'object',
-          properties: { colour: { type: 'string', default: 'blue' }, when: { type: 'string', format: 'date' } },
+          properties: {
+            colour: { type: 'string', default: 'blue' },
+            when: { type: 'string', format: 'date' },
+          },
           additionalProperties: false,
         },
       }),
@@ -133,7 +147,12 @@ describe('declined and refused fires', () => {
     const res = await stack.api('POST', '/hooks/fires/maybe/trigger', { go: false });
     expect(res).toMatchObject({ status: 200, body: {} });
     const { lastFires: rows } = await lastFires('fires/maybe');
-    expect(rows[0]).toMatchObject({ result: 'declined', firedBy: 'triggerHook', runState: null, runResult: null });
+    expect(rows[0]).toMatchObject({
+      result: 'declined',
+      firedBy: 'triggerHook',
+      runState: null,
+      runResult: null,
+    });
     const runs = await stack.api<{ runs: unknown[] }>('GET', '/hooks/fires/maybe/runs');
     expect(runs.body.runs).toHaveLength(0);
     const status = await stack.api('GET', '/hooks/fires/maybe/status');
@@ -145,7 +164,12 @@ describe('declined and refused fires', () => {
     const body = expectError(res, 400, 'InputError', /payload\.go must be boolean/);
     expect(body.message).toMatch(/triggerSchema/);
     const { lastFires: rows } = await lastFires('fires/maybe');
-    expect(rows[0]).toMatchObject({ result: 'error', error: body.message, runState: null, taskState: 'unscheduled' });
+    expect(rows[0]).toMatchObject({
+      result: 'error',
+      error: body.message,
+      runState: null,
+      taskState: 'unscheduled',
+    });
     const status = await stack.api('GET', '/hooks/fires/maybe/status');
     expect(expectShape(hookStatusResponseSchema, status.body).lastFire).toMatchObject({
       result: 'error',
@@ -167,15 +191,30 @@ describe('declined and refused fires', () => {
     const res = await stack.api('POST', '/hooks/fires/render/trigger', {});
     const body = expectError(res, 400, 'InputError', /task template failed to render/);
     expect(body.message).toMatch(/missing/);
-    expect((await lastFires('fires/render')).lastFires[0]).toMatchObject({ result: 'error', error: body.message });
+    expect((await lastFires('fires/render')).lastFires[0]).toMatchObject({
+      result: 'error',
+      error: body.message,
+    });
   });
 
   it('a template rendering an invalid job is a 400 naming the field, recorded as an error fire', async () => {
     await stack.api('PUT', '/hooks/fires/badjob', hookBody({ task: { name: 'no action' } }));
     const res = await stack.api('POST', '/hooks/fires/badjob/trigger');
-    const body = expectError(res, 400, 'InputError', /rendered an invalid job: task\.task: a step needs exactly one of/);
-    expect((await lastFires('fires/badjob')).lastFires[0]).toMatchObject({ result: 'error', error: body.message });
-    await stack.api('PUT', '/hooks/fires/unknownfield', hookBody({ task: { name: 'x', command: ['true'], colour: 1 } }));
+    const body = expectError(
+      res,
+      400,
+      'InputError',
+      /rendered an invalid job: task\.task: a step needs exactly one of/,
+    );
+    expect((await lastFires('fires/badjob')).lastFires[0]).toMatchObject({
+      result: 'error',
+      error: body.message,
+    });
+    await stack.api(
+      'PUT',
+      '/hooks/fires/unknownfield',
+      hookBody({ task: { name: 'x', command: ['true'], colour: 1 } }),
+    );
     const unknown = await stack.api('POST', '/hooks/fires/unknownfield/trigger');
     expectError(unknown, 400, 'InputError', /task\.task: unknown field\(s\) "colour"/);
   });
@@ -188,7 +227,12 @@ describe('declined and refused fires', () => {
     expectError(res, 400, 'InputError', /task template failed to render: SyntaxError: Found: b token/);
     await stack.api('PUT', '/hooks/fires/operator', hookBody({ task: { $frobnicate: 1 } }));
     const operator = await stack.api('POST', '/hooks/fires/operator/trigger');
-    expectError(operator, 400, 'InputError', /task template failed to render: TemplateError: \$<identifier> is reserved/);
+    expectError(
+      operator,
+      400,
+      'InputError',
+      /task template failed to render: TemplateError: \$<identifier> is reserved/,
+    );
   });
 });
 
@@ -227,7 +271,12 @@ describe('Idempotency-Key', () => {
     expect(one.body.runId).not.toBe(other.body.runId);
     expect(one.body.duplicate).toBeUndefined();
     expect(other.body.duplicate).toBeUndefined();
-    const otherKey = await stack.api<Trigger>('POST', '/hooks/idem/two/trigger', {}, { 'idempotency-key': 'key-2' });
+    const otherKey = await stack.api<Trigger>(
+      'POST',
+      '/hooks/idem/two/trigger',
+      {},
+      { 'idempotency-key': 'key-2' },
+    );
     expect(otherKey.body.runId).not.toBe(one.body.runId);
     const noKey = await stack.api<Trigger>('POST', '/hooks/idem/two/trigger', {});
     expect(noKey.body.runId).not.toBe(one.body.runId);
@@ -242,11 +291,17 @@ describe('Idempotency-Key', () => {
       hookBody(noopTask, { triggerSchema: { type: 'object', properties: { n: { type: 'integer' } } } }),
     );
     const headers = { 'idempotency-key': 'retry-me' };
-    expectError(await stack.api('POST', '/hooks/idem/strict/trigger', { n: 'x' }, headers), 400, 'InputError');
+    expectError(
+      await stack.api('POST', '/hooks/idem/strict/trigger', { n: 'x' }, headers),
+      400,
+      'InputError',
+    );
     const fixed = await stack.api<Trigger>('POST', '/hooks/idem/strict/trigger', { n: 1 }, headers);
     expect(fixed.status).toBe(200);
     expect(fixed.body.duplicate).toBeUndefined();
-    expect((await stack.api<Trigger>('POST', '/hooks/idem/strict/trigger', { n: 1 }, headers)).body).toMatchObject({
+    expect(
+      (await stack.api<Trigger>('POST', '/hooks/idem/strict/trigger', { n: 1 }, headers)).body,
+    ).toMatchObject({
       runId: fixed.body.runId,
       duplicate: true,
     });
@@ -277,8 +332,14 @@ describe('trigger tokens', () => {
     const reset = await stack.api<{ token: string }>('POST', '/hooks/tok/exists/token');
     expect(reset.status).toBe(200);
     expect(reset.body.token).not.toBe(token);
-    expect((await stack.api<{ token: string }>('GET', '/hooks/tok/exists/token')).body.token).toBe(reset.body.token);
-    expectError(await stack.api('POST', `/hooks/tok/exists/trigger/${token}`, {}), 401, 'AuthenticationFailed');
+    expect((await stack.api<{ token: string }>('GET', '/hooks/tok/exists/token')).body.token).toBe(
+      reset.body.token,
+    );
+    expectError(
+      await stack.api('POST', `/hooks/tok/exists/trigger/${token}`, {}),
+      401,
+      'AuthenticationFailed',
+    );
     expect((await stack.api('POST', `/hooks/tok/exists/trigger/${reset.body.token}`, {})).status).toBe(200);
 
     // a token is never written to the log, nor echoed in an error body
@@ -295,7 +356,9 @@ describe('trigger tokens', () => {
   it('a wrong token and an unknown hook give the same 401, body and timing', async () => {
     const wrong = 'A'.repeat(43);
     const strip = (body: unknown) => {
-      const copy = structuredClone(body) as { requestInfo: Record<string, unknown> & { params: Record<string, string> } };
+      const copy = structuredClone(body) as {
+        requestInfo: Record<string, unknown> & { params: Record<string, string> };
+      };
       delete copy.requestInfo.time;
       delete copy.requestInfo.path;
       delete copy.requestInfo.params.hookId;
@@ -324,7 +387,9 @@ describe('trigger tokens', () => {
     }
     const a = median(existing);
     const b = median(absent);
-    console.log(`trigger-token 401 median: existing hook ${a.toFixed(2)} ms, unknown hook ${b.toFixed(2)} ms`);
+    console.log(
+      `trigger-token 401 median: existing hook ${a.toFixed(2)} ms, unknown hook ${b.toFixed(2)} ms`,
+    );
     expect(Math.abs(a - b)).toBeLessThanOrEqual(Math.max(2, 0.25 * Math.max(a, b)));
   });
 });
@@ -378,7 +443,10 @@ describe('paging', () => {
     const seen: string[] = [];
     let token: string | undefined;
     do {
-      const res = await stack.api('GET', `/hooks/page/many/runs?limit=10${token ? `&continuationToken=${token}` : ''}`);
+      const res = await stack.api(
+        'GET',
+        `/hooks/page/many/runs?limit=10${token ? `&continuationToken=${token}` : ''}`,
+      );
       expect(res.status).toBe(200);
       const page = expectShape(listRunsResponseSchema, res.body);
       expect(page.runs.length).toBeLessThanOrEqual(10);
@@ -391,7 +459,12 @@ describe('paging', () => {
 
   it('limit is 1 to 1000, and a continuationToken must be one the service issued', async () => {
     for (const limit of ['0', '1001', 'ten', '-1', '1.5', '']) {
-      expectError(await stack.api('GET', `/hooks/page/many/last-fires?limit=${limit}`), 400, 'InputError', /limit/);
+      expectError(
+        await stack.api('GET', `/hooks/page/many/last-fires?limit=${limit}`),
+        400,
+        'InputError',
+        /limit/,
+      );
       expectError(await stack.api('GET', `/hooks/page/many/runs?limit=${limit}`), 400, 'InputError', /limit/);
     }
     const page = await lastFires('page/many', '?limit=10');

@@ -20,7 +20,8 @@ function dir(): string {
 }
 
 const mode = (file: string) => statSync(file).mode & 0o777;
-const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { clientId: string; accessToken: string };
+const read = (file: string) =>
+  JSON.parse(readFileSync(file, 'utf8')) as { clientId: string; accessToken: string };
 
 describe('root bootstrap', () => {
   it('first start creates the root client and writes credentials.json (0600); the log names the path, never the token', async () => {
@@ -62,7 +63,10 @@ describe('root bootstrap', () => {
         const list = await again.api<{ clients: Array<{ clientId: string }> }>('GET', '/clients');
         expect(list.status).toBe(200);
         expect(list.body.clients.map((c) => c.clientId)).toEqual(['root']);
-        const history = await again.api<{ history: Array<{ action: string }> }>('GET', '/clients/root/history');
+        const history = await again.api<{ history: Array<{ action: string }> }>(
+          'GET',
+          '/clients/root/history',
+        );
         expect(history.body.history.map((h) => h.action)).toEqual(['bootstrap']);
       } finally {
         await again.cleanup();
@@ -84,8 +88,12 @@ describe('root bootstrap', () => {
       expect(fresh.accessToken).not.toBe(lost.accessToken);
       expect(mode(file)).toBe(0o600);
       expect((await again.api('GET', '/hooks', undefined, { authorization: bearer(lost) })).status).toBe(401);
-      expect((await again.api('GET', '/hooks', undefined, { authorization: bearer(fresh) })).status).toBe(200);
-      expect(again.logs.lines.some((l) => l.level === 'warn' && /credentials file was missing/.test(l.message))).toBe(true);
+      expect((await again.api('GET', '/hooks', undefined, { authorization: bearer(fresh) })).status).toBe(
+        200,
+      );
+      expect(
+        again.logs.lines.some((l) => l.level === 'warn' && /credentials file was missing/.test(l.message)),
+      ).toBe(true);
       expect(JSON.stringify(again.logs.lines)).not.toContain(fresh.accessToken);
     } finally {
       await again.cleanup();
@@ -126,9 +134,9 @@ describe('binding', () => {
     await expect(createLocalStack({ port: 0, dataDir: null, auth: false, host: '0.0.0.0' })).rejects.toThrow(
       /refusing to listen on 0\.0\.0\.0 with authentication off/,
     );
-    await expect(createLocalStack({ port: 0, dataDir: null, authorizer: allowAll, host: '0.0.0.0' })).rejects.toThrow(
-      /refusing/,
-    );
+    await expect(
+      createLocalStack({ port: 0, dataDir: null, authorizer: allowAll, host: '0.0.0.0' }),
+    ).rejects.toThrow(/refusing/);
   });
 
   it('runs with authentication off on loopback (embedding): no credentials needed, none made', async () => {
@@ -144,15 +152,20 @@ describe('binding', () => {
   });
 
   it('knows loopback addresses', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', '::ffff:127.0.0.1']) expect(isLoopback(host), host).toBe(true);
-    for (const host of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.2', 'example.com', '::ffff:10.0.0.1']) expect(isLoopback(host), host).toBe(false);
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', '::ffff:127.0.0.1'])
+      expect(isLoopback(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '10.0.0.1', '192.168.1.2', 'example.com', '::ffff:10.0.0.1'])
+      expect(isLoopback(host), host).toBe(false);
   });
 });
 
 describe('npm start (infra/local/main.ts)', () => {
   const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 
-  function run(args: string[], untilLine?: RegExp): Promise<{ code: number | null; out: string; err: string }> {
+  function run(
+    args: string[],
+    untilLine?: RegExp,
+  ): Promise<{ code: number | null; out: string; err: string }> {
     return new Promise((resolve, reject) => {
       const child = spawn(tsx, ['infra/local/main.ts', ...args], {
         cwd: process.cwd(),

@@ -27,7 +27,9 @@ async function create(clientId: string, body: Record<string, unknown> = {}): Pro
 
 /** Every attribute of every item in the table, as text. */
 async function tableText(): Promise<string> {
-  const out = await (stack.clients!.store as DynamoClientStore)['doc'].send(new ScanCommand({ TableName: TABLE_NAME }));
+  const out = await (stack.clients!.store as DynamoClientStore)['doc'].send(
+    new ScanCommand({ TableName: TABLE_NAME }),
+  );
   return JSON.stringify(out.Items ?? []);
 }
 
@@ -97,7 +99,9 @@ describe('using a client', () => {
     const creds = await create('project:ci/bot', { scopes: ['hooks:list-hooks:*'] });
     const res = await stack.apiAs(creds, 'GET', '/hooks');
     expect(res.status).toBe(200);
-    const malformed = await stack.api<ErrorBody>('GET', '/hooks', undefined, { authorization: `Bearer ${creds.accessToken}` });
+    const malformed = await stack.api<ErrorBody>('GET', '/hooks', undefined, {
+      authorization: `Bearer ${creds.accessToken}`,
+    });
     expect([malformed.status, malformed.body.code]).toEqual([401, 'AuthenticationFailed']);
     const basic = await stack.api('GET', '/hooks', undefined, { authorization: 'Basic cm9vdDp4' });
     expect(basic.status).toBe(401);
@@ -105,9 +109,15 @@ describe('using a client', () => {
 
   it('names the client in the audit record of the hook changes it makes', async () => {
     const creds = await create('auditor', { scopes: ['hooks:modify-hook:aud/*'] });
-    expect((await stack.apiAs(creds, 'PUT', '/hooks/aud/h', hookBody({ task: { name: 'n', command: ['true'] } }))).status).toBe(200);
+    expect(
+      (await stack.apiAs(creds, 'PUT', '/hooks/aud/h', hookBody({ task: { name: 'n', command: ['true'] } })))
+        .status,
+    ).toBe(200);
     expect((await stack.apiAs(creds, 'DELETE', '/hooks/aud/h')).status).toBe(200);
-    const history = await stack.api<{ history: Array<{ action: string; clientId: string }> }>('GET', '/hooks/aud/h/history');
+    const history = await stack.api<{ history: Array<{ action: string; clientId: string }> }>(
+      'GET',
+      '/hooks/aud/h/history',
+    );
     expect(history.body.history.map((h) => h.clientId)).toEqual(['auditor', 'auditor']);
   });
 });
@@ -115,7 +125,10 @@ describe('using a client', () => {
 describe('listClients', () => {
   it('lists with a prefix, page by page', async () => {
     for (const id of ['list-a', 'list-b', 'list-c']) await create(id);
-    const first = await stack.api<{ clients: Client[]; continuationToken?: string }>('GET', '/clients?prefix=list-&limit=2');
+    const first = await stack.api<{ clients: Client[]; continuationToken?: string }>(
+      'GET',
+      '/clients?prefix=list-&limit=2',
+    );
     expect(first.body.clients.map((c) => c.clientId)).toEqual(['list-a', 'list-b']);
     expect(first.body.clients[0]).not.toHaveProperty('accessToken');
     const second = await stack.api<{ clients: Client[]; continuationToken?: string }>(
@@ -136,12 +149,21 @@ describe('updateClient', () => {
       expires: '2999-01-01T00:00:00Z',
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ description: 'new', expires: '2999-01-01T00:00:00.000Z', scopes: ['hooks:get:x:*', 'hooks:status:x/*'] });
+    expect(res.body).toMatchObject({
+      description: 'new',
+      expires: '2999-01-01T00:00:00.000Z',
+      scopes: ['hooks:get:x:*', 'hooks:status:x/*'],
+    });
 
     const editor = await create('editor', { scopes: ['auth:update-client:upd', 'hooks:status:*'] });
     // Keeping what the client had, adding what the editor holds: fine.
-    expect((await stack.apiAs(editor, 'POST', '/clients/upd', { scopes: ['hooks:get:x:*', 'hooks:status:y/z'] })).status).toBe(200);
-    const refused = await stack.apiAs<ErrorBody>(editor, 'POST', '/clients/upd', { scopes: ['hooks:trigger-hook:x/y'] });
+    expect(
+      (await stack.apiAs(editor, 'POST', '/clients/upd', { scopes: ['hooks:get:x:*', 'hooks:status:y/z'] }))
+        .status,
+    ).toBe(200);
+    const refused = await stack.apiAs<ErrorBody>(editor, 'POST', '/clients/upd', {
+      scopes: ['hooks:trigger-hook:x/y'],
+    });
     expect([refused.status, refused.body.code]).toEqual([403, 'InsufficientScopes']);
     expect(refused.body.message).toContain('hooks:trigger-hook:x/y');
     expect((await stack.api('POST', '/clients/nobody-here', {})).status).toBe(404);
@@ -192,7 +214,10 @@ describe('resetAccessToken, disable, enable, delete, expiry', () => {
     const reset = await stack.apiAs<Client>(boss, 'POST', '/clients/audited/reset');
     await stack.apiAs(boss, 'POST', '/clients/audited/disable');
     await stack.apiAs(boss, 'POST', '/clients/audited/enable');
-    const history = await stack.api<{ history: Array<{ action: string; by: string }> }>('GET', '/clients/audited/history');
+    const history = await stack.api<{ history: Array<{ action: string; by: string }> }>(
+      'GET',
+      '/clients/audited/history',
+    );
     expect(history.body.history.map((h) => [h.action, h.by]).reverse()).toEqual([
       ['create', 'boss'],
       ['update', 'boss'],

@@ -23,7 +23,10 @@ interface HooksClient {
 }
 type HooksClass = new (options: {
   rootUrl: string;
-  credentials?: Credentials | Record<string, never> | { clientId: string; accessToken: string; certificate: unknown };
+  credentials?:
+    | Credentials
+    | Record<string, never>
+    | { clientId: string; accessToken: string; certificate: unknown };
   authorizedScopes?: string[];
   retries?: number;
 }) => HooksClient;
@@ -149,7 +152,10 @@ function send(
           authorization,
           ...(options.host ? { host: options.host } : {}),
           ...(options.body !== undefined
-            ? { 'content-type': options.contentType ?? 'application/json', 'content-length': Buffer.byteLength(options.body) }
+            ? {
+                'content-type': options.contentType ?? 'application/json',
+                'content-length': Buffer.byteLength(options.body),
+              }
             : {}),
         },
       },
@@ -211,9 +217,17 @@ describe('Hawk requests that must be refused', () => {
 
   it('verifies the host and port the client addressed (the Host header), not another', async () => {
     const port = new URL(stack.url).port;
-    const asSeen = hawkHeader('https://hooks.example.com/api/hooks/v1/hooks/hawk/h', 'GET', stack.rootCredentials);
+    const asSeen = hawkHeader(
+      'https://hooks.example.com/api/hooks/v1/hooks/hawk/h',
+      'GET',
+      stack.rootCredentials,
+    );
     expect((await send('GET', '/hooks/hawk/h', asSeen, { host: 'hooks.example.com:443' })).status).toBe(200);
-    const otherHost = hawkHeader(`http://localhost:${port}/api/hooks/v1/hooks/hawk/h`, 'GET', stack.rootCredentials);
+    const otherHost = hawkHeader(
+      `http://localhost:${port}/api/hooks/v1/hooks/hawk/h`,
+      'GET',
+      stack.rootCredentials,
+    );
     expect((await send('GET', '/hooks/hawk/h', otherHost)).status).toBe(401);
     const otherPath = hawkHeader(`${stack.url}/api/hooks/v1/hooks/hawk/other`, 'GET', stack.rootCredentials);
     expect((await send('GET', '/hooks/hawk/h', otherPath)).status).toBe(401);
@@ -222,15 +236,24 @@ describe('Hawk requests that must be refused', () => {
   it('checks a payload hash when the client sends one', async () => {
     const url = `${stack.url}/api/hooks/v1/hooks/hawk/h/trigger`;
     const body = '{}';
-    const header = hawkHeader(url, 'POST', stack.rootCredentials, { payload: body, contentType: 'application/json' });
+    const header = hawkHeader(url, 'POST', stack.rootCredentials, {
+      payload: body,
+      contentType: 'application/json',
+    });
     expect((await send('POST', '/hooks/hawk/h/trigger', header, { body })).status).toBe(200);
-    const tampered = hawkHeader(url, 'POST', stack.rootCredentials, { payload: body, contentType: 'application/json' });
+    const tampered = hawkHeader(url, 'POST', stack.rootCredentials, {
+      payload: body,
+      contentType: 'application/json',
+    });
     const res = await send('POST', '/hooks/hawk/h/trigger', tampered, { body: '{"x":1}' });
     expect([res.status, res.body.code]).toEqual([401, 'AuthenticationFailed']);
   });
 
   it('ignores credentials on public endpoints (ping answers even with a bad MAC)', async () => {
-    const bad = hawkHeader(`${stack.url}/api/hooks/v1/ping`, 'GET', { clientId: 'root', accessToken: 'wrong' });
+    const bad = hawkHeader(`${stack.url}/api/hooks/v1/ping`, 'GET', {
+      clientId: 'root',
+      accessToken: 'wrong',
+    });
     expect((await send('GET', '/ping', bad)).status).toBe(200);
   });
 });

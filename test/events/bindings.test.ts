@@ -14,7 +14,10 @@ describe('event bindings fire hooks', () => {
     client = new EventBridgeClient({
       endpoint: stack.url,
       region: 'eu-west-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: {
+        accessKeyId: stack.rootCredentials.clientId,
+        secretAccessKey: stack.rootCredentials.accessToken,
+      },
       maxAttempts: 1,
     });
   });
@@ -24,7 +27,8 @@ describe('event bindings fire hooks', () => {
   });
 
   const runsOf = async (path: string) =>
-    (await stack.api<{ runs: Array<{ runId: string; firedBy: string }> }>('GET', `/hooks/${path}/runs`)).body.runs;
+    (await stack.api<{ runs: Array<{ runId: string; firedBy: string }> }>('GET', `/hooks/${path}/runs`)).body
+      .runs;
 
   /** Echoes what the hook was fired with: payload, then the whole event, then firedBy and runId. */
   const echoTask = {
@@ -47,15 +51,31 @@ describe('event bindings fire hooks', () => {
       'detail-type': ['Order Placed'],
       detail: { total: [{ numeric: ['>', 100] }] },
     };
-    const created = await stack.api('PUT', '/hooks/shop/big-orders', hookBody(echoTask, { bindings: [pattern] }));
+    const created = await stack.api(
+      'PUT',
+      '/hooks/shop/big-orders',
+      hookBody(echoTask, { bindings: [pattern] }),
+    );
     expect(created.status).toBe(200);
 
     const out = await client.send(
       new PutEventsCommand({
         Entries: [
-          { Source: 'shop.orders', DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: 'small', total: 20 }) },
-          { Source: 'shop.orders', DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: 'big', total: 250 }) },
-          { Source: 'shop.refunds', DetailType: 'Order Placed', Detail: JSON.stringify({ orderId: 'x', total: 900 }) },
+          {
+            Source: 'shop.orders',
+            DetailType: 'Order Placed',
+            Detail: JSON.stringify({ orderId: 'small', total: 20 }),
+          },
+          {
+            Source: 'shop.orders',
+            DetailType: 'Order Placed',
+            Detail: JSON.stringify({ orderId: 'big', total: 250 }),
+          },
+          {
+            Source: 'shop.refunds',
+            DetailType: 'Order Placed',
+            Detail: JSON.stringify({ orderId: 'x', total: 900 }),
+          },
         ],
       }),
     );
@@ -100,7 +120,9 @@ describe('event bindings fire hooks', () => {
     stack.bus.deliver(structuredClone(event));
     await stack.bus.drain();
     const again = await stack.router.route(structuredClone(event));
-    expect(again).toEqual([{ hookGroupId: 'dup', hookId: 'once', outcome: { kind: 'duplicate', runId: expect.any(String) } }]);
+    expect(again).toEqual([
+      { hookGroupId: 'dup', hookId: 'once', outcome: { kind: 'duplicate', runId: expect.any(String) } },
+    ]);
 
     const runs = await runsOf('dup/once');
     expect(runs).toHaveLength(1);
@@ -116,13 +138,22 @@ describe('event bindings fire hooks', () => {
       source,
       detail: {},
     });
-    await stack.api('PUT', '/hooks/moving/target', hookBody({ $if: 'false', then: {} }, { bindings: [{ source: ['old.source'] }] }));
+    await stack.api(
+      'PUT',
+      '/hooks/moving/target',
+      hookBody({ $if: 'false', then: {} }, { bindings: [{ source: ['old.source'] }] }),
+    );
     expect(stack.router.match(event('old.source'))).toEqual([{ hookGroupId: 'moving', hookId: 'target' }]);
 
     const updated = await stack.api(
       'POST',
       '/hooks/moving/target',
-      hookBody({ $if: 'false', then: {} }, { bindings: [{ source: ['new.source'] }, { 'detail-type': ['Ping'], source: [{ prefix: 'other.' }] }] }),
+      hookBody(
+        { $if: 'false', then: {} },
+        {
+          bindings: [{ source: ['new.source'] }, { 'detail-type': ['Ping'], source: [{ prefix: 'other.' }] }],
+        },
+      ),
     );
     expect(updated.status).toBe(200);
     expect(stack.router.match(event('old.source'))).toEqual([]);
@@ -175,13 +206,20 @@ describe('event bindings fire hooks', () => {
     await stack.api(
       'PUT',
       '/hooks/schema/default',
-      hookBody({ task: { name: 'show', command: ['echo', { $eval: 'payload.anything' }] } }, { bindings: [{ source: ['default.schema'] }] }),
+      hookBody(
+        { task: { name: 'show', command: ['echo', { $eval: 'payload.anything' }] } },
+        { bindings: [{ source: ['default.schema'] }] },
+      ),
     );
     const put = await client.send(
-      new PutEventsCommand({ Entries: [{ Source: 'default.schema', DetailType: 'X', Detail: '{"anything":"goes"}' }] }),
+      new PutEventsCommand({
+        Entries: [{ Source: 'default.schema', DetailType: 'X', Detail: '{"anything":"goes"}' }],
+      }),
     );
     await stack.bus.drain();
-    const run = await stack.waitForRunFinished(derivedRunId('schema', 'default', 'event', `event:${put.Entries?.[0]?.EventId}`));
+    const run = await stack.waitForRunFinished(
+      derivedRunId('schema', 'default', 'event', `event:${put.Entries?.[0]?.EventId}`),
+    );
     expect(run.steps[0]?.output?.stdout).toBe('goes\n');
   });
 });

@@ -7,8 +7,11 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveredEvent } from '../../functions/app/fireFromSources.ts';
-import { MAX_PUT_EVENTS_SIZE, putEventsEntrySize } from '../../functions/adapters/local/eventBridgeEndpoint.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import {
+  MAX_PUT_EVENTS_SIZE,
+  putEventsEntrySize,
+} from '../../functions/adapters/local/eventBridgeEndpoint.ts';
+import { awsSignedHeaders, startTestStack, type TestStack } from '../support/stack.ts';
 
 /** The local EventBridge-compatible endpoint, driven by the unchanged @aws-sdk/client-eventbridge. */
 describe('local EventBridge endpoint through @aws-sdk/client-eventbridge', () => {
@@ -21,7 +24,10 @@ describe('local EventBridge endpoint through @aws-sdk/client-eventbridge', () =>
     client = new EventBridgeClient({
       endpoint: stack.url,
       region: 'eu-west-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: {
+        accessKeyId: stack.rootCredentials.clientId,
+        secretAccessKey: stack.rootCredentials.accessToken,
+      },
       maxAttempts: 1,
     });
     stack.bus.subscribe((event) => {
@@ -130,7 +136,9 @@ describe('local EventBridge endpoint through @aws-sdk/client-eventbridge', () =>
     expect(ten.FailedEntryCount).toBe(0);
     expect(ten.Entries).toHaveLength(10);
 
-    const eleven = await errorOf(client.send(new PutEventsCommand({ Entries: Array.from({ length: 11 }, () => entry) })));
+    const eleven = await errorOf(
+      client.send(new PutEventsCommand({ Entries: Array.from({ length: 11 }, () => entry) })),
+    );
     expect(eleven.name).toBe('ValidationException');
     expect(eleven.$metadata.httpStatusCode).toBe(400);
     expect(eleven.message).toContain('less than or equal to 10');
@@ -149,9 +157,14 @@ describe('local EventBridge endpoint through @aws-sdk/client-eventbridge', () =>
     expect(frame).toBe(14 + 'größe'.length + 2 + 4 + '{"p":""}'.length + 6);
     const perEntry = Math.floor(MAX_PUT_EVENTS_SIZE / 4);
     const entries = (padBytes: number[]) =>
-      padBytes.map((n) => ({ ...base, Detail: JSON.stringify({ p: 'é'.repeat(n / 2) + 'x'.repeat(n % 2) }) }));
+      padBytes.map((n) => ({
+        ...base,
+        Detail: JSON.stringify({ p: 'é'.repeat(n / 2) + 'x'.repeat(n % 2) }),
+      }));
     // Four entries filling exactly 262,144 bytes (with two-byte characters in the detail).
-    const pads = [0, 1, 2, 3].map((i) => perEntry - frame + (i === 3 ? MAX_PUT_EVENTS_SIZE - 4 * perEntry : 0));
+    const pads = [0, 1, 2, 3].map(
+      (i) => perEntry - frame + (i === 3 ? MAX_PUT_EVENTS_SIZE - 4 * perEntry : 0),
+    );
     const exact = entries(pads);
     expect(exact.reduce((sum, e) => sum + putEventsEntrySize(e), 0)).toBe(MAX_PUT_EVENTS_SIZE);
     const accepted = await client.send(new PutEventsCommand({ Entries: exact }));
@@ -165,7 +178,9 @@ describe('local EventBridge endpoint through @aws-sdk/client-eventbridge', () =>
     const oneBig = await errorOf(
       client.send(
         new PutEventsCommand({
-          Entries: [{ Source: 'a', DetailType: 'b', Detail: JSON.stringify({ p: 'x'.repeat(MAX_PUT_EVENTS_SIZE) }) }],
+          Entries: [
+            { Source: 'a', DetailType: 'b', Detail: JSON.stringify({ p: 'x'.repeat(MAX_PUT_EVENTS_SIZE) }) },
+          ],
         }),
       ),
     );
@@ -176,7 +191,9 @@ describe('local EventBridge endpoint through @aws-sdk/client-eventbridge', () =>
 
   it('checks field lengths like AWS request validation', async () => {
     const long = await errorOf(
-      client.send(new PutEventsCommand({ Entries: [{ Source: 'app', DetailType: 'd'.repeat(129), Detail: '{}' }] })),
+      client.send(
+        new PutEventsCommand({ Entries: [{ Source: 'app', DetailType: 'd'.repeat(129), Detail: '{}' }] }),
+      ),
     );
     expect(long.name).toBe('ValidationException');
     expect(long.message).toContain('entries.1.member.detailType');
@@ -234,7 +251,9 @@ describe('local EventBridge endpoint through @aws-sdk/client-eventbridge', () =>
     expect(bad.message).toMatch(/^Event pattern is not valid\. Reason: .*detail\.state/);
 
     const notJson = await errorOf(
-      client.send(new TestEventPatternCommand({ EventPattern: '{"source": [', Event: JSON.stringify(event) })),
+      client.send(
+        new TestEventPatternCommand({ EventPattern: '{"source": [', Event: JSON.stringify(event) }),
+      ),
     );
     expect(notJson.name).toBe('InvalidEventPatternException');
   });
@@ -243,7 +262,10 @@ describe('local EventBridge endpoint through @aws-sdk/client-eventbridge', () =>
     const { id: _id, ...withoutId } = event;
     const bad = await errorOf(
       client.send(
-        new TestEventPatternCommand({ EventPattern: '{"source":["hookline"]}', Event: JSON.stringify(withoutId) }),
+        new TestEventPatternCommand({
+          EventPattern: '{"source":["hookline"]}',
+          Event: JSON.stringify(withoutId),
+        }),
       ),
     );
     expect(bad.name).toBe('ValidationException');
@@ -256,7 +278,12 @@ describe('local EventBridge endpoint through @aws-sdk/client-eventbridge', () =>
 
     const raw = await fetch(`${stack.url}/`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.DeleteEventBus' },
+      headers: await awsSignedHeaders(
+        `${stack.url}/`,
+        stack.rootCredentials,
+        { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.DeleteEventBus' },
+        '{"Name":"default"}',
+      ),
       body: '{"Name":"default"}',
     });
     expect(raw.status).toBe(400);
@@ -268,7 +295,12 @@ describe('local EventBridge endpoint through @aws-sdk/client-eventbridge', () =>
 
     const malformed = await fetch(`${stack.url}/`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
+      headers: await awsSignedHeaders(
+        `${stack.url}/`,
+        stack.rootCredentials,
+        { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
+        '{"Entries": [',
+      ),
       body: '{"Entries": [',
     });
     expect(malformed.status).toBe(400);

@@ -25,8 +25,12 @@ describe('hooks bound to lifecycle events', () => {
   const firesOf = async (path: string) =>
     (await stack.api<{ lastFires: Fire[] }>('GET', `/hooks/${path}/last-fires?limit=100`)).body.lastFires;
   const runsOf = async (path: string) =>
-    (await stack.api<{ runs: Array<{ runId: string; firedBy: string; status: string }> }>('GET', `/hooks/${path}/runs?limit=100`))
-      .body.runs;
+    (
+      await stack.api<{ runs: Array<{ runId: string; firedBy: string; status: string }> }>(
+        'GET',
+        `/hooks/${path}/runs?limit=100`,
+      )
+    ).body.runs;
 
   async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -51,7 +55,10 @@ describe('hooks bound to lifecycle events', () => {
         {
           task: {
             name: 'alert',
-            command: ['echo', { $eval: '"backup " + payload.hookId + " run " + payload.runId + " " + payload.result' }],
+            command: [
+              'echo',
+              { $eval: '"backup " + payload.hookId + " run " + payload.runId + " " + payload.result' },
+            ],
           },
         },
         { bindings: [alertPattern] },
@@ -92,7 +99,11 @@ describe('hooks bound to lifecycle events', () => {
       '/hooks/loop/self',
       hookBody(
         { task: { name: 'again', command: 'true' } },
-        { bindings: [{ source: ['hookline'], 'detail-type': ['Run Finished'], detail: { hookGroupId: ['loop'] } }] },
+        {
+          bindings: [
+            { source: ['hookline'], 'detail-type': ['Run Finished'], detail: { hookGroupId: ['loop'] } },
+          ],
+        },
       ),
     );
     const first = await stack.api<{ runId: string }>('POST', '/hooks/loop/self/trigger', {});
@@ -130,7 +141,12 @@ describe('hooks bound to lifecycle events', () => {
       'PUT',
       '/hooks/chain/emitter',
       hookBody(
-        { task: { name: 'emit', event: { source: 'loop.custom', detailType: 'Again', detail: { from: { $eval: 'runId' } } } } },
+        {
+          task: {
+            name: 'emit',
+            event: { source: 'loop.custom', detailType: 'Again', detail: { from: { $eval: 'runId' } } },
+          },
+        },
         { bindings: [{ source: ['loop.custom'], 'detail-type': ['Again'] }] },
       ),
     );

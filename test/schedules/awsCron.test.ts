@@ -39,7 +39,10 @@ describe('toAwsScheduleExpressions', () => {
   });
 
   it('passes an invalid expression’s reason on', () => {
-    expect(toAwsScheduleExpressions('0 0 32 * *')).toEqual({ ok: false, message: expect.stringContaining('day-of-month') });
+    expect(toAwsScheduleExpressions('0 0 32 * *')).toEqual({
+      ok: false,
+      message: expect.stringContaining('day-of-month'),
+    });
   });
 
   // The converted AWS expressions fire at exactly the Unix expression's times (in a zone with DST).
@@ -53,25 +56,28 @@ describe('toAwsScheduleExpressions', () => {
     '0 0 1-7 * 0',
     '0 0 */1 * 1',
   ];
-  it.each(equivalence)('%s fires at the same times as its AWS form (Europe/Berlin, 120 days)', (expression) => {
-    const window = {
-      timezone: 'Europe/Berlin',
-      from: new Date('2029-12-15T00:00:00Z'),
-      to: new Date('2030-04-14T00:00:00Z'),
-      limit: 1000,
-    };
-    const unix = parseScheduleExpression(expression);
-    if (!unix.ok) throw new Error(unix.message);
-    const expected = fireTimesBetween(unix.schedule, window).map((t) => t.getTime());
-    const converted = toAwsScheduleExpressions(expression);
-    if (!converted.ok) throw new Error(converted.message);
-    const actual = new Set<number>();
-    for (const aws of converted.expressions) {
-      const parsed = parseScheduleExpression(aws);
-      if (!parsed.ok) throw new Error(`${aws}: ${parsed.message}`);
-      for (const t of fireTimesBetween(parsed.schedule, window)) actual.add(t.getTime());
-    }
-    expect(expected.length).toBeGreaterThan(0);
-    expect([...actual].sort((a, b) => a - b)).toEqual(expected);
-  });
+  it.each(equivalence)(
+    '%s fires at the same times as its AWS form (Europe/Berlin, 120 days)',
+    (expression) => {
+      const window = {
+        timezone: 'Europe/Berlin',
+        from: new Date('2029-12-15T00:00:00Z'),
+        to: new Date('2030-04-14T00:00:00Z'),
+        limit: 1000,
+      };
+      const unix = parseScheduleExpression(expression);
+      if (!unix.ok) throw new Error(unix.message);
+      const expected = fireTimesBetween(unix.schedule, window).map((t) => t.getTime());
+      const converted = toAwsScheduleExpressions(expression);
+      if (!converted.ok) throw new Error(converted.message);
+      const actual = new Set<number>();
+      for (const aws of converted.expressions) {
+        const parsed = parseScheduleExpression(aws);
+        if (!parsed.ok) throw new Error(`${aws}: ${parsed.message}`);
+        for (const t of fireTimesBetween(parsed.schedule, window)) actual.add(t.getTime());
+      }
+      expect(expected.length).toBeGreaterThan(0);
+      expect([...actual].sort((a, b) => a - b)).toEqual(expected);
+    },
+  );
 });

@@ -6,9 +6,14 @@ import { derivedRunId } from '../../functions/core/ids.ts';
 import { hookBody, startTestStack, type TestStack, tempDataDir } from '../support/stack.ts';
 import { TestClock } from './testClock.ts';
 
-const scheduleRunId = (g: string, h: string, time: string) => derivedRunId(g, h, 'schedule', `schedule:${time}`);
+const scheduleRunId = (g: string, h: string, time: string) =>
+  derivedRunId(g, h, 'schedule', `schedule:${time}`);
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe();
@@ -29,14 +34,24 @@ describe('the local scheduler fires scheduled hooks (injected clock)', () => {
   const fires: ScheduledFire[] = [];
 
   beforeAll(async () => {
-    stack = await startTestStack({ dataDir: null, clock, schedulerTickMs: 100, onScheduledFire: (f) => fires.push(f) });
+    stack = await startTestStack({
+      dataDir: null,
+      clock,
+      schedulerTickMs: 100,
+      onScheduledFire: (f) => fires.push(f),
+    });
   });
   afterAll(async () => {
     await stack.cleanup();
   });
 
   it('fires within 1 s of the due time, with now = the scheduled time and a run id derived from it', async () => {
-    const created = await stack.api('PUT', '/hooks/sched/minutely', hookBody(echoNow, { schedule: ['* * * * *'] }));
+    clock.set('2030-01-01T11:59:59.000Z');
+    const created = await stack.api(
+      'PUT',
+      '/hooks/sched/minutely',
+      hookBody(echoNow, { schedule: ['* * * * *'] }),
+    );
     expect(created.status).toBe(200);
     const status = await stack.api<{ nextScheduledDate: string }>('GET', '/hooks/sched/minutely/status');
     expect(status.body.nextScheduledDate).toBe('2030-01-01T12:00:00.000Z');
@@ -59,7 +74,10 @@ describe('the local scheduler fires scheduled hooks (injected clock)', () => {
   it('never runs an occurrence twice: firing the same scheduled time again starts nothing', async () => {
     const hook = (await stack.services.store.getHook('sched', 'minutely'))!;
     const again = await fireFromSchedule(stack.services, hook, new Date('2030-01-01T12:00:00.000Z'));
-    expect(again).toEqual({ kind: 'duplicate', runId: scheduleRunId('sched', 'minutely', '2030-01-01T12:00:00.000Z') });
+    expect(again).toEqual({
+      kind: 'duplicate',
+      runId: scheduleRunId('sched', 'minutely', '2030-01-01T12:00:00.000Z'),
+    });
     const runs = await stack.api<{ runs: unknown[] }>('GET', '/hooks/sched/minutely/runs');
     expect(runs.body.runs).toHaveLength(1);
   });
@@ -67,17 +85,24 @@ describe('the local scheduler fires scheduled hooks (injected clock)', () => {
   it('follows the injected clock: moved to just before 12:05, it fires 12:05 without waiting minutes', async () => {
     clock.set('2030-01-01T12:04:59.800Z');
     const fire = await until('the 12:05 fire', () =>
-      fires.find((f) => f.hookId === 'minutely' && f.scheduledTime.toISOString() === '2030-01-01T12:05:00.000Z'),
+      fires.find(
+        (f) => f.hookId === 'minutely' && f.scheduledTime.toISOString() === '2030-01-01T12:05:00.000Z',
+      ),
     );
     expect(fire.firedAt.getTime() - fire.scheduledTime.getTime()).toBeLessThan(1000);
-    // 12:01-12:03 were skipped by the jump (more than a minute overdue: missed, `latest` ran 12:03? no —
-    // they lay before the jump's target, so the scheduler counts them as missed and runs the latest).
+    // The jump skipped 12:01-12:04. 12:01-12:03 are more than a minute overdue: missed, and `latest`
+    // runs the most recent of them (12:03); 12:04 is less than a minute late and fires as due.
     await stack.scheduler.runDue();
     const record = await stack.services.store.getHook('sched', 'minutely');
     expect(record?.lastScheduledAt).toBe('2030-01-01T12:05:00.000Z');
     expect(record?.missedOccurrences).toBe(3);
     const times = fires.filter((f) => f.hookId === 'minutely').map((f) => f.scheduledTime.toISOString());
-    expect(times).toEqual(['2030-01-01T12:00:00.000Z', '2030-01-01T12:04:00.000Z', '2030-01-01T12:05:00.000Z']);
+    expect(times).toEqual([
+      '2030-01-01T12:00:00.000Z',
+      '2030-01-01T12:03:00.000Z',
+      '2030-01-01T12:04:00.000Z',
+      '2030-01-01T12:05:00.000Z',
+    ]);
     for (const f of fires) if (f.outcome.kind === 'started') await stack.waitForRunFinished(f.outcome.runId);
   });
 
@@ -86,7 +111,11 @@ describe('the local scheduler fires scheduled hooks (injected clock)', () => {
     await stack.api('PUT', '/hooks/sched/changed', hookBody(declines, { schedule: ['0 0 1 1 *'] }));
     clock.set('2030-01-01T15:00:30Z');
     await stack.scheduler.runDue();
-    const updated = await stack.api('POST', '/hooks/sched/changed', hookBody(declines, { schedule: ['*/10 * * * *'] }));
+    const updated = await stack.api(
+      'POST',
+      '/hooks/sched/changed',
+      hookBody(declines, { schedule: ['*/10 * * * *'] }),
+    );
     expect(updated.status).toBe(200);
     await stack.scheduler.runDue();
     expect(fires.filter((f) => f.hookId === 'changed')).toEqual([]);
@@ -116,7 +145,9 @@ describe('catch-up after the local stack was down', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const missedTimes = ['10:10', '10:20', '10:30', '10:40', '10:50', '11:00'].map((t) => `2030-01-01T${t}:00.000Z`);
+  const missedTimes = ['10:10', '10:20', '10:30', '10:40', '10:50', '11:00'].map(
+    (t) => `2030-01-01T${t}:00.000Z`,
+  );
 
   it('handles an hour of missed occurrences by each hook’s catchUp policy and shows how many were missed', async () => {
     clock.set('2030-01-01T11:00:30Z'); // down for an hour: 10:10 ... 11:00 were missed
@@ -125,7 +156,10 @@ describe('catch-up after the local stack was down', () => {
 
     // latest (the default): one run, for 11:00, with now = 11:00.
     const latestRunId = scheduleRunId('catchup', 'latest', '2030-01-01T11:00:00.000Z');
-    const latestRuns = await stack.api<{ runs: Array<{ runId: string }> }>('GET', '/hooks/catchup/latest/runs');
+    const latestRuns = await stack.api<{ runs: Array<{ runId: string }> }>(
+      'GET',
+      '/hooks/catchup/latest/runs',
+    );
     expect(latestRuns.body.runs.map((r) => r.runId)).toEqual([latestRunId]);
     const run = await stack.waitForRunFinished(latestRunId);
     expect(run.steps[0]?.output?.stdout).toBe(`schedule 2030-01-01T11:00:00.000Z ${latestRunId}\n`);
@@ -135,14 +169,15 @@ describe('catch-up after the local stack was down', () => {
     expect(noneFires.body.lastFires).toEqual([]);
 
     // all: one fire per missed occurrence (declined by the template, each with its own run id).
-    const allFires = await stack.api<{ lastFires: Array<{ runId: string; result: string; firedBy: string }> }>(
-      'GET',
-      '/hooks/catchup/all/last-fires',
-    );
+    const allFires = await stack.api<{
+      lastFires: Array<{ runId: string; result: string; firedBy: string }>;
+    }>('GET', '/hooks/catchup/all/last-fires');
     expect(allFires.body.lastFires.map((f) => f.runId).sort()).toEqual(
       missedTimes.map((t) => scheduleRunId('catchup', 'all', t)).sort(),
     );
-    expect(allFires.body.lastFires.every((f) => f.result === 'declined' && f.firedBy === 'schedule')).toBe(true);
+    expect(allFires.body.lastFires.every((f) => f.result === 'declined' && f.firedBy === 'schedule')).toBe(
+      true,
+    );
 
     for (const hookId of ['latest', 'none', 'all']) {
       const status = await stack.api<{ missedOccurrences?: number; nextScheduledDate: string }>(

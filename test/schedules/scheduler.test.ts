@@ -30,8 +30,18 @@ function definition(schedule: string[], extra: Partial<HookDefinition> = {}): Ho
   };
 }
 
-function plan(schedule: string[], input: Omit<DueInput, 'hook' | 'catchUp'> & { catchUp?: DueInput['catchUp']; timezone?: string; anchor?: Date }) {
-  const hook = hookSchedules(definition(schedule, { scheduleTimezone: input.timezone ?? 'UTC' }), input.anchor ?? T('2020-01-01T00:00:00Z'));
+function plan(
+  schedule: string[],
+  input: Omit<DueInput, 'hook' | 'catchUp'> & {
+    catchUp?: DueInput['catchUp'];
+    timezone?: string;
+    anchor?: Date;
+  },
+) {
+  const hook = hookSchedules(
+    definition(schedule, { scheduleTimezone: input.timezone ?? 'UTC' }),
+    input.anchor ?? T('2020-01-01T00:00:00Z'),
+  );
   return planDue({ catchUp: 'latest', ...input, hook });
 }
 
@@ -39,13 +49,21 @@ describe('planDue while the scheduler runs', () => {
   const startedAt = T('2030-01-01T00:00:00Z');
 
   it('fires the occurrence that just came due, and moves the watermark to it', () => {
-    const p = plan(['* * * * *'], { watermark: T('2030-01-01T12:00:00Z'), now: T('2030-01-01T12:01:00.300Z'), startedAt });
+    const p = plan(['* * * * *'], {
+      watermark: T('2030-01-01T12:00:00Z'),
+      now: T('2030-01-01T12:01:00.300Z'),
+      startedAt,
+    });
     expect(iso(p.fire)).toEqual(['2030-01-01T12:01:00.000Z']);
     expect(p).toMatchObject({ missed: 0, more: false, handledUpTo: T('2030-01-01T12:01:00Z') });
   });
 
   it('does nothing before the next occurrence', () => {
-    const p = plan(['* * * * *'], { watermark: T('2030-01-01T12:00:00Z'), now: T('2030-01-01T12:00:59.999Z'), startedAt });
+    const p = plan(['* * * * *'], {
+      watermark: T('2030-01-01T12:00:00Z'),
+      now: T('2030-01-01T12:00:59.999Z'),
+      startedAt,
+    });
     expect(p).toEqual({ fire: [], missed: 0, handledUpTo: undefined, more: false });
   });
 
@@ -56,7 +74,11 @@ describe('planDue while the scheduler runs', () => {
       startedAt,
       lateAfterMs: 5 * 60_000,
     });
-    expect(iso(p.fire)).toEqual(['2030-01-01T12:01:00.000Z', '2030-01-01T12:02:00.000Z', '2030-01-01T12:03:00.000Z']);
+    expect(iso(p.fire)).toEqual([
+      '2030-01-01T12:01:00.000Z',
+      '2030-01-01T12:02:00.000Z',
+      '2030-01-01T12:03:00.000Z',
+    ]);
     expect(p.missed).toBe(0);
   });
 
@@ -90,13 +112,22 @@ describe('planDue while the scheduler runs', () => {
       lateAfterMs: 3_600_000,
       maxDuePerPass: 3,
     });
-    expect(iso(p.fire)).toEqual(['2030-01-01T12:01:00.000Z', '2030-01-01T12:02:00.000Z', '2030-01-01T12:03:00.000Z']);
+    expect(iso(p.fire)).toEqual([
+      '2030-01-01T12:01:00.000Z',
+      '2030-01-01T12:02:00.000Z',
+      '2030-01-01T12:03:00.000Z',
+    ]);
     expect(p).toMatchObject({ more: true, handledUpTo: T('2030-01-01T12:03:00Z') });
   });
 
   it('rate(...) fires on the grid anchored at the hook’s creation; at(...) once', () => {
     const anchor = T('2030-01-01T12:00:30Z'); // truncated to 12:00
-    const rate = plan(['rate(5 minutes)'], { watermark: anchor, now: T('2030-01-01T12:05:00.100Z'), startedAt, anchor });
+    const rate = plan(['rate(5 minutes)'], {
+      watermark: anchor,
+      now: T('2030-01-01T12:05:00.100Z'),
+      startedAt,
+      anchor,
+    });
     expect(iso(rate.fire)).toEqual(['2030-01-01T12:05:00.000Z']);
     const at = plan(['at(2030-01-01T13:00:00)'], {
       watermark: T('2030-01-01T12:00:00Z'),
@@ -164,9 +195,14 @@ describe('planDue after a restart (catch-up)', () => {
   });
 
   it('counts exactly below the limit, across expressions', () => {
-    const hook = hookSchedules(definition(['0 * * * *', '30 * * * *', '0 12 * * *']), T('2020-01-01T00:00:00Z'));
+    const hook = hookSchedules(
+      definition(['0 * * * *', '30 * * * *', '0 12 * * *']),
+      T('2020-01-01T00:00:00Z'),
+    );
     expect(countOccurrences(hook, T('2030-01-01T00:00:00Z'), T('2030-01-02T00:00:00Z'), 10_000)).toBe(48);
-    expect(countOccurrences(hook, T('2030-01-01T00:00:00Z'), T('2030-02-01T00:00:00Z'), 10_000)).toBe(31 * 48);
+    expect(countOccurrences(hook, T('2030-01-01T00:00:00Z'), T('2030-02-01T00:00:00Z'), 10_000)).toBe(
+      31 * 48,
+    );
     expect(countOccurrences(hook, T('2030-01-01T00:00:00Z'), T('2030-02-01T00:00:00Z'), 100)).toBe(100);
   });
 
@@ -192,15 +228,21 @@ describe('planDue after a restart (catch-up)', () => {
 describe('schedule bookkeeping helpers', () => {
   it('the signature changes with the schedules or the time zone only', () => {
     const base = definition(['0 12 * * *']);
-    expect(scheduleSignature({ ...base, metadata: { ...base.metadata, name: 'other' } })).toBe(scheduleSignature(base));
+    expect(scheduleSignature({ ...base, metadata: { ...base.metadata, name: 'other' } })).toBe(
+      scheduleSignature(base),
+    );
     expect(scheduleSignature({ ...base, schedule: ['0 13 * * *'] })).not.toBe(scheduleSignature(base));
-    expect(scheduleSignature({ ...base, scheduleTimezone: 'Europe/Berlin' })).not.toBe(scheduleSignature(base));
+    expect(scheduleSignature({ ...base, scheduleTimezone: 'Europe/Berlin' })).not.toBe(
+      scheduleSignature(base),
+    );
   });
 
   it('nextOccurrence is the earliest over all expressions', () => {
     const hook = hookSchedules(definition(['0 12 * * *', 'cron(30 6 * * ? *)']), T('2020-01-01T00:00:00Z'));
     expect(nextOccurrence(hook, T('2030-01-01T07:00:00Z'))?.toISOString()).toBe('2030-01-01T12:00:00.000Z');
     expect(nextOccurrence(hook, T('2030-01-01T00:00:00Z'))?.toISOString()).toBe('2030-01-01T06:30:00.000Z');
-    expect(nextOccurrence(hookSchedules(definition([]), T('2020-01-01T00:00:00Z')), T('2030-01-01T00:00:00Z'))).toBeUndefined();
+    expect(
+      nextOccurrence(hookSchedules(definition([]), T('2020-01-01T00:00:00Z')), T('2030-01-01T00:00:00Z')),
+    ).toBeUndefined();
   });
 });

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLogger } from '../../functions/adapters/jsonLogger.ts';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../../functions/api/auth/sigv4.ts';
 import type { Credentials } from '../../functions/app/clients.ts';
 import type { RunStatusView } from '../../functions/app/runQueries.ts';
 import { createLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/localStack.ts';
@@ -12,7 +14,12 @@ import { createLocalStack, type LocalStack, type LocalStackOptions } from '../..
  * `authorization: ''` sends none. `apiAs` sends the given credentials (or none, with null).
  */
 export interface TestStack extends LocalStack {
-  api<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+  api<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse<T>>;
   apiAs<T = Record<string, unknown>>(
     credentials: Credentials | null,
     method: string,
@@ -49,7 +56,12 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
     dataDir: options.dataDir === undefined ? ownDir : options.dataDir,
   });
   const root = stack.rootCredentials;
-  const api = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const api = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const own = Object.keys(headers).find((name) => name.toLowerCase() === 'authorization');
     const sent = { ...headers };
     if (own !== undefined && sent[own] === '') delete sent[own];
@@ -115,4 +127,40 @@ export function hookBody(task: Record<string, unknown>, extra: Record<string, un
     task,
     ...extra,
   };
+}
+
+/**
+ * Headers for a raw request to the local EventBridge-compatible endpoint (`POST /`), signed with AWS
+ * SigV4 as the AWS SDK signs (accessKeyId = clientId, secretAccessKey = access token).
+ */
+export async function awsSignedHeaders(
+  url: string,
+  credentials: Credentials,
+  headers: Record<string, string>,
+  body: string,
+  options: { signingDate?: Date; region?: string } = {},
+): Promise<Record<string, string>> {
+  const target = new URL(url);
+  const signer = new SignatureV4({
+    service: 'events',
+    region: options.region ?? 'eu-west-1',
+    credentials: { accessKeyId: credentials.clientId, secretAccessKey: credentials.accessToken },
+    sha256: NodeSha256,
+  });
+  const signed = await signer.sign(
+    {
+      method: 'POST',
+      protocol: target.protocol,
+      hostname: target.hostname,
+      ...(target.port ? { port: Number(target.port) } : {}),
+      path: target.pathname,
+      query: {},
+      headers: { ...headers, host: target.host },
+      body,
+    },
+    { signingDate: options.signingDate },
+  );
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(signed.headers)) if (name !== 'host') out[name] = String(value);
+  return out;
 }

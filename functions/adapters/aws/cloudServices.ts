@@ -22,8 +22,13 @@ export function cloudServices(functionName: string): Promise<Services> {
   return cached;
 }
 
+/** Only the api function manages hooks and trigger tokens, so only it reads the service secret. */
+export const FUNCTIONS_READING_THE_SECRET = new Set(['api']);
+
 async function build(functionName: string): Promise<Services> {
-  const secret = await readServiceSecret(requireCloudSetting('rootCredentialsSecretArn'));
+  const tokenKey = FUNCTIONS_READING_THE_SECRET.has(functionName)
+    ? (await readServiceSecret(requireCloudSetting('rootCredentialsSecretArn'))).tokenKey
+    : undefined;
   return {
     store: new DynamoStore({ tableName: requireCloudSetting('tableName') }),
     concurrency: new DynamoConcurrencyStore(requireCloudSetting('tableName')),
@@ -34,7 +39,12 @@ async function build(functionName: string): Promise<Services> {
     clock: systemClock,
     logger: jsonLogger({ function: functionName }),
     settings: DEFAULT_SETTINGS,
-    secrets: { tokenKey: secret.tokenKey },
+    secrets: {
+      get tokenKey(): Buffer {
+        if (!tokenKey) throw new Error(`the ${functionName} function has no access to the service secret`);
+        return tokenKey;
+      },
+    },
   };
 }
 

@@ -22,7 +22,10 @@ import { ConditionFailed, type Page, type PageRequest } from '../../ports/store.
 export const clientKeys = {
   client: (clientId: string) => ({ pk: 'CLIENT', sk: clientId }),
   clients: 'CLIENT',
-  audit: (clientId: string, time: string, id: string) => ({ pk: `CLIENT_AUDIT#${clientId}`, sk: `${time}#${id}` }),
+  audit: (clientId: string, time: string, id: string) => ({
+    pk: `CLIENT_AUDIT#${clientId}`,
+    sk: `${time}#${id}`,
+  }),
   auditOf: (clientId: string) => `CLIENT_AUDIT#${clientId}`,
   nonce: (clientId: string, nonce: string) => ({ pk: `HAWK_NONCE#${clientId}`, sk: nonce }),
 } as const;

@@ -127,6 +127,47 @@ function updateExpression(changes: Item, onlyIf?: Item, mustExist = true) {
   };
 }
 
+/**
+ * The SDK's marshaller decides how to store an object by its `constructor` property, so a JSON object
+ * with a "constructor" key (a payload, a template, a config) is misread: stored as the string
+ * "[object Object]", or refused. Such objects go to the marshaller as Maps, which it stores as the same
+ * M attribute; everything else passes unchanged (and uncopied).
+ */
+export function marshallable(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const fixed = marshallable(item);
+      if (fixed === item) return;
+      copy ??= [...value];
+      copy[i] = fixed;
+    });
+    return copy ?? value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value; // Sets, Buffers, NumberValues: the SDK's own
+  const record = value as Record<string, unknown>;
+  let changed = Object.hasOwn(record, 'constructor');
+  const entries = Object.keys(record).map((key) => {
+    const fixed = marshallable(record[key]);
+    if (fixed !== record[key]) changed = true;
+    return [key, fixed] as const;
+  });
+  if (!changed) return value;
+  return Object.hasOwn(record, 'constructor') ? new Map(entries) : Object.fromEntries(entries);
+}
+
+function makeInputMarshallable(input: Record<string, unknown>): void {
+  for (const field of ['Item', 'ExpressionAttributeValues', 'Key', 'ExclusiveStartKey'] as const) {
+    const part = input[field];
+    if (part && typeof part === 'object') {
+      for (const [name, value] of Object.entries(part))
+        (part as Record<string, unknown>)[name] = marshallable(value);
+    }
+  }
+}
+
 export interface DynamoStoreOptions {
   tableName: string;
   client?: DynamoDBClient;
@@ -142,6 +183,13 @@ export class DynamoStore implements Store {
     this.doc = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
     });
+    this.doc.middlewareStack.add(
+      (next) => async (args) => {
+        makeInputMarshallable(args.input as Record<string, unknown>);
+        return next(args);
+      },
+      { step: 'initialize', priority: 'high', name: 'hooklineMarshallable' },
+    );
   }
 
   private async get<T>(key: { pk: string; sk: string }, consistent = true): Promise<T | undefined> {
@@ -311,25 +359,32 @@ export class DynamoStore implements Store {
         }),
       ),
     );
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...keys.unfinished(run.runId), kind: 'unfinished', expiresAt },
-      }),
-    );
-    for (const step of steps) {
-      await this.doc
-        .send(
+    // The run item is the claim; its marker and steps are independent items, written side by side.
+    const writes: Array<() => Promise<unknown>> = [
+      () =>
+        this.doc.send(
           new PutCommand({
             TableName: this.table,
-            Item: { ...keys.step(run.runId, step.index), kind: 'step', expiresAt, ...step },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            Item: { ...keys.unfinished(run.runId), kind: 'unfinished', expiresAt },
           }),
-        )
-        .catch((error: Error) => {
-          if (error.name !== 'ConditionalCheckFailedException') throw error;
-        });
-    }
+        ),
+      ...steps.map(
+        (step) => () =>
+          this.doc
+            .send(
+              new PutCommand({
+                TableName: this.table,
+                Item: { ...keys.step(run.runId, step.index), kind: 'step', expiresAt, ...step },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+            )
+            .catch((error: Error) => {
+              if (error.name !== 'ConditionalCheckFailedException') throw error;
+            }),
+      ),
+    ];
+    for (let i = 0; i < writes.length; i += 16)
+      await Promise.all(writes.slice(i, i + 16).map((write) => write()));
   }
 
   getRun(runId: string): Promise<RunRecord | undefined> {

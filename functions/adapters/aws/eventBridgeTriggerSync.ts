@@ -106,7 +106,12 @@ export class EventBridgeTriggerSync implements TriggerSync {
   async sync(definition: HookDefinition): Promise<void> {
     const schedules = desiredSchedules(definition);
     await this.syncRules(definition);
-    await this.syncSchedules(definition.hookGroupId, definition.hookId, schedules, definition.scheduleTimezone);
+    await this.syncSchedules(
+      definition.hookGroupId,
+      definition.hookId,
+      schedules,
+      definition.scheduleTimezone,
+    );
   }
 
   async remove(hookGroupId: string, hookId: string): Promise<void> {
@@ -118,7 +123,9 @@ export class EventBridgeTriggerSync implements TriggerSync {
 
   private async describeRule(name: string): Promise<DescribeRuleCommandOutput | undefined> {
     try {
-      return await this.events.send(new DescribeRuleCommand({ Name: name, EventBusName: this.config.eventBusName }));
+      return await this.events.send(
+        new DescribeRuleCommand({ Name: name, EventBusName: this.config.eventBusName }),
+      );
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -166,7 +173,11 @@ export class EventBridgeTriggerSync implements TriggerSync {
     let token: string | undefined;
     do {
       const page = await this.events.send(
-        new ListTargetsByRuleCommand({ Rule: rule, EventBusName: this.config.eventBusName, NextToken: token }),
+        new ListTargetsByRuleCommand({
+          Rule: rule,
+          EventBusName: this.config.eventBusName,
+          NextToken: token,
+        }),
       );
       targets.push(...(page.Targets ?? []));
       token = page.NextToken;
@@ -200,11 +211,17 @@ export class EventBridgeTriggerSync implements TriggerSync {
   private async removeTargets(rule: string, ids: string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += 10) {
       const out = await this.events.send(
-        new RemoveTargetsCommand({ Rule: rule, EventBusName: this.config.eventBusName, Ids: ids.slice(i, i + 10) }),
+        new RemoveTargetsCommand({
+          Rule: rule,
+          EventBusName: this.config.eventBusName,
+          Ids: ids.slice(i, i + 10),
+        }),
       );
       if (out.FailedEntryCount) {
         const failure = out.FailedEntries?.[0];
-        throw new Error(`RemoveTargets failed for rule ${rule}: ${failure?.ErrorCode}: ${failure?.ErrorMessage}`);
+        throw new Error(
+          `RemoveTargets failed for rule ${rule}: ${failure?.ErrorCode}: ${failure?.ErrorMessage}`,
+        );
       }
     }
   }
@@ -219,7 +236,11 @@ export class EventBridgeTriggerSync implements TriggerSync {
     }
     for (const name of names.reverse()) {
       const targets = await this.listTargets(name);
-      if (targets.length > 0) await this.removeTargets(name, targets.map((t) => t.Id!));
+      if (targets.length > 0)
+        await this.removeTargets(
+          name,
+          targets.map((t) => t.Id!),
+        );
       try {
         await this.events.send(new DeleteRuleCommand({ Name: name, EventBusName: this.config.eventBusName }));
       } catch (error) {
@@ -232,7 +253,9 @@ export class EventBridgeTriggerSync implements TriggerSync {
 
   private async getSchedule(name: string): Promise<GetScheduleCommandOutput | undefined> {
     try {
-      return await this.scheduler.send(new GetScheduleCommand({ Name: name, GroupName: this.config.scheduleGroupName }));
+      return await this.scheduler.send(
+        new GetScheduleCommand({ Name: name, GroupName: this.config.scheduleGroupName }),
+      );
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -290,7 +313,9 @@ export class EventBridgeTriggerSync implements TriggerSync {
     }
     for (const name of names.reverse()) {
       try {
-        await this.scheduler.send(new DeleteScheduleCommand({ Name: name, GroupName: this.config.scheduleGroupName }));
+        await this.scheduler.send(
+          new DeleteScheduleCommand({ Name: name, GroupName: this.config.scheduleGroupName }),
+        );
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }

@@ -72,13 +72,19 @@ export function eventBridgeEndpoint(bus: EventSink, now: () => Date = () => new 
     '/',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: () => awsErrorResponse(new AwsError('RequestEntityTooLargeException', 'Request is too large', 413)),
+      onError: () =>
+        awsErrorResponse(new AwsError('RequestEntityTooLargeException', 'Request is too large', 413)),
     }),
     async (c) => {
       try {
         const target = c.req.header('x-amz-target') ?? '';
         const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-        const handler = operation === 'PutEvents' ? putEvents : operation === 'TestEventPattern' ? testEventPattern : undefined;
+        const handler =
+          operation === 'PutEvents'
+            ? putEvents
+            : operation === 'TestEventPattern'
+              ? testEventPattern
+              : undefined;
         if (!handler) {
           throw new AwsError(
             'UnknownOperationException',
@@ -138,9 +144,7 @@ function putEvents(input: Record<string, unknown>, bus: EventSink, now: () => Da
   if (!Array.isArray(entries)) throw new AwsError('SerializationException', 'Entries must be a list');
   if (entries.length < 1 || entries.length > MAX_PUT_EVENTS_ENTRIES) {
     const bound =
-      entries.length < 1
-        ? 'greater than or equal to 1'
-        : `less than or equal to ${MAX_PUT_EVENTS_ENTRIES}`;
+      entries.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${MAX_PUT_EVENTS_ENTRIES}`;
     throw validation(
       `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length ${bound}`,
     );
@@ -163,11 +167,14 @@ function putEvents(input: Record<string, unknown>, bus: EventSink, now: () => Da
           `1 validation error detected: Value at '${where}.resources' failed to satisfy constraint: Member must have length less than or equal to 100`,
         );
       }
-      entry.Resources.forEach((r: string, j: number) => checkLength(r, `${where}.resources.${j + 1}.member`, 2048));
+      entry.Resources.forEach((r: string, j: number) => {
+        checkLength(r, `${where}.resources.${j + 1}.member`, 2048);
+      });
     }
     total += putEventsEntrySize(entry);
   });
-  if (total > MAX_PUT_EVENTS_SIZE) throw validation('Total size of the entries in the request is over the limit.');
+  if (total > MAX_PUT_EVENTS_SIZE)
+    throw validation('Total size of the entries in the request is over the limit.');
 
   const results: ResultEntry[] = [];
   let failed = 0;
@@ -192,7 +199,10 @@ function acceptEntry(
 ): { event: DeliveredEvent } | { ErrorCode: string; ErrorMessage: string } {
   const { Source: source, DetailType: detailType, Detail: detailText } = entry;
   if (typeof source !== 'string' || source === '') {
-    return entryError('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
+    return entryError(
+      'InvalidArgument',
+      'Parameter Source is not valid. Reason: Source is a required argument.',
+    );
   }
   if (typeof detailType !== 'string' || detailType === '') {
     return entryError(
@@ -201,7 +211,10 @@ function acceptEntry(
     );
   }
   if (typeof detailText !== 'string' || detailText === '') {
-    return entryError('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
+    return entryError(
+      'InvalidArgument',
+      'Parameter Detail is not valid. Reason: Detail is a required argument.',
+    );
   }
   let detail: unknown;
   try {
@@ -217,7 +230,10 @@ function acceptEntry(
   }
   const time = entryTime(entry.Time, now);
   if (time === null) {
-    return entryError('InvalidArgument', 'Parameter Time is not valid. Reason: Time is not a valid timestamp.');
+    return entryError(
+      'InvalidArgument',
+      'Parameter Time is not valid. Reason: Time is not a valid timestamp.',
+    );
   }
   const event = toDeliveredEvent({
     source,
@@ -234,7 +250,8 @@ function entryTime(value: unknown, now: () => Date): string | null {
   let ms: number;
   if (value === undefined || value === null) ms = now().getTime();
   else if (typeof value === 'number') ms = value * 1000;
-  else if (typeof value === 'string') ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  else if (typeof value === 'string')
+    ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
   else return null;
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return null;
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -269,7 +286,10 @@ function testEventPattern(input: Record<string, unknown>) {
   }
   const valid = validateEventPattern(pattern);
   if (!valid.ok) {
-    throw new AwsError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${valid.message}`);
+    throw new AwsError(
+      'InvalidEventPatternException',
+      `Event pattern is not valid. Reason: ${valid.message}`,
+    );
   }
   let event: unknown;
   try {

@@ -32,7 +32,7 @@ export interface LocalSchedulerOptions {
   tickMs?: number;
   /** Occurrences overdue by more than this are missed (see app/scheduler.ts). Default 60 s. */
   lateAfterMs?: number;
-  /** Hooks handled at the same time in one pass. Default 4. */
+  /** Hooks handled at the same time in one pass. Default 16. */
   concurrency?: number;
   /** Told about every fire (benchmarks, tests). */
   onFire?: (fire: ScheduledFire) => void;
@@ -76,7 +76,7 @@ export class LocalScheduler {
   ) {
     this.tickMs = options.tickMs ?? 500;
     this.lateAfterMs = options.lateAfterMs ?? DEFAULT_LATE_AFTER_MS;
-    this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.concurrency = Math.max(1, options.concurrency ?? 16);
   }
 
   /** When the scheduler started: occurrences before it were missed (the stack was down). */
@@ -241,7 +241,7 @@ export class LocalScheduler {
         });
       }
       if (plan.handledUpTo || plan.missed > 0) {
-        await this.storeProgress(hookGroupId, hookId, plan.handledUpTo, plan.missed);
+        await this.storeProgress(hookGroupId, hookId, plan.handledUpTo, plan.missed, record);
       }
       // The hook may have been changed (and re-tracked) meanwhile: move whichever entry is current.
       const current = this.entries.get(key);
@@ -268,12 +268,15 @@ export class LocalScheduler {
     hookId: string,
     handledUpTo: Date | undefined,
     missed: number,
+    known?: HookRecord,
   ): Promise<void> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const record = await this.services.store.getHook(hookGroupId, hookId);
+      // The record read for the fires is usually still current: try it first, read again on a conflict.
+      const record = attempt === 0 && known ? known : await this.services.store.getHook(hookGroupId, hookId);
       if (!record) return;
       const stored = record.lastScheduledAt ? Date.parse(record.lastScheduledAt) : Number.NEGATIVE_INFINITY;
-      const watermark = handledUpTo && handledUpTo.getTime() > stored ? handledUpTo.toISOString() : record.lastScheduledAt;
+      const watermark =
+        handledUpTo && handledUpTo.getTime() > stored ? handledUpTo.toISOString() : record.lastScheduledAt;
       if (watermark === record.lastScheduledAt && missed === 0) return;
       const updated: HookRecord = {
         ...record,

@@ -18,6 +18,7 @@ import { redactedPath } from '../errors.ts';
 import { MAX_BODY_BYTES, tooLarge } from '../requestBody.ts';
 import { type RateLimit, RateLimiter } from './rateLimiter.ts';
 import { MemoryNonceCache, type NonceClaims } from './replayGuard.ts';
+import { parseAmzDate, parseSigV4Header, sigV4SignatureMatches } from './sigv4.ts';
 
 /**
  * The real Authorizer: who is calling (Bearer or Taskcluster's Hawk), may they (scopes), and not
@@ -29,6 +30,10 @@ import { MemoryNonceCache, type NonceClaims } from './replayGuard.ts';
  *   than 60 s off or the nonce was seen before. Taskcluster's `ext.authorizedScopes` narrows the
  *   scopes; temporary credentials (`ext.certificate`) are not supported. A payload hash, when the
  *   client sends one, is verified.
+ *
+ * - `Authorization: AWS4-HMAC-SHA256 …` — AWS Signature V4 with accessKeyId = clientId and
+ *   secretAccessKey = access token, so an unchanged AWS SDK client can call the local
+ *   EventBridge-compatible endpoint; X-Amz-Date within 5 minutes, a signature used once.
  *
  * A missing or wrong credential is a 401 AuthenticationFailed; an unknown client and a wrong token
  * get the same message after the same work. Failures are logged without any secret.
@@ -86,7 +91,10 @@ class AuthFailure extends Error {
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const ctx = options.clients;
   const imported = new Map((options.importedCredentials ?? []).map((c) => [c.clientId, c.accessToken]));
-  const limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? { perSecond: 50, burst: 100 });
+  const limiter =
+    options.rateLimit === false
+      ? undefined
+      : new RateLimiter(options.rateLimit ?? { perSecond: 50, burst: 100 });
   const nonces = options.nonces ?? new MemoryNonceCache();
   const skew = options.timestampSkewSec ?? 60;
   const now = options.now ?? (() => Date.now());
@@ -95,12 +103,23 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     const existing = (c as Context<ApiEnv>).get('caller');
     if (existing) return existing;
     const header = c.req.header('authorization')?.trim() ?? '';
-    const scheme = /^bearer\s/i.test(header) ? 'bearer' : /^hawk\s/i.test(header) ? 'hawk' : undefined;
+    const scheme = /^bearer\s/i.test(header)
+      ? 'bearer'
+      : /^hawk\s/i.test(header)
+        ? 'hawk'
+        : /^aws4-hmac-sha256\s/i.test(header)
+          ? 'aws-sigv4'
+          : undefined;
     let verified: { record: ClientRecord; scopes: string[] };
     try {
       if (!header) throw new AuthFailure('no credentials', MISSING_CREDENTIALS);
       if (!scheme) throw new AuthFailure('unsupported authorization scheme', MISSING_CREDENTIALS);
-      verified = scheme === 'bearer' ? await bearer(header) : await hawk(c, header);
+      verified =
+        scheme === 'bearer'
+          ? await bearer(header)
+          : scheme === 'hawk'
+            ? await hawk(c, header)
+            : await sigv4(c, header);
       const unusable = clientUnusable(ctx, verified.record);
       if (unusable) throw new AuthFailure(unusable, unusable, verified.record);
     } catch (error) {
@@ -140,11 +159,15 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     // The token has no colon; a clientId may have some.
     const colon = value.lastIndexOf(':');
     if (colon <= 0 || colon === value.length - 1) {
-      throw new AuthFailure('malformed Bearer credentials (expected <clientId>:<accessToken>)', GENERIC_FAILURE);
+      throw new AuthFailure(
+        'malformed Bearer credentials (expected <clientId>:<accessToken>)',
+        GENERIC_FAILURE,
+      );
     }
     const record = await lookup(value.slice(0, colon));
     const ok = accessTokenMatches(record, value.slice(colon + 1));
-    if (!record || !ok) throw new AuthFailure(record ? 'wrong access token' : 'unknown client', GENERIC_FAILURE, record);
+    if (!record || !ok)
+      throw new AuthFailure(record ? 'wrong access token' : 'unknown client', GENERIC_FAILURE, record);
     return { record, scopes: record.scopes };
   }
 
@@ -193,7 +216,11 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       const reason = HAWK_REASONS.has(message) ? message : 'invalid Hawk header';
       if (!looked) throw new AuthFailure(`Hawk: ${reason}`, GENERIC_FAILURE);
       if (!record || keyProblem || reason === 'Bad mac') {
-        throw new AuthFailure(keyProblem ?? (record ? 'Hawk: Bad mac' : 'unknown client'), GENERIC_FAILURE, record);
+        throw new AuthFailure(
+          keyProblem ?? (record ? 'Hawk: Bad mac' : 'unknown client'),
+          GENERIC_FAILURE,
+          record,
+        );
       }
       // The MAC was right (the caller holds the token): say what else was wrong.
       if (reason === 'Stale timestamp') {
@@ -204,27 +231,69 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         );
       }
       if (reason === 'Invalid nonce') {
-        throw new AuthFailure('Hawk: replayed nonce', 'this Hawk-signed request was already received; sign a new one', record);
+        throw new AuthFailure(
+          'Hawk: replayed nonce',
+          'this Hawk-signed request was already received; sign a new one',
+          record,
+        );
       }
       throw new AuthFailure(`Hawk: ${reason}`, GENERIC_FAILURE, record);
     }
     if (!record) throw new AuthFailure('unknown client', GENERIC_FAILURE);
     const { credentials, artifacts } = result;
     if (artifacts.hash) {
-      let body: Buffer;
-      try {
-        body = Buffer.from(await c.req.raw.clone().arrayBuffer());
-      } catch {
-        throw tooLarge();
-      }
-      if (body.byteLength > MAX_BODY_BYTES) throw tooLarge();
+      const body = Buffer.from(await readBounded(c, MAX_BODY_BYTES));
       try {
         Hawk.server.authenticatePayload(body, credentials, artifacts, c.req.header('content-type') ?? '');
       } catch {
-        throw new AuthFailure('Hawk: bad payload hash', 'the Hawk payload hash does not match the request body', record);
+        throw new AuthFailure(
+          'Hawk: bad payload hash',
+          'the Hawk payload hash does not match the request body',
+          record,
+        );
       }
     }
     return { record, scopes: scopesFromExt(artifacts.ext, record) };
+  }
+
+  async function sigv4(c: Context, header: string): Promise<{ record: ClientRecord; scopes: string[] }> {
+    const parsed = parseSigV4Header(header);
+    if (!parsed) throw new AuthFailure('malformed AWS SigV4 header', GENERIC_FAILURE);
+    const record = await lookup(parsed.clientId);
+    const key = record ? hawkKeyFor(ctx, record, imported) : undefined;
+    const date = parseAmzDate(c.req.header('x-amz-date'));
+    const body = await readBounded(c, SIGV4_MAX_BODY_BYTES);
+    // The signature is computed (with a random key for an unknown client) either way: same work.
+    const matches = await sigV4SignatureMatches(
+      c,
+      parsed,
+      key ?? randomBytes(32).toString('base64url'),
+      date ?? new Date(0),
+      body,
+    );
+    if (!record) throw new AuthFailure('unknown client', GENERIC_FAILURE);
+    if (!key)
+      throw new AuthFailure('the token cannot be produced for SigV4; reset it', GENERIC_FAILURE, record);
+    if (!matches || !date) throw new AuthFailure('AWS SigV4: signature mismatch', GENERIC_FAILURE, record);
+    const ms = date.getTime();
+    if (
+      Math.abs(ms - now()) > SIGV4_SKEW_MS ||
+      date.toISOString().slice(0, 10).replaceAll('-', '') !== parsed.shortDate
+    ) {
+      throw new AuthFailure(
+        'AWS SigV4: stale X-Amz-Date',
+        "the request's X-Amz-Date is more than 5 minutes from the server's clock; check the clock and sign again",
+        record,
+      );
+    }
+    if (!(await nonces.claim(record.clientId, `sigv4:${parsed.signature}`, ms + SIGV4_SKEW_MS + 1000))) {
+      throw new AuthFailure(
+        'AWS SigV4: replayed',
+        'this signed request was already received; sign a new one',
+        record,
+      );
+    }
+    return { record, scopes: record.scopes };
   }
 
   const authorizer: Authorizer = async (c, requiredScopes) => {
@@ -241,6 +310,31 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   };
   authorizer.authenticate = authenticate;
   return authorizer;
+}
+
+const SIGV4_SKEW_MS = 5 * 60 * 1000;
+/** The most a SigV4-signed body may be (the local EventBridge endpoint's own limit). */
+const SIGV4_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** The body (from a clone of the request), refused with 413 past `max` bytes. */
+async function readBounded(c: Context, max: number): Promise<Uint8Array> {
+  if (Number(c.req.header('content-length') ?? '0') > max) throw tooLarge();
+  const stream = c.req.raw.clone().body;
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -261,7 +355,8 @@ export function hawkTarget(c: Context, url: URL, trustForwarded: boolean): { hos
       port = parsed.port ? Number(parsed.port) : port;
     }
     if (forwardedProto === 'https' || forwardedProto === 'http') {
-      if (!forwardedHost || !new URL(`http://${forwardedHost}`).port) port = forwardedProto === 'https' ? 443 : 80;
+      if (!forwardedHost || !new URL(`http://${forwardedHost}`).port)
+        port = forwardedProto === 'https' ? 443 : 80;
     }
     if (forwardedPort && /^\d{1,5}$/.test(forwardedPort)) port = Number(forwardedPort);
   }
@@ -280,7 +375,11 @@ function scopesFromExt(ext: string | undefined, record: ClientRecord): string[] 
   try {
     parsed = JSON.parse(Buffer.from(ext, 'base64').toString('utf8'));
   } catch {
-    throw new AuthFailure('Hawk: ext is not base64 JSON', 'the Hawk ext attribute is not base64-encoded JSON', record);
+    throw new AuthFailure(
+      'Hawk: ext is not base64 JSON',
+      'the Hawk ext attribute is not base64-encoded JSON',
+      record,
+    );
   }
   const value = (parsed ?? {}) as { certificate?: unknown; authorizedScopes?: unknown };
   if (value.certificate !== undefined) {
@@ -292,8 +391,16 @@ function scopesFromExt(ext: string | undefined, record: ClientRecord): string[] 
   }
   if (value.authorizedScopes === undefined) return record.scopes;
   const scopes = value.authorizedScopes;
-  if (!Array.isArray(scopes) || scopes.length > 1000 || !scopes.every((s) => typeof s === 'string' && SCOPE_PATTERN.test(s))) {
-    throw new AuthFailure('Hawk: bad authorizedScopes', 'ext.authorizedScopes must be an array of scopes', record);
+  if (
+    !Array.isArray(scopes) ||
+    scopes.length > 1000 ||
+    !scopes.every((s) => typeof s === 'string' && SCOPE_PATTERN.test(s))
+  ) {
+    throw new AuthFailure(
+      'Hawk: bad authorizedScopes',
+      'ext.authorizedScopes must be an array of scopes',
+      record,
+    );
   }
   const beyond = missingScopes(record.scopes, scopes as string[]);
   if (beyond.length) {

@@ -15,5 +15,7 @@ export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; pattern: RegExp; nam
 /** Whether `path` (relative to the API prefix) is a public endpoint for `method` (HEAD counts as GET). */
 export function isPublicRoute(method: string, path: string): boolean {
   const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
-  return PUBLIC_ROUTES.some((route) => (route.method === '*' || route.method === m) && route.pattern.test(path));
+  return PUBLIC_ROUTES.some(
+    (route) => (route.method === '*' || route.method === m) && route.pattern.test(path),
+  );
 }

@@ -23,7 +23,8 @@ export class RateLimiter {
     private readonly now: () => number = () => performance.now(),
     private readonly maxBuckets = 10_000,
   ) {
-    if (!(limit.perSecond > 0) || !(limit.burst >= 1)) throw new Error('a rate limit needs perSecond > 0 and burst >= 1');
+    if (!(limit.perSecond > 0) || !(limit.burst >= 1))
+      throw new Error('a rate limit needs perSecond > 0 and burst >= 1');
   }
 
   /** Takes one token for `key`: undefined when allowed, else the whole seconds to wait. */
@@ -31,7 +32,10 @@ export class RateLimiter {
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (bucket) {
-      bucket.tokens = Math.min(this.limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond);
+      bucket.tokens = Math.min(
+        this.limit.burst,
+        bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond,
+      );
       bucket.at = now;
       // Most recently used last, so the oldest entries are the idlest.
       this.buckets.delete(key);

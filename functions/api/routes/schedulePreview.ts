@@ -31,7 +31,9 @@ export function schedulePreviewRoutes(services: Services) {
 
     const timezone = c.req.query('timezone') ?? 'UTC';
     if (!validateTimezone(timezone)) {
-      throw inputError(`"timezone" "${timezone.slice(0, 64)}" must be an IANA time zone name such as Europe/Berlin`);
+      throw inputError(
+        `"timezone" "${timezone.slice(0, 64)}" must be an IANA time zone name such as Europe/Berlin`,
+      );
     }
 
     const fromText = c.req.query('from');
@@ -39,7 +41,9 @@ export function schedulePreviewRoutes(services: Services) {
     if (fromText !== undefined) {
       const ms = /^\d{4}-\d{2}-\d{2}T/.test(fromText) ? Date.parse(fromText) : Number.NaN;
       if (Number.isNaN(ms)) {
-        throw inputError(`"from" "${fromText.slice(0, 64)}" must be an ISO 8601 time such as 2030-01-01T00:00:00Z`);
+        throw inputError(
+          `"from" "${fromText.slice(0, 64)}" must be an ISO 8601 time such as 2030-01-01T00:00:00Z`,
+        );
       }
       from = new Date(ms);
     }

@@ -1,0 +1,15 @@
+import { createHook } from './functions/app/manageHooks.ts';
+import { createLocalStack } from './infra/local/localStack.ts';
+import { quietLogger } from './bench/localClient.ts';
+const stack = await createLocalStack({ port: 0, dataDir: null, logger: quietLogger, rateLimit: false, auth: false });
+const metadata = { name: 'bench', description: 'benchmark hook', owner: 'bench@example.com' };
+let t = performance.now();
+for (let i = 0; i < 100; i++) await createHook(stack.services, 'bench', `b-${i}`, { metadata, task: {}, bindings: [{ source: ['x'], detail: { shard: [i] } }] }, {});
+console.log('100 creates', performance.now() - t);
+t = performance.now();
+for (let i = 0; i < 100; i++) await stack.services.store.getHook('bench', `b-${i}`);
+console.log('100 gets', performance.now() - t);
+t = performance.now();
+for (let i = 0; i < 100; i++) await stack.services.store.putAudit({ hookGroupId: 'bench', hookId: `b-${i}`, time: new Date().toISOString(), action: 'x' });
+console.log('100 audits', performance.now() - t);
+await stack.stop();
