@@ -14,7 +14,7 @@ import { noopTask, rawRequest, type RawResponse } from './helpers.ts';
  */
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000);
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 2500);
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 4);
 const V = '/api/hooks/v1';
 
