@@ -177,9 +177,16 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     let record: ClientRecord | undefined;
     let looked = false;
     let keyProblem: string | undefined;
+    // A storage failure inside Hawk's callbacks is a 500, not a refusal: kept here and thrown after.
+    let storageError: unknown;
     const credentialsFunc = async (id: string): Promise<HawkCredentials> => {
       looked = true;
-      record = await lookup(id);
+      try {
+        record = await lookup(id);
+      } catch (error) {
+        storageError = error;
+        throw error;
+      }
       const key = record ? hawkKeyFor(ctx, record, imported) : undefined;
       if (record && !key) {
         keyProblem = record.accessTokenNonce
@@ -194,7 +201,13 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       // A stale request is refused by Hawk right after this; its nonce need not be remembered.
       if (!Number.isFinite(tsMs) || Math.abs(tsMs - now()) > skew * 1000) return;
       if (!record || nonce.length > 200) throw new Error('unusable nonce');
-      const fresh = await nonces.claim(record.clientId, `${ts}:${nonce}`, tsMs + skew * 1000 + 1000);
+      let fresh: boolean;
+      try {
+        fresh = await nonces.claim(record.clientId, `${ts}:${nonce}`, tsMs + skew * 1000 + 1000);
+      } catch (error) {
+        storageError = error;
+        throw error;
+      }
       if (!fresh) throw new Error('replayed');
     };
     let result: Awaited<ReturnType<typeof Hawk.server.authenticate>>;
@@ -212,6 +225,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
         { timestampSkewSec: skew, nonceFunc, localtimeOffsetMsec: now() - Date.now() },
       );
     } catch (error) {
+      if (storageError !== undefined) throw storageError;
       const message = (error as Error).message;
       const reason = HAWK_REASONS.has(message) ? message : 'invalid Hawk header';
       if (!looked) throw new AuthFailure(`Hawk: ${reason}`, GENERIC_FAILURE);
