@@ -609,7 +609,11 @@ export function openApiDocument(): Record<string, unknown> {
       description:
         "Taskcluster's Hooks API (the published taskcluster-client works unchanged) plus Hookline's run endpoints. " +
         'Errors are {code, message, requestInfo}. Request bodies are JSON, at most 1 MiB. A task template is JSON-e; ' +
-        'it has no static check, so a template that cannot render is a 400 when the hook fires, not when it is created.',
+        'it has no static check, so a template that cannot render is a 400 when the hook fires, not when it is created. ' +
+        'Limits (what one DynamoDB item holds): a body nests at most 64 levels and has no "__proto__" key; its numbers are ' +
+        "at most 2^53 - 1 in magnitude (and 0 or at least 1e-130); a stored definition is at most 128 KiB of JSON, a run's " +
+        'payload and rendered job 300 KiB together, each nested at most 28 levels; hookGroupId and hookId together are ' +
+        'at most 1023 characters. The history of a removed hook stays readable.',
     },
     servers: [{ url: '/api/hooks/v1' }],
     tags: ['hooks', 'triggers', 'runs', 'hook-types', 'clients', 'service'].map((name) => ({ name })),

@@ -128,7 +128,7 @@ export async function runStep(
       signal: finalOutcome.signal ?? undefined,
       error: finalOutcome.error,
       reason:
-        finalOutcome.status === 'timed_out' || finalOutcome.status === 'cancelled'
+        finalOutcome.status === 'timed_out' || finalOutcome.status === 'cancelled' || finalOutcome.interrupted
           ? finalOutcome.error?.message
           : undefined,
       finishedAt: finishedAt.toISOString(),

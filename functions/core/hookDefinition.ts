@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { awsExpressionsOf } from './awsCron.ts';
 import { validateEventPattern } from './eventPattern.ts';
 import { HOOK_GROUP_ID_PATTERN, HOOK_ID_PATTERN } from './ids.ts';
 import { normaliseScheduleExpression, parseScheduleExpression, validateTimezone } from './schedule.ts';
@@ -34,8 +35,15 @@ const scheduleEntrySchema = z
   .max(256)
   .superRefine((expr, ctx) => {
     const parsed = parseScheduleExpression(expr);
-    if (!parsed.ok)
+    if (!parsed.ok) {
       ctx.addIssue({ code: 'custom', message: `invalid schedule "${expr}": ${parsed.message}` });
+      return;
+    }
+    // Local and cloud must agree: refuse what EventBridge Scheduler cannot express.
+    const aws = awsExpressionsOf(parsed.schedule);
+    if (!aws.ok) {
+      ctx.addIssue({ code: 'custom', message: `schedule "${expr}" cannot run on EventBridge Scheduler: ${aws.message}` });
+    }
   })
   .transform((expr) => normaliseScheduleExpression(expr));
 

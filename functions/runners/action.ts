@@ -28,6 +28,8 @@ export interface ActionOutcome {
   signal?: string | null;
   error?: StepError;
   output: StepOutput;
+  /** The step was cut short because the service stopped (not by its own doing). */
+  interrupted?: boolean;
   /** A `hook.config` change asked for on stdout (Razor's protocol). */
   configChange?: ConfigChange;
 }

@@ -14,8 +14,15 @@ const KILL_GRACE_MS = 2000;
 /** Process groups still running, so the local stack can kill them all when it stops. */
 const liveGroups = new Set<number>();
 
+/** Process groups killed because the whole service is stopping (their steps were interrupted). */
+const interruptedGroups = new Set<number>();
+export const INTERRUPTED_MESSAGE = 'interrupted: the local stack stopped while this step ran';
+
 export function killAllCommands(): void {
-  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+  for (const pid of liveGroups) {
+    interruptedGroups.add(pid);
+    killGroup(pid, 'SIGKILL');
+  }
   liveGroups.clear();
 }
 
@@ -102,6 +109,10 @@ export const runCommand: Action = (input) =>
         truncated: stdout.truncated || stderr.truncated,
       };
       const base = { exitCode: code, signal, output };
+      if (pid !== undefined && interruptedGroups.delete(pid)) {
+        resolve({ ...base, status: 'failed', interrupted: true, error: { message: INTERRUPTED_MESSAGE } });
+        return;
+      }
       if (stopped === 'timeout') {
         resolve({ ...base, status: 'timed_out', error: { message: `timed out after ${timeoutSeconds} s` } });
         return;

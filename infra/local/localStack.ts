@@ -35,7 +35,7 @@ import { createFinishHandler } from '../../functions/handlers/finish.ts';
 import { createStepHandler } from '../../functions/handlers/step.ts';
 import { type Clock, systemClock } from '../../functions/ports/clock.ts';
 import type { Logger } from '../../functions/ports/logger.ts';
-import { killAllCommands } from '../../functions/runners/command.ts';
+import { INTERRUPTED_MESSAGE, killAllCommands } from '../../functions/runners/command.ts';
 import { isLoopback, setUpLocalAuth } from './localAuth.ts';
 
 /**
@@ -218,13 +218,15 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
 
     await resumeUnfinishedRuns(services, executions);
     await scheduler.start();
-    const queueSweep = setInterval(
-      () =>
-        void sweepQueues(services).catch((error: Error) =>
-          logger.warn('queue sweep failed', { error: error.message }),
-        ),
-      options.queueSweepMs ?? 5000,
-    );
+    let sweeping: Promise<void> | undefined;
+    const queueSweep = setInterval(() => {
+      if (sweeping) return;
+      sweeping = sweepQueues(services)
+        .catch((error: Error) => logger.warn('queue sweep failed', { error: error.message }))
+        .finally(() => {
+          sweeping = undefined;
+        });
+    }, options.queueSweepMs ?? 5000);
     queueSweep.unref();
 
     const localExecutions = executions;
@@ -258,6 +260,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           const closing = new Promise<void>((ok) => httpServer.close(() => ok()));
           setTimeout(() => httpServer.closeAllConnections(), 2000).unref();
           clearInterval(queueSweep);
+          await sweeping;
           killAllCommands();
           await localExecutions.stop();
           await bus.drain();
@@ -295,7 +298,7 @@ async function resumeUnfinishedRuns(services: Services, executions: LocalExecuti
         services,
         run,
         step.index,
-        'interrupted: the local stack stopped while this step ran',
+        INTERRUPTED_MESSAGE,
       );
     }
     services.logger.info('resuming run', { runId, hookGroupId: run.hookGroupId, hookId: run.hookId });

@@ -8,6 +8,7 @@ import { DynamoHookTypeStore } from './dynamoHookTypeStore.ts';
 import { DynamoStore } from './dynamoStore.ts';
 import { requireCloudSetting } from './environment.ts';
 import { EventBridgeBus } from './eventBridgeBus.ts';
+import { EventBridgeTriggerSync } from './eventBridgeTriggerSync.ts';
 import { LambdaInvoker } from './lambdaInvoker.ts';
 import { SfnExecutions } from './sfnExecutions.ts';
 
@@ -39,6 +40,8 @@ async function build(functionName: string): Promise<Services> {
     clock: systemClock,
     logger: jsonLogger({ function: functionName }),
     settings: DEFAULT_SETTINGS,
+    // Only the api function changes hooks, so only it keeps their rules and schedules in line.
+    triggers: functionName === 'api' ? EventBridgeTriggerSync.fromEnvironment() : undefined,
     secrets: {
       get tokenKey(): Buffer {
         if (!tokenKey) throw new Error(`the ${functionName} function has no access to the service secret`);

@@ -41,6 +41,8 @@ export class LocalExecutions implements Executions {
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly transitions = new Map<string, number>();
   private stopping = false;
+  /** Handler invocations under way; stop() waits for them so no store write outlives the stack. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly handlers: LocalHandlers,
@@ -52,9 +54,15 @@ export class LocalExecutions implements Executions {
   async start(runId: string): Promise<void> {
     if (this.stopping) throw new Error('the local engine is stopping');
     if (this.running.has(runId)) return;
-    const asLambda = (fn: LambdaLike) => async (input: unknown) => ({
-      Payload: await fn((input as { Payload: unknown }).Payload as never),
-    });
+    const asLambda = (fn: LambdaLike) => async (input: unknown) => {
+      const call = fn((input as { Payload: unknown }).Payload as never);
+      this.inFlight.add(call);
+      try {
+        return { Payload: await call };
+      } finally {
+        this.inFlight.delete(call);
+      }
+    };
     const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = {
       Finish: asLambda(this.handlers.finish),
     };
@@ -108,5 +116,11 @@ export class LocalExecutions implements Executions {
     const all = [...this.running.values()];
     for (const e of all) e.abort();
     await Promise.allSettled(all.map((e) => e.done));
+    // Aborting an execution does not stop a handler already running (its command is killed by the
+    // caller): wait for those to record what happened, at most a few seconds.
+    const deadline = Date.now() + 10_000;
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 100))]);
+    }
   }
 }
