@@ -221,13 +221,12 @@ export class Hookline extends Construct {
 
     // ── functions ──────────────────────────────────────────────────────────────
     // Every handler builds the same cloud services at cold start (functions/adapters/aws/
-    // cloudServices.ts), which read the service secret (the trigger-token key is derived from
-    // it): so every function gets the secret's ARN and may read that one secret.
+    // cloudServices.ts). Only the api function manages hooks, tokens and clients, so only it
+    // reads the service secret (FUNCTIONS_READING_THE_SECRET there) and gets its ARN.
     const common = {
       [ENVIRONMENT_VARIABLES.tableName]: this.table.tableName,
       [ENVIRONMENT_VARIABLES.eventBusName]: this.eventBus.eventBusName,
       [ENVIRONMENT_VARIABLES.stateMachineArn]: stateMachineArn,
-      [ENVIRONMENT_VARIABLES.rootCredentialsSecretArn]: this.rootCredentials.secretArn,
     };
     const entries = { ...HANDLER_ENTRIES, ...props.handlerEntries };
     const makeFunction = (spec: FunctionSpec, extra: Partial<nodejs.NodejsFunctionProps> = {}) => {
@@ -318,6 +317,20 @@ export class Hookline extends Construct {
     this.schedulerRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fire.functionArn] }),
     );
+    // Concurrency leases of lost runs expire; once a minute the fire function frees their slots and
+    // starts queued runs (functions/app/concurrency.ts sweepQueues). Normally the finish path does it.
+    new scheduler.CfnSchedule(this, 'QueueSweepSchedule', {
+      groupName: this.scheduleGroup.scheduleGroupName,
+      description: 'Hookline: expire lost concurrency leases and start queued runs',
+      scheduleExpression: 'rate(1 minute)',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: fire.functionArn,
+        roleArn: this.schedulerRole.roleArn,
+        input: JSON.stringify({ action: 'sweep-queues' }),
+        retryPolicy: { maximumRetryAttempts: 0 },
+      },
+    });
 
     const api = makeFunction({
       name: 'api',
@@ -327,6 +340,7 @@ export class Hookline extends Construct {
       timeout: Duration.seconds(29),
       environment: {
         ...common,
+        [ENVIRONMENT_VARIABLES.rootCredentialsSecretArn]: this.rootCredentials.secretArn,
         [ENVIRONMENT_VARIABLES.scheduleGroupName]: this.scheduleGroup.scheduleGroupName,
         [ENVIRONMENT_VARIABLES.schedulerRoleArn]: this.schedulerRole.roleArn,
         [ENVIRONMENT_VARIABLES.fireFunctionArn]: fire.functionArn,
@@ -374,13 +388,13 @@ export class Hookline extends Construct {
     for (const fn of [api, fire, step, finish]) {
       this.grantTableReadWrite(fn);
       this.grantPutEvents(fn);
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [this.rootCredentials.secretArn],
-        }),
-      );
     }
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.rootCredentials.secretArn],
+      }),
+    );
     for (const fn of [api, fire, finish]) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
@@ -514,16 +528,6 @@ export class Hookline extends Construct {
     });
   }
 
-  /** Executions of the job state machine (Standard workflows). */
-  private executionArnPattern(stack: Stack): string {
-    return stack.formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${this.stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-  }
-
   /**
    * Item-level read/write on the table and its one index: the operations the DynamoDB store
    * uses (test/infra/sdkUsage.test.ts checks the adapters against this list). No Scan, no
@@ -553,16 +557,8 @@ export class Hookline extends Construct {
   }
 
   private grantApiExtras(api: lambda.IFunction, stack: Stack): void {
-    if (this.workflowType === 'STANDARD') {
-      // cancel and status of runs: executions of this state machine only. (Express workflows
-      // support neither StopExecution nor DescribeExecution, so they get neither.)
-      api.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['states:StopExecution', 'states:DescribeExecution'],
-          resources: [this.executionArnPattern(stack)],
-        }),
-      );
-    }
+    // No StopExecution/DescribeExecution: run status lives in the table, and cancel is a flag
+    // there that the running step watches (the same in both workflow types).
     api.addToRolePolicy(
       new iam.PolicyStatement({
         // hook bindings: one rule per binding, hookline-… on the Hookline bus.
@@ -636,14 +632,6 @@ export class Hookline extends Construct {
     }
 
     // api: the wildcards are all scoped to resources this construct owns.
-    if (this.workflowType === 'STANDARD') {
-      wildcard(
-        api.role!,
-        this.executionArnPattern(stack),
-        'Execution ARNs are created at run time (one per run, named by runId); the wildcard covers only ' +
-          'executions of the Hookline job state machine, for StopExecution (cancel) and DescribeExecution (status).',
-      );
-    }
     wildcard(
       api.role!,
       this.ruleArnPattern(stack),

@@ -42,7 +42,10 @@ const scheduleEntrySchema = z
     // Local and cloud must agree: refuse what EventBridge Scheduler cannot express.
     const aws = awsExpressionsOf(parsed.schedule);
     if (!aws.ok) {
-      ctx.addIssue({ code: 'custom', message: `schedule "${expr}" cannot run on EventBridge Scheduler: ${aws.message}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `schedule "${expr}" cannot run on EventBridge Scheduler: ${aws.message}`,
+      });
     }
   })
   .transform((expr) => normaliseScheduleExpression(expr));
@@ -89,7 +92,11 @@ const definitionFields = {
 /** The body of createHook (PUT) and updateHook (POST). */
 export const hookDefinitionInputSchema = z.strictObject(definitionFields).superRefine((definition, ctx) => {
   if (definition.task === undefined && definition.hookType === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['task'], message: 'task is required (or name a hookType whose run template is used)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['task'],
+      message: 'task is required (or name a hookType whose run template is used)',
+    });
   }
 });
 

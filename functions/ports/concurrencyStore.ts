@@ -18,7 +18,12 @@ export interface QueuedRun {
 export interface ConcurrencyStore {
   getSemaphore(hookGroupId: string, hookId: string): Promise<SemaphoreState | undefined>;
   /** Writes the semaphore if its version is still `expectedVersion` (0 = absent); throws ConditionFailed otherwise. */
-  putSemaphore(hookGroupId: string, hookId: string, state: SemaphoreState, expectedVersion: number): Promise<void>;
+  putSemaphore(
+    hookGroupId: string,
+    hookId: string,
+    state: SemaphoreState,
+    expectedVersion: number,
+  ): Promise<void>;
   enqueue(hookGroupId: string, hookId: string, run: QueuedRun): Promise<void>;
   /** The oldest queued runs, oldest first. */
   peekQueue(hookGroupId: string, hookId: string, limit: number): Promise<QueuedRun[]>;

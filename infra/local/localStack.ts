@@ -294,12 +294,7 @@ async function resumeUnfinishedRuns(services: Services, executions: LocalExecuti
     if (!run || run.status === 'finished') continue;
     const steps = await services.store.getSteps(runId);
     for (const step of steps.filter((s) => s.status === 'running')) {
-      await failInterruptedStep(
-        services,
-        run,
-        step.index,
-        INTERRUPTED_MESSAGE,
-      );
+      await failInterruptedStep(services, run, step.index, INTERRUPTED_MESSAGE);
     }
     services.logger.info('resuming run', { runId, hookGroupId: run.hookGroupId, hookId: run.hookId });
     await executions.start(runId);

@@ -144,13 +144,15 @@ describe('Lambda functions', () => {
     const env = (id: string) =>
       (R[id]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
     const stateMachineArn = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:${smName}`;
-    for (const id of Object.values(fnId)) {
+    for (const [name, id] of Object.entries(fnId)) {
       const v = env(id);
       expect(v[ENVIRONMENT_VARIABLES.tableName]).toEqual({ Ref: tableId });
       expect(v[ENVIRONMENT_VARIABLES.eventBusName]).toEqual({ Ref: busId });
       expect(flat(v[ENVIRONMENT_VARIABLES.stateMachineArn])).toBe(stateMachineArn);
-      // Every handler's cold start reads the service secret (functions/adapters/aws/cloudServices.ts).
-      expect(v[ENVIRONMENT_VARIABLES.rootCredentialsSecretArn]).toEqual({ Ref: secretId });
+      // Only the api function reads the service secret (FUNCTIONS_READING_THE_SECRET in cloudServices.ts).
+      if (name === 'api')
+        expect(v[ENVIRONMENT_VARIABLES.rootCredentialsSecretArn]).toEqual({ Ref: secretId });
+      else expect(v).not.toHaveProperty(ENVIRONMENT_VARIABLES.rootCredentialsSecretArn);
     }
     const api = env(fnId.api);
     expect(api[ENVIRONMENT_VARIABLES.scheduleGroupName]).toBe(R[groupId]!.Properties!.Name);
@@ -356,11 +358,6 @@ describe('IAM least privilege', () => {
       secret,
       { actions: ['states:StartExecution'], resource: sm, condition: undefined },
       {
-        actions: ['states:DescribeExecution', 'states:StopExecution'],
-        resource: `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${smName}:*`,
-        condition: undefined,
-      },
-      {
         actions: [
           'events:DeleteRule',
           'events:DescribeRule',
@@ -390,21 +387,19 @@ describe('IAM least privilege', () => {
     ]);
   });
 
-  it('fire: dead-letter queue, table, events, the secret, start runs', () => {
+  it('fire: dead-letter queue, table, events, start runs', () => {
     expect(grants('fire')).toEqual([
       { actions: ['sqs:SendMessage'], resource: `<${queueId}.Arn>`, condition: undefined },
       { actions: dynamo, resource: table, condition: undefined },
       { actions: ['events:PutEvents'], resource: bus, condition: undefined },
-      secret,
       { actions: ['states:StartExecution'], resource: sm, condition: undefined },
     ]);
   });
 
-  it('step: table, events, the secret, and lambda steps only on hookline-* functions by default', () => {
+  it('step: table, events, and lambda steps only on hookline-* functions by default', () => {
     expect(grants('step')).toEqual([
       { actions: dynamo, resource: table, condition: undefined },
       { actions: ['events:PutEvents'], resource: bus, condition: undefined },
-      secret,
       {
         actions: ['lambda:InvokeFunction'],
         resource: 'arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:hookline-*',
@@ -413,11 +408,10 @@ describe('IAM least privilege', () => {
     ]);
   });
 
-  it('finish: table, events, the secret, start queued runs', () => {
+  it('finish: table, events, start queued runs', () => {
     expect(grants('finish')).toEqual([
       { actions: dynamo, resource: table, condition: undefined },
       { actions: ['events:PutEvents'], resource: bus, condition: undefined },
-      secret,
       { actions: ['states:StartExecution'], resource: sm, condition: undefined },
     ]);
   });
@@ -584,5 +578,19 @@ describe('the cloud code and its permissions', () => {
       .filter((u) => !granted.has(u.action))
       .map((u) => `${u.action} (functions/${u.file})`);
     expect(missing).toEqual([]);
+  });
+});
+
+describe('queue sweep', () => {
+  it('invokes the fire function once a minute with the sweep action, through the scheduler role, in the group', () => {
+    const schedules = Object.values(R).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(1);
+    const p = schedules[0]!.Properties!;
+    expect(p.ScheduleExpression).toBe('rate(1 minute)');
+    expect(p.GroupName).toBe(R[groupId]!.Properties!.Name);
+    const target = p.Target as { Arn: unknown; RoleArn: unknown; Input: string };
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [fnId.fire, 'Arn'] });
+    expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
+    expect(JSON.parse(target.Input)).toEqual({ action: 'sweep-queues' });
   });
 });

@@ -37,7 +37,7 @@ describe('-c workflowType=EXPRESS', () => {
     expect(p.DefinitionS3Location).toBeDefined();
   });
 
-  it('gives the api function no StopExecution/DescribeExecution (Express supports neither)', () => {
+  it('gives the api function no StopExecution/DescribeExecution (cancel is a flag in the table)', () => {
     const actions = actionsOf(statementsOfRole(t, roleOfFunction(t, fn('Api'))));
     expect(actions).toContain('states:StartExecution');
     expect(actions).not.toContain('states:StopExecution');

@@ -30,7 +30,7 @@ const declines = { $if: 'false', then: { task: { name: 'never', command: 'true' 
 
 describe('the local scheduler fires scheduled hooks (injected clock)', () => {
   let stack: TestStack;
-  const clock = new TestClock('2030-01-01T11:00:00Z') // the stack starts well before the test's times;
+  const clock = new TestClock('2030-01-01T11:00:00Z'); // the stack starts well before the test's times;
   const fires: ScheduledFire[] = [];
 
   beforeAll(async () => {

@@ -20,7 +20,9 @@ export function signingSecretRoutes(services: Services) {
   app.post('/hooks/:hookGroupId/:hookId/signing-secret', async (c) => {
     const { hookGroupId, hookId } = hookParams(c);
     const caller = await authorize(c, `hooks:reset-signing-secret:${hookGroupId}/${hookId}`);
-    return c.json({ secret: await resetSigningSecret(services, hookGroupId, hookId, { clientId: caller.clientId }) });
+    return c.json({
+      secret: await resetSigningSecret(services, hookGroupId, hookId, { clientId: caller.clientId }),
+    });
   });
 
   return app;

@@ -55,7 +55,8 @@ function idempotencyKey(header: string | undefined): string | undefined {
 /** Taskcluster's trigger response: `{taskId, status: {taskId}}`, or `{}` when the template declined. */
 export function triggerResponse(outcome: FireOutcome): Record<string, unknown> {
   if (outcome.kind === 'declined') return {};
-  if (outcome.kind === 'skipped') return { skipped: true, reason: 'concurrency limit reached (onLimit: skip)' };
+  if (outcome.kind === 'skipped')
+    return { skipped: true, reason: 'concurrency limit reached (onLimit: skip)' };
   return {
     runId: outcome.runId,
     taskId: outcome.runId,
