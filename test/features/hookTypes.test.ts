@@ -245,4 +245,55 @@ describe('hook types', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('use the template of the lifecycle event that fired a typed hook, else run', async () => {
+    await stack.api('PUT', '/hook-types/watcher', {
+      configuration: {},
+      events: {
+        run: { task: { name: 'by-run', command: ['echo', 'run template'] } },
+        'Run Finished': {
+          task: {
+            name: 'by-event',
+            command: ['echo', { $eval: '"saw " + payload.hookId + " " + payload.result' }],
+          },
+        },
+      },
+    });
+    await stack.api('PUT', '/hooks/types/watched', {
+      metadata,
+      task: { task: { name: 'w', command: ['true'] } },
+    });
+    const watcher = await stack.api('PUT', '/hooks/types/watcher', {
+      metadata,
+      hookType: 'watcher',
+      bindings: [
+        {
+          source: ['hookline'],
+          'detail-type': ['Run Finished'],
+          detail: { hookGroupId: ['types'], hookId: ['watched'] },
+        },
+      ],
+      triggerSchema: { type: 'object' },
+    });
+    expect(watcher.status, JSON.stringify(watcher.body)).toBe(200);
+    const fired = await stack.api<{ runId: string }>('POST', '/hooks/types/watched/trigger', {});
+    await stack.waitForRunFinished(fired.body.runId);
+    let runs: Array<{ runId: string; firedBy: string }> = [];
+    for (let i = 0; i < 100 && runs.length === 0; i++) {
+      runs = (
+        await stack.api<{ runs: Array<{ runId: string; firedBy: string }> }>(
+          'GET',
+          '/hooks/types/watcher/runs',
+        )
+      ).body.runs;
+      if (runs.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.firedBy).toBe('event');
+    const run = await stack.waitForRunFinished(runs[0]!.runId);
+    expect(run.steps[0]!.name).toBe('by-event');
+    expect(run.steps[0]!.output!.stdout).toBe('saw watched succeeded\n');
+    const direct = await stack.api<{ runId: string }>('POST', '/hooks/types/watcher/trigger', {});
+    expect((await stack.waitForRunFinished(direct.body.runId)).steps[0]!.name).toBe('by-run');
+  });
 });
