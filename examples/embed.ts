@@ -8,7 +8,11 @@ import { createLocalStack } from '../infra/local/index.ts';
 const stack = await createLocalStack({ port: 0, dataDir: null });
 try {
   // Notify-style: lifecycle events by name; higher priority runs first; a throwing callback is isolated.
-  stack.on('Run Finished', (event) => console.log('first (priority 10):', (event as { detail: { result: string } }).detail.result), { priority: 10 });
+  stack.on(
+    'Run Finished',
+    (event) => console.log('first (priority 10):', (event as { detail: { result: string } }).detail.result),
+    { priority: 10 },
+  );
   stack.on('Run Finished', () => {
     throw new Error('this callback fails; the others still run');
   });
@@ -20,7 +24,10 @@ try {
   console.log('greetings:', await stack.call('pick-greeting'));
 
   const api = `${stack.url}/api/hooks/v1`;
-  const auth = { authorization: `Bearer ${stack.rootCredentials!.clientId}:${stack.rootCredentials!.accessToken}`, 'content-type': 'application/json' };
+  const auth = {
+    authorization: `Bearer ${stack.rootCredentials!.clientId}:${stack.rootCredentials!.accessToken}`,
+    'content-type': 'application/json',
+  };
   await fetch(`${api}/hooks/examples/embedded`, {
     method: 'PUT',
     headers: auth,
@@ -30,9 +37,14 @@ try {
     }),
   });
   const finished = new Promise((resolve) => stack.on('Run Finished', resolve, { priority: -10 }));
-  const fired = (await (await fetch(`${api}/hooks/examples/embedded/trigger`, { method: 'POST', headers: auth, body: '{}' })).json()) as { runId: string };
+  const fired = (await (
+    await fetch(`${api}/hooks/examples/embedded/trigger`, { method: 'POST', headers: auth, body: '{}' })
+  ).json()) as { runId: string };
   await finished;
-  const run = (await (await fetch(`${api}/runs/${fired.runId}`, { headers: auth })).json()) as { result: string; steps: Array<{ output?: { stdout?: string } }> };
+  const run = (await (await fetch(`${api}/runs/${fired.runId}`, { headers: auth })).json()) as {
+    result: string;
+    steps: Array<{ output?: { stdout?: string } }>;
+  };
   console.log('run', fired.runId, run.result, JSON.stringify(run.steps[0]?.output?.stdout));
 } finally {
   await stack.stop();
