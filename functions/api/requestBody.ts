@@ -32,7 +32,7 @@ export function storableNumber(n: number): boolean {
 export async function readJsonBody(c: Context): Promise<unknown> {
   const declared = Number(c.req.header('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const buffer = await readLimited(c);
+  const buffer = await readStreamLimited(c.req.raw.body);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
   if (text.trim() === '') return undefined;
   const depth = nestingDepth(text);
@@ -53,9 +53,14 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   return value;
 }
 
-/** Reads the body stream, stopping with a 413 as soon as it passes the limit (chunked bodies too). */
-async function readLimited(c: Context): Promise<Uint8Array> {
-  const stream = c.req.raw.body;
+/**
+ * Reads a body stream, stopping with a 413 as soon as it passes `max` bytes (chunked bodies too).
+ * Pass a clone's stream to leave the request's own body unread.
+ */
+export async function readStreamLimited(
+  stream: ReadableStream<Uint8Array> | null,
+  max: number = MAX_BODY_BYTES,
+): Promise<Uint8Array> {
   if (!stream) return new Uint8Array(0);
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
@@ -64,19 +69,13 @@ async function readLimited(c: Context): Promise<Uint8Array> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > max) {
       await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return Buffer.concat(chunks);
 }
 
 /** The deepest nesting of `[` and `{` in JSON text (outside strings), without parsing it. */

@@ -185,30 +185,18 @@ export async function resetSigningSecret(
   hookId: string,
   actor: Actor,
 ) {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const existing = await getHook(services, hookGroupId, hookId);
-    const updated: HookRecord = {
+  const updated = await changeHookRecord(
+    services,
+    hookGroupId,
+    hookId,
+    'reset-signing-secret',
+    actor,
+    (existing) => ({
       ...existing,
       signingSecret: randomBytes(32).toString('base64url'),
-      version: existing.version + 1,
-      updatedAt: services.clock.now().toISOString(),
-    };
-    try {
-      await services.store.replaceHook(updated, existing.version);
-    } catch (error) {
-      if (error instanceof ConditionFailed) continue;
-      throw error;
-    }
-    await services.store.putAudit({
-      hookGroupId,
-      hookId,
-      time: updated.updatedAt,
-      action: 'reset-signing-secret',
-      clientId: actor.clientId,
-    });
-    return updated.signingSecret;
-  }
-  throw conflict(`hook ${hookGroupId}/${hookId} is being changed concurrently; try again`);
+    }),
+  );
+  return updated.signingSecret;
 }
 
 /** resetTriggerToken: a new nonce, so the old token stops working. */
@@ -218,13 +206,42 @@ export async function resetTriggerToken(
   hookId: string,
   actor: Actor,
 ) {
+  const updated = await changeHookRecord(
+    services,
+    hookGroupId,
+    hookId,
+    'reset-trigger-token',
+    actor,
+    (existing) => {
+      const nonce = newTokenNonce();
+      return {
+        ...existing,
+        triggerTokenNonce: nonce,
+        triggerTokenHash: hashSecret(
+          deriveTriggerToken(services.secrets.tokenKey, hookGroupId, hookId, nonce),
+        ),
+      };
+    },
+  );
+  return triggerTokenFor(services, updated);
+}
+
+/**
+ * Replaces the stored hook record with `change(existing)` under a version check (retrying when
+ * another writer got there first) and records the action in the hook's audit history.
+ */
+async function changeHookRecord(
+  services: Services,
+  hookGroupId: string,
+  hookId: string,
+  action: string,
+  actor: Actor,
+  change: (existing: HookRecord) => HookRecord,
+): Promise<HookRecord> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await getHook(services, hookGroupId, hookId);
-    const nonce = newTokenNonce();
     const updated: HookRecord = {
-      ...existing,
-      triggerTokenNonce: nonce,
-      triggerTokenHash: hashSecret(deriveTriggerToken(services.secrets.tokenKey, hookGroupId, hookId, nonce)),
+      ...change(existing),
       version: existing.version + 1,
       updatedAt: services.clock.now().toISOString(),
     };
@@ -238,10 +255,10 @@ export async function resetTriggerToken(
       hookGroupId,
       hookId,
       time: updated.updatedAt,
-      action: 'reset-trigger-token',
+      action,
       clientId: actor.clientId,
     });
-    return triggerTokenFor(services, updated);
+    return updated;
   }
   throw conflict(`hook ${hookGroupId}/${hookId} is being changed concurrently; try again`);
 }

@@ -15,7 +15,7 @@ import {
 import type { ClientRecord } from '../../ports/clientStore.ts';
 import type { ApiEnv, Authorizer, Caller } from '../authorization.ts';
 import { redactedPath } from '../errors.ts';
-import { MAX_BODY_BYTES, tooLarge } from '../requestBody.ts';
+import { MAX_BODY_BYTES, readStreamLimited, tooLarge } from '../requestBody.ts';
 import { type RateLimit, RateLimiter } from './rateLimiter.ts';
 import { MemoryNonceCache, type NonceClaims } from './replayGuard.ts';
 import { parseAmzDate, parseSigV4Header, sigV4SignatureMatches } from './sigv4.ts';
@@ -330,25 +330,10 @@ const SIGV4_SKEW_MS = 5 * 60 * 1000;
 /** The most a SigV4-signed body may be (the local EventBridge endpoint's own limit). */
 const SIGV4_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** The body (from a clone of the request), refused with 413 past `max` bytes. */
+/** The body (from a clone of the request, so the route can still read it), refused with 413 past `max` bytes. */
 async function readBounded(c: Context, max: number): Promise<Uint8Array> {
   if (Number(c.req.header('content-length') ?? '0') > max) throw tooLarge();
-  const stream = c.req.raw.clone().body;
-  if (!stream) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  return readStreamLimited(c.req.raw.clone().body, max);
 }
 
 /**
