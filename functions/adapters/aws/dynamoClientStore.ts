@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -12,6 +12,7 @@ import {
 import { inputError } from '../../core/errors.ts';
 import type { ClientAuditRecord, ClientRecord, ClientStore } from '../../ports/clientStore.ts';
 import { ConditionFailed, type Page, type PageRequest } from '../../ports/store.ts';
+import { documentClient, isConditionFailure } from './documentClient.ts';
 
 /**
  * Clients in the one table: `pk = CLIENT, sk = clientId`; their audit records under
@@ -39,10 +40,6 @@ function strip<T>(item: Item | undefined): T | undefined {
   const out: Item = {};
   for (const [k, v] of Object.entries(item)) if (!KEY_FIELDS.has(k)) out[k] = v;
   return out as T;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (error as Error).name === 'ConditionalCheckFailedException';
 }
 
 function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
@@ -84,9 +81,7 @@ export class DynamoClientStore implements ClientStore {
 
   constructor(options: DynamoClientStoreOptions) {
     this.table = options.tableName;
-    this.doc = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    this.doc = documentClient(options.client);
   }
 
   async getClient(clientId: string): Promise<ClientRecord | undefined> {

@@ -1,13 +1,13 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ConcurrencyStore, QueuedRun, SemaphoreState } from '../../ports/concurrencyStore.ts';
-import { ConditionFailed } from '../../ports/store.ts';
+import { conditional, documentClient, isConditionFailure } from './documentClient.ts';
 
 /** Concurrency semaphores and queues in the one table: pk `SEMAPHORE#g#h` / `QUEUE#g#h`. */
 export class DynamoConcurrencyStore implements ConcurrencyStore {
@@ -15,9 +15,9 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
 
   constructor(
     private readonly tableName: string,
-    client: DynamoDBClient = new DynamoDBClient({}),
+    client?: DynamoDBClient,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = documentClient(client);
   }
 
   private semaphoreKey(g: string, h: string) {
@@ -33,8 +33,8 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
   }
 
   async putSemaphore(g: string, h: string, state: SemaphoreState, expectedVersion: number): Promise<void> {
-    try {
-      await this.doc.send(
+    await conditional(() =>
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -51,16 +51,8 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
                 ExpressionAttributeValues: { ':expected': expectedVersion },
               }),
         }),
-      );
-    } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as Error).name === 'ConditionalCheckFailedException'
-      ) {
-        throw new ConditionFailed();
-      }
-      throw error;
-    }
+      ),
+    );
   }
 
   async enqueue(g: string, h: string, run: QueuedRun): Promise<void> {
@@ -96,7 +88,7 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

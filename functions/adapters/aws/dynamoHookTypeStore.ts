@@ -1,13 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { HookType } from '../../core/hookType.ts';
 import type { HookTypeStore } from '../../ports/hookTypeStore.ts';
+import { documentClient } from './documentClient.ts';
 
 /** Hook types in the one table: pk `HOOKTYPE`, sk = name. */
 export class DynamoHookTypeStore implements HookTypeStore {
@@ -15,9 +16,9 @@ export class DynamoHookTypeStore implements HookTypeStore {
 
   constructor(
     private readonly tableName: string,
-    client: DynamoDBClient = new DynamoDBClient({}),
+    client?: DynamoDBClient,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = documentClient(client);
   }
 
   async getHookType(name: string): Promise<HookType | undefined> {

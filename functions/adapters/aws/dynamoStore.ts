@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -11,16 +11,16 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { HooklineError } from '../../core/errors.ts';
 import type { RunRecord, StepOutput, StepRecord } from '../../core/runModel.ts';
-import {
-  type AuditRecord,
-  ConditionFailed,
-  type FireRecord,
-  type HookRecord,
-  type Page,
-  type PageRequest,
-  type RunSummary,
-  type Store,
+import type {
+  AuditRecord,
+  FireRecord,
+  HookRecord,
+  Page,
+  PageRequest,
+  RunSummary,
+  Store,
 } from '../../ports/store.ts';
+import { conditional, documentClient, isConditionFailure } from './documentClient.ts';
 import { keys } from './tableLayout.ts';
 
 type Item = Record<string, unknown>;
@@ -76,20 +76,6 @@ export class InvalidContinuationToken extends HooklineError {
   }
 }
 
-async function conditional<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (
-      error instanceof ConditionalCheckFailedException ||
-      (error as Error).name === 'ConditionalCheckFailedException'
-    ) {
-      throw new ConditionFailed();
-    }
-    throw error;
-  }
-}
-
 /** Builds `SET a = :a, ...` and an optional `a = :c_a AND ...` condition from plain objects. */
 function updateExpression(changes: Item, onlyIf?: Item, mustExist = true) {
   const names: Record<string, string> = {};
@@ -127,47 +113,6 @@ function updateExpression(changes: Item, onlyIf?: Item, mustExist = true) {
   };
 }
 
-/**
- * The SDK's marshaller decides how to store an object by its `constructor` property, so a JSON object
- * with a "constructor" key (a payload, a template, a config) is misread: stored as the string
- * "[object Object]", or refused. Such objects go to the marshaller as Maps, which it stores as the same
- * M attribute; everything else passes unchanged (and uncopied).
- */
-export function marshallable(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const fixed = marshallable(item);
-      if (fixed === item) return;
-      copy ??= [...value];
-      copy[i] = fixed;
-    });
-    return copy ?? value;
-  }
-  if (value === null || typeof value !== 'object') return value;
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value; // Sets, Buffers, NumberValues: the SDK's own
-  const record = value as Record<string, unknown>;
-  let changed = Object.hasOwn(record, 'constructor');
-  const entries = Object.keys(record).map((key) => {
-    const fixed = marshallable(record[key]);
-    if (fixed !== record[key]) changed = true;
-    return [key, fixed] as const;
-  });
-  if (!changed) return value;
-  return Object.hasOwn(record, 'constructor') ? new Map(entries) : Object.fromEntries(entries);
-}
-
-function makeInputMarshallable(input: Record<string, unknown>): void {
-  for (const field of ['Item', 'ExpressionAttributeValues', 'Key', 'ExclusiveStartKey'] as const) {
-    const part = input[field];
-    if (part && typeof part === 'object') {
-      for (const [name, value] of Object.entries(part))
-        (part as Record<string, unknown>)[name] = marshallable(value);
-    }
-  }
-}
-
 export interface DynamoStoreOptions {
   tableName: string;
   client?: DynamoDBClient;
@@ -180,16 +125,7 @@ export class DynamoStore implements Store {
 
   constructor(options: DynamoStoreOptions) {
     this.table = options.tableName;
-    this.doc = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
-      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
-    });
-    this.doc.middlewareStack.add(
-      (next) => async (args) => {
-        makeInputMarshallable(args.input as Record<string, unknown>);
-        return next(args);
-      },
-      { step: 'initialize', priority: 'high', name: 'hooklineMarshallable' },
-    );
+    this.doc = documentClient(options.client);
   }
 
   private async get<T>(key: { pk: string; sk: string }, consistent = true): Promise<T | undefined> {
@@ -379,7 +315,7 @@ export class DynamoStore implements Store {
               }),
             )
             .catch((error: Error) => {
-              if (error.name !== 'ConditionalCheckFailedException') throw error;
+              if (!isConditionFailure(error)) throw error;
             }),
       ),
     ];
@@ -520,7 +456,7 @@ export class DynamoStore implements Store {
       );
       return undefined;
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
       const existing = await this.get<{ runId: string }>(keys.idempotency(g, h, key));
       return existing?.runId;
     }
@@ -537,7 +473,7 @@ export class DynamoStore implements Store {
         }),
       );
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
