@@ -117,7 +117,12 @@ export async function runStep(
   }
 
   const finishedAt = services.clock.now();
-  const outputWrite = services.store.putStepOutput(runId, index, finalOutcome.output);
+  const outputWrite = services.store.putStepOutput(
+    runId,
+    index,
+    finalOutcome.output,
+    Math.floor(finishedAt.getTime() / 1000) + services.settings.retentionSeconds,
+  );
   outputWrite.catch(() => undefined);
   await services.store.updateStep(
     runId,

@@ -118,7 +118,8 @@ export interface Store {
     changes: Partial<StepRecord>,
     onlyIf?: Partial<Record<keyof StepRecord, unknown>>,
   ): Promise<void>;
-  putStepOutput(runId: string, index: number, output: StepOutput): Promise<void>;
+  /** `expiresAt` (epoch seconds): when the output may be deleted (DynamoDB TTL; the local sweeper). */
+  putStepOutput(runId: string, index: number, output: StepOutput, expiresAt?: number): Promise<void>;
   getStepOutput(runId: string, index: number): Promise<StepOutput | undefined>;
 
   /** Records `runId` for the key unless one is recorded and not expired; returns the recorded run id, if any. */

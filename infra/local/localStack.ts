@@ -16,6 +16,7 @@ import {
 } from '../../functions/adapters/local/dynaliteServer.ts';
 import { eventBridgeEndpoint } from '../../functions/adapters/local/eventBridgeEndpoint.ts';
 import { LocalBus } from '../../functions/adapters/local/localBus.ts';
+import { TtlSweeper } from '../../functions/adapters/local/ttlSweeper.ts';
 import { LocalScheduler, type ScheduledFire } from '../../functions/adapters/local/localScheduler.ts';
 import { LocalTriggerSync } from '../../functions/adapters/local/localTriggerSync.ts';
 import { LocalExecutions } from '../../functions/adapters/local/localExecutions.ts';
@@ -57,6 +58,8 @@ export interface LocalStackOptions {
   settings?: Partial<ServiceSettings>;
   /** How often queued runs of concurrency-limited hooks are re-dispatched (expired leases). Default 5000 ms. */
   queueSweepMs?: number;
+  /** How often expired items (`expiresAt`, DynamoDB TTL in the cloud) are deleted. Default 10 minutes. */
+  ttlSweepMs?: number;
   /**
    * Authentication and scopes (default on): the first start creates the root client (scope `*`)
    * and writes its credentials to `<dataDir>/credentials.json` (mode 0600); an in-memory stack
@@ -102,6 +105,8 @@ export interface LocalStack {
   off(eventName: string, callback: Callback): boolean;
   /** Call-style: runs the callbacks for `eventName` in priority order and collects what they return. */
   call(eventName: string, payload?: unknown): Promise<unknown[]>;
+  /** Deletes expired records now (what DynamoDB TTL does in the cloud); returns how many. */
+  sweepExpired(): Promise<number>;
   /** The handler directory, when one was given. */
   handlers?: HandlerDirectory;
   /** Routes bus events to the hooks bound to them. */
@@ -218,6 +223,22 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
 
     await resumeUnfinishedRuns(services, executions);
     await scheduler.start();
+    const ttl = new TtlSweeper(dynamo.client, TABLE_NAME, () => services.clock.now());
+    let ttlSweeping: Promise<unknown> | undefined;
+    const sweepExpired = () => {
+      ttlSweeping ??= ttl.sweep().finally(() => {
+        ttlSweeping = undefined;
+      });
+      return ttlSweeping as Promise<number>;
+    };
+    const ttlSweep = setInterval(
+      () =>
+        void sweepExpired()
+          .then((deleted) => deleted > 0 && logger.info('expired records deleted', { deleted }))
+          .catch((error: Error) => logger.warn('expiry sweep failed', { error: error.message })),
+      options.ttlSweepMs ?? 10 * 60_000,
+    );
+    ttlSweep.unref();
     let sweeping: Promise<void> | undefined;
     const queueSweep = setInterval(() => {
       if (sweeping) return;
@@ -247,6 +268,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       on: (eventName, callback, callbackOptions) => callbacks.on(eventName, callback, callbackOptions),
       off: (eventName, callback) => callbacks.off(eventName, callback),
       call: (eventName, payload) => callbacks.call(eventName, payload),
+      sweepExpired,
       handlers,
       router,
       scheduler,
@@ -260,7 +282,9 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           const closing = new Promise<void>((ok) => httpServer.close(() => ok()));
           setTimeout(() => httpServer.closeAllConnections(), 2000).unref();
           clearInterval(queueSweep);
+          clearInterval(ttlSweep);
           await sweeping;
+          await ttlSweeping?.catch(() => undefined);
           killAllCommands();
           await localExecutions.stop();
           await bus.drain();

@@ -422,17 +422,19 @@ export class DynamoStore implements Store {
     );
   }
 
-  async putStepOutput(runId: string, index: number, output: StepOutput): Promise<void> {
+  async putStepOutput(runId: string, index: number, output: StepOutput, expiresAt?: number): Promise<void> {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.output(runId, index), kind: 'output', ...output },
+        Item: { ...keys.output(runId, index), kind: 'output', ...output, expiresAt },
       }),
     );
   }
 
-  getStepOutput(runId: string, index: number): Promise<StepOutput | undefined> {
-    return this.get<StepOutput>(keys.output(runId, index));
+  async getStepOutput(runId: string, index: number): Promise<StepOutput | undefined> {
+    const output = await this.get<StepOutput & { expiresAt?: number }>(keys.output(runId, index));
+    if (output) delete output.expiresAt;
+    return output;
   }
 
   // idempotency keys
