@@ -46,6 +46,15 @@ if (rateText !== undefined && !/^\d{1,6}$/.test(rateText)) {
 }
 const rate = rateText === undefined ? undefined : Number(rateText);
 
+// The AWS SDK's multi-line notice about Node 20 becomes one structured log line.
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 22) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.stdout.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: 'warn', message: 'Node 20 works; AWS SDK releases after early 2027 need Node 22 (the Lambda functions run on nodejs22.x)', node: process.version })}\n`,
+  );
+}
+
 const stack = await createLocalStack({
   auth: !values['no-auth'],
   rateLimit: rate === undefined ? undefined : rate === 0 ? false : { perSecond: rate, burst: rate * 2 },
