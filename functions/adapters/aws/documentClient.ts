@@ -78,3 +78,19 @@ function makeInputMarshallable(input: Record<string, unknown>): void {
     }
   }
 }
+
+/** An item without the given table fields (keys, kind, TTL): the record the ports deal in. */
+export function withoutFields<T>(
+  item: Record<string, unknown> | undefined,
+  fields: ReadonlySet<string>,
+): T | undefined {
+  if (!item) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) if (!fields.has(k)) out[k] = v;
+  return out as T;
+}
+
+/** A query's LastEvaluatedKey as an opaque continuation token. */
+export function encodeContinuationToken(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}

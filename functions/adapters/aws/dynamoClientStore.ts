@@ -12,7 +12,12 @@ import {
 import { inputError } from '../../core/errors.ts';
 import type { ClientAuditRecord, ClientRecord, ClientStore } from '../../ports/clientStore.ts';
 import { ConditionFailed, type Page, type PageRequest } from '../../ports/store.ts';
-import { documentClient, isConditionFailure } from './documentClient.ts';
+import {
+  documentClient,
+  encodeContinuationToken,
+  isConditionFailure,
+  withoutFields,
+} from './documentClient.ts';
 
 /**
  * Clients in the one table: `pk = CLIENT, sk = clientId`; their audit records under
@@ -35,16 +40,9 @@ type Item = Record<string, unknown>;
 
 const KEY_FIELDS = new Set(['pk', 'sk', 'kind', 'expiresAt']);
 
-function strip<T>(item: Item | undefined): T | undefined {
-  if (!item) return undefined;
-  const out: Item = {};
-  for (const [k, v] of Object.entries(item)) if (!KEY_FIELDS.has(k)) out[k] = v;
-  return out as T;
-}
+const strip = <T>(item: Item | undefined): T | undefined => withoutFields<T>(item, KEY_FIELDS);
 
-function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
+const encodeToken = encodeContinuationToken;
 
 /** A continuation token must decode to a key of the very partition being listed (else a 400). */
 function decodeToken(token: string | undefined, pk: string): Record<string, unknown> | undefined {

@@ -20,23 +20,22 @@ import type {
   RunSummary,
   Store,
 } from '../../ports/store.ts';
-import { conditional, documentClient, isConditionFailure } from './documentClient.ts';
+import {
+  conditional,
+  documentClient,
+  encodeContinuationToken,
+  isConditionFailure,
+  withoutFields,
+} from './documentClient.ts';
 import { keys } from './tableLayout.ts';
 
 type Item = Record<string, unknown>;
 
 const KEY_FIELDS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'kind']);
 
-function strip<T>(item: Item | undefined): T | undefined {
-  if (!item) return undefined;
-  const out: Item = {};
-  for (const [k, v] of Object.entries(item)) if (!KEY_FIELDS.has(k)) out[k] = v;
-  return out as T;
-}
+const strip = <T>(item: Item | undefined): T | undefined => withoutFields<T>(item, KEY_FIELDS);
 
-function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
+const encodeToken = encodeContinuationToken;
 
 /**
  * A continuation token is the query's LastEvaluatedKey. One that does not decode to a key of the very
