@@ -420,7 +420,13 @@ export async function ensureRootClient(
     if (error instanceof ConditionFailed) return undefined;
     throw error;
   }
-  await audit(
+  await auditBootstrap(ctx, clientId, now);
+  return { clientId, accessToken: token };
+}
+
+/** The audit record of the root client's creation. */
+function auditBootstrap(ctx: ClientContext, clientId: string, now: string) {
+  return audit(
     ctx,
     {
       clientId,
@@ -430,7 +436,6 @@ export async function ensureRootClient(
     },
     now,
   );
-  return { clientId, accessToken: token };
 }
 
 /**
@@ -453,16 +458,7 @@ export async function importRootClient(
       if (error instanceof ConditionFailed) return 'unchanged';
       throw error;
     }
-    await audit(
-      ctx,
-      {
-        clientId,
-        action: 'bootstrap',
-        by: BOOTSTRAP_ACTOR.clientId,
-        changes: { scopes: { from: null, to: ['*'] } },
-      },
-      now,
-    );
+    await auditBootstrap(ctx, clientId, now);
     return 'created';
   }
   if (existing.accessTokenNonce || accessTokenMatches(existing, accessToken)) return 'unchanged';
