@@ -253,19 +253,11 @@ export async function createClient(
   if (missing.length) throw insufficient(actor, missing, `create client ${clientId} with these scopes`);
   const now = ctx.clock.now().toISOString();
   const { token, fields } = newToken(ctx, clientId);
-  const record: ClientRecord = {
-    clientId,
+  const record = newClientRecord(clientId, now, fields, {
     description: input.description ?? '',
     scopes,
     expires: new Date(input.expires ?? NEVER_EXPIRES).toISOString(),
-    disabled: false,
-    created: now,
-    lastModified: now,
-    lastDateUsed: now,
-    lastRotated: now,
-    ...fields,
-    version: 1,
-  };
+  });
   try {
     await ctx.store.createClient(record);
   } catch (error) {
@@ -482,12 +474,24 @@ export async function importRootClient(
 }
 
 function rootRecord(clientId: string, now: string, fields: TokenFields): ClientRecord {
-  return {
-    clientId,
+  return newClientRecord(clientId, now, fields, {
     description:
       'The root client: holds every scope. Created at first start; use it to create other clients.',
     scopes: ['*'],
     expires: NEVER_EXPIRES,
+  });
+}
+
+/** A new, enabled client record with its token fields, created (and last used) `now`. */
+function newClientRecord(
+  clientId: string,
+  now: string,
+  fields: TokenFields,
+  about: Pick<ClientRecord, 'description' | 'scopes' | 'expires'>,
+): ClientRecord {
+  return {
+    clientId,
+    ...about,
     disabled: false,
     created: now,
     lastModified: now,

@@ -1,7 +1,13 @@
-import { EventBridgeClient, PutEventsCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Credentials } from '../../functions/app/clients.ts';
-import { awsSignedHeaders, bearer, startTestStack, type TestStack } from '../support/stack.ts';
+import {
+  awsSignedHeaders,
+  bearer,
+  eventBridgeClientFor,
+  startTestStack,
+  type TestStack,
+} from '../support/stack.ts';
 
 /**
  * The local EventBridge-compatible endpoint (`POST /`) is guarded like the API: an unchanged AWS SDK
@@ -22,13 +28,7 @@ afterAll(async () => {
   await stack?.cleanup();
 });
 
-const sdk = (credentials: Credentials) =>
-  new EventBridgeClient({
-    endpoint: stack.url,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: credentials.clientId, secretAccessKey: credentials.accessToken },
-    maxAttempts: 1,
-  });
+const sdk = (credentials: Credentials) => eventBridgeClientFor(stack, credentials);
 
 const entry = { Source: 'tests.auth', DetailType: 'probe', Detail: '{"n":1}' };
 

@@ -1,8 +1,8 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveredEvent } from '../../functions/app/fireFromSources.ts';
 import { derivedRunId } from '../../functions/core/ids.ts';
-import { hookBody, startTestStack, type TestStack } from '../support/stack.ts';
+import { eventBridgeClientFor, hookBody, startTestStack, type TestStack } from '../support/stack.ts';
 
 /** Hooks fired by events that match their bindings, on the real local stack. */
 describe('event bindings fire hooks', () => {
@@ -11,15 +11,7 @@ describe('event bindings fire hooks', () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ dataDir: null });
-    client = new EventBridgeClient({
-      endpoint: stack.url,
-      region: 'eu-west-1',
-      credentials: {
-        accessKeyId: stack.rootCredentials.clientId,
-        secretAccessKey: stack.rootCredentials.accessToken,
-      },
-      maxAttempts: 1,
-    });
+    client = eventBridgeClientFor(stack);
   });
   afterAll(async () => {
     client.destroy();

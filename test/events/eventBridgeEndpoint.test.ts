@@ -1,5 +1,5 @@
 import {
-  EventBridgeClient,
+  type EventBridgeClient,
   ListRulesCommand,
   PutEventsCommand,
   type PutEventsRequestEntry,
@@ -11,7 +11,7 @@ import {
   MAX_PUT_EVENTS_SIZE,
   putEventsEntrySize,
 } from '../../functions/adapters/local/eventBridgeEndpoint.ts';
-import { awsSignedHeaders, startTestStack, type TestStack } from '../support/stack.ts';
+import { awsSignedHeaders, eventBridgeClientFor, startTestStack, type TestStack } from '../support/stack.ts';
 
 /** The local EventBridge-compatible endpoint, driven by the unchanged @aws-sdk/client-eventbridge. */
 describe('local EventBridge endpoint through @aws-sdk/client-eventbridge', () => {
@@ -21,15 +21,7 @@ describe('local EventBridge endpoint through @aws-sdk/client-eventbridge', () =>
 
   beforeAll(async () => {
     stack = await startTestStack({ dataDir: null });
-    client = new EventBridgeClient({
-      endpoint: stack.url,
-      region: 'eu-west-1',
-      credentials: {
-        accessKeyId: stack.rootCredentials.clientId,
-        secretAccessKey: stack.rootCredentials.accessToken,
-      },
-      maxAttempts: 1,
-    });
+    client = eventBridgeClientFor(stack);
     stack.bus.subscribe((event) => {
       received.push(event);
     });

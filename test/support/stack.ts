@@ -1,3 +1,4 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,4 +164,19 @@ export async function awsSignedHeaders(
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(signed.headers)) if (name !== 'host') out[name] = String(value);
   return out;
+}
+
+/**
+ * An unchanged AWS SDK EventBridge client pointed at a local stack's EventBridge-compatible endpoint,
+ * signing (SigV4) with the given client's credentials (the root client's by default).
+ */
+export function eventBridgeClientFor(stack: LocalStack, credentials?: Credentials): EventBridgeClient {
+  const signer = credentials ?? stack.rootCredentials;
+  if (!signer) throw new Error('this stack runs without authentication: pass credentials');
+  return new EventBridgeClient({
+    endpoint: stack.url,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: signer.clientId, secretAccessKey: signer.accessToken },
+    maxAttempts: 1,
+  });
 }
