@@ -10,11 +10,31 @@ import { apiClient, median, quietLogger } from './localClient.ts';
 export interface JobFlowFigures {
   stepsPerJob: number;
   spawnTrueMedianMs: number;
+  /** Baseline for runs/s: `true` spawned 8 at a time for a while, per second, divided by 3 (3 steps a run). */
+  parallelSpawnsPerSecond: number;
+  spawnLimitRunsPerSecond: number;
   perStepMedianMs: number;
   perStepOverheadMs: number;
   runsPerSecond3Step: number;
   runsMeasured: number;
+  /** runsPerSecond3Step ÷ spawnLimitRunsPerSecond (target ≥ 0.7). */
+  runsVsSpawnLimit: number;
   referenceTransitions: number;
+}
+
+/** `true` spawned `parallel` at a time until `total` have exited: spawns per second. */
+async function parallelSpawnsPerSecond(total: number, parallel: number): Promise<number> {
+  let started = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (started < total) {
+        started++;
+        await spawnTrue();
+      }
+    }),
+  );
+  return total / ((performance.now() - t0) / 1000);
 }
 
 function spawnTrue(): Promise<number> {
@@ -30,14 +50,15 @@ const step = (name: string) => ({ name, command: ['true'] });
 const metadata = { name: 'bench', description: 'benchmark hook', owner: 'bench@example.com' };
 
 export async function benchJobFlow(
-  options: { steps?: number; jobs?: number; runs?: number } = {},
+  options: { steps?: number; jobs?: number; runs?: number; spawns?: number } = {},
 ): Promise<JobFlowFigures> {
   const stepsPerJob = options.steps ?? 20;
   const stack = await createLocalStack({ port: 0, dataDir: null, logger: quietLogger, rateLimit: false });
   const api = apiClient(stack);
   try {
     const spawnTimes: number[] = [];
-    for (let i = 0; i < 40; i++) spawnTimes.push(await spawnTrue());
+    for (let i = 0; i < (options.spawns ?? 40); i++) spawnTimes.push(await spawnTrue());
+    const spawnsPerSecond = await parallelSpawnsPerSecond((options.spawns ?? 40) * 10, 8);
 
     await api('PUT', '/hooks/bench/n-steps', {
       metadata,
@@ -92,6 +113,9 @@ export async function benchJobFlow(
       perStepOverheadMs: round(perStepMedian - spawnMedian),
       runsPerSecond3Step: round(runs / seconds),
       runsMeasured: runs,
+      parallelSpawnsPerSecond: round(spawnsPerSecond),
+      spawnLimitRunsPerSecond: round(spawnsPerSecond / 3),
+      runsVsSpawnLimit: round(runs / seconds / (spawnsPerSecond / 3)),
       referenceTransitions: stack.executions.transitionsOf(reference.body.runId) ?? -1,
     };
   } finally {

@@ -9,7 +9,14 @@ import { measureBundles } from './bundles.ts';
 import { benchEvents } from './events.ts';
 import { benchJobFlow } from './jobFlow.ts';
 
-const only = new Set(process.argv.slice(2));
+/**
+ *   npm run bench                  every section, full size (minutes; quote medians and ratios)
+ *   npm run bench -- bundles jobs  only those sections
+ *   npm run bench -- --quick       every section at a token size: proves the bench still runs (CI)
+ */
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = new Set(args.filter((a) => !a.startsWith('--')));
 const wanted = (name: string) => only.size === 0 || only.has(name);
 
 function print(title: string, figures: unknown) {
@@ -20,8 +27,11 @@ process.stdout.write(
   `Hookline benchmark — ${new Date().toISOString()}\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}\n`,
 );
 
-if (wanted('jobs')) print('job flow (issue 3)', await benchJobFlow());
-if (wanted('api')) print('triggers (issue 4)', await benchTriggers());
-if (wanted('events')) print('events and scheduler (issue 5)', await benchEvents());
-if (wanted('bundles')) print('Lambda bundles (issue 6)', await measureBundles());
+if (wanted('jobs'))
+  print('job flow', await benchJobFlow(quick ? { steps: 3, jobs: 1, runs: 6, spawns: 10 } : {}));
+if (wanted('api'))
+  print('triggers', await benchTriggers(quick ? { latencySamples: 10, clients: 2, sustainMs: 500 } : {}));
+if (wanted('events'))
+  print('events and scheduler', await benchEvents(quick ? { bindings: 50, events: 100, dueTimes: 5 } : {}));
+if (wanted('bundles')) print('Lambda bundles', await measureBundles(quick ? { runs: 1 } : {}));
 process.exit(0);

@@ -6,25 +6,22 @@
  * is measured is what is deployed. This module has no aws-cdk-lib import on purpose:
  * the benchmark loads it without paying for the CDK.
  *
- * Why `@aws-sdk/*` is external (the one thing not bundled):
- * - Each bundle must stay under 1 MB, and with the SDK clients bundled they do not. Measured
- *   with esbuild 0.28: api was 1.44 MB with the SDK bundled and 0.96 MB without it; fire was
- *   1.12 MB and 0.70 MB. (zod accounts for ~455 KB of every bundle, 264 KB of that its
- *   locales, because `import { z } from 'zod'` defeats tree shaking.) bench/bundles.ts
- *   measures the bundles and test/infra/bundles.test.ts asserts the limit.
- * - The Node.js 22 Lambda runtime includes the AWS SDK for JavaScript v3 (the @aws-sdk/*
- *   clients and libraries) in /var/runtime/node_modules. Since Node.js 18, the Lambda
- *   runtime also resolves ES module imports through NODE_PATH, so
- *   `import … from '@aws-sdk/client-dynamodb'` in an .mjs bundle loads the runtime's copy.
- *   Externalising the SDK is also NodejsFunction's default for Node.js 18+ runtimes.
- * - The costs. First, the SDK version in the cloud is the runtime's (see "Runtime-included
- *   SDK versions" in the Lambda guide), not package-lock.json's. Hookline uses only
- *   long-stable commands: DynamoDB item operations, PutEvents, StartExecution, Invoke,
- *   GetSecretValue, and Scheduler and EventBridge rule CRUD. Second, loading the SDK as
- *   separate modules is slower than loading one minified file: locally, api took ~700 ms
- *   to load with the SDK external and ~450 ms with it bundled, on a busy machine. To pin
- *   and bundle the SDK anyway, set the construct prop `bundleAwsSdk: true`; bundles then
- *   exceed 1 MB.
+ * The AWS SDK is bundled too (nothing is external). `npm run bench -- bundles` measures both
+ * ways on this machine, each beside an empty handler: with the SDK loaded as separate modules
+ * (the runtime's copy, /var/runtime/node_modules) a function spent most of its module load
+ * resolving and evaluating hundreds of small SDK files; one minified file loads several times
+ * faster (README "Performance" has the figures). Bundling also pins the SDK to package-lock.json.
+ * To use the runtime's copy instead, set the construct prop `useRuntimeAwsSdk: true`.
+ *
+ * What keeps each bundle under 1 MB with the SDK inside: clients a function rarely needs
+ * (Scheduler and the EventBridge rule API for trigger sync, Secrets Manager, Lambda) are imported
+ * dynamically where they are used (functions/adapters/aws/cloudServices.ts, lambdaInvoker.ts), so
+ * their code is evaluated only on that path; local-only modules (YAML hook-type folders) live in
+ * functions/adapters/local and are never imported by a handler.
+ *
+ * Source maps are written beside each bundle (`index.mjs.map`, uploaded with it) but Node is not
+ * started with `--enable-source-maps`: parsing a map at every cold start cost about a fifth of the
+ * load time. A stack trace from the logs is mapped offline with the map file of that deployment.
  * Everything else (zod, hono, ajv, json-e, …) is bundled, because the runtime lacks it.
  */
 import path from 'node:path';
@@ -79,9 +76,12 @@ export const BUNDLE_OPTIONS = {
   /** Prefer the ESM build of dual packages (better tree shaking). */
   mainFields: ['module', 'main'],
   banner: REQUIRE_BANNER,
-  /** Provided by the Lambda runtime: see the comment at the top of this file. */
-  externalModules: ['@aws-sdk/*'] as string[],
+  /** Nothing: the AWS SDK is bundled too (see the comment at the top of this file). */
+  externalModules: [] as string[],
 } as const;
+
+/** The modules left to the Lambda runtime when the construct prop `useRuntimeAwsSdk` is set. */
+export const RUNTIME_AWS_SDK_MODULES = ['@aws-sdk/*'];
 
 /**
  * The limit each handler bundle must stay under: 1 MB, read strictly as 1,000,000 bytes, of
@@ -90,15 +90,24 @@ export const BUNDLE_OPTIONS = {
 export const MAX_BUNDLE_BYTES = 1_000_000;
 
 /**
- * esbuild API options equal to what NodejsFunction passes to the esbuild CLI for an entry
- * (`--bundle --target --platform --format --outfile --minify --sourcemap
- * --sources-content --main-fields --banner:js --external`).
+ * The esbuild options of one handler: its entry becomes `outdir/index.mjs` (Lambda's
+ * `index.handler`), and what it imports dynamically (clients of rare paths) goes into
+ * `chunk-*.mjs` files beside it, loaded only when that path runs. The construct bundles with
+ * these (infra/handlerCode.ts) and bench/bundles.ts measures what they produce.
  */
-export function esbuildOptionsFor(entry: string, outdir: string): BuildOptions {
+export function esbuildOptionsFor(
+  entry: string,
+  outdir: string,
+  options: { useRuntimeAwsSdk?: boolean } = {},
+): BuildOptions {
   return {
     entryPoints: [entry],
     bundle: true,
-    outfile: path.join(outdir, BUNDLE_OPTIONS.outputFile),
+    outdir,
+    entryNames: 'index',
+    chunkNames: 'chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
     target: BUNDLE_OPTIONS.target,
     platform: BUNDLE_OPTIONS.platform,
     format: BUNDLE_OPTIONS.format,
@@ -107,7 +116,7 @@ export function esbuildOptionsFor(entry: string, outdir: string): BuildOptions {
     sourcesContent: BUNDLE_OPTIONS.sourcesContent,
     mainFields: [...BUNDLE_OPTIONS.mainFields],
     banner: { js: BUNDLE_OPTIONS.banner },
-    external: [...BUNDLE_OPTIONS.externalModules],
+    external: options.useRuntimeAwsSdk ? [...RUNTIME_AWS_SDK_MODULES] : [...BUNDLE_OPTIONS.externalModules],
     logLevel: 'warning',
   };
 }

@@ -29,7 +29,6 @@ import {
   aws_events as events,
   aws_iam as iam,
   aws_lambda as lambda,
-  aws_lambda_nodejs as nodejs,
   aws_logs as logs,
   aws_scheduler as scheduler,
   aws_secretsmanager as secretsmanager,
@@ -42,14 +41,12 @@ import { Construct, type IConstruct } from 'constructs';
 import { ENVIRONMENT_VARIABLES } from '../functions/adapters/aws/environment.ts';
 import { TABLE_KEYS } from '../functions/adapters/aws/tableLayout.ts';
 import {
-  BUNDLE_OPTIONS,
-  DEPS_LOCK_FILE,
   HANDLER_ENTRIES,
   HANDLER_EXPORT,
   type HandlerName,
-  PROJECT_ROOT,
   STATE_MACHINE_DEFINITION_FILE,
 } from './bundlingOptions.ts';
+import { handlerCode } from './handlerCode.ts';
 
 /** The prefix of every EventBridge rule the api function creates for hook bindings. */
 export const RULE_NAME_PREFIX = 'hookline-';
@@ -114,12 +111,11 @@ export interface HooklineProps {
    */
   readonly tableRemovalPolicy?: RemovalPolicy;
   /**
-   * Bundle the AWS SDK into the functions instead of using the one the Node.js 22 runtime
-   * provides (pins the SDK to package-lock.json; bundles then exceed 1 MB). See
-   * infra/bundlingOptions.ts.
+   * Use the AWS SDK the Node.js 22 runtime provides instead of bundling it (smaller bundles,
+   * slower cold starts; the SDK version is then the runtime's). See infra/bundlingOptions.ts.
    * @default false
    */
-  readonly bundleAwsSdk?: boolean;
+  readonly useRuntimeAwsSdk?: boolean;
   /**
    * Override handler entry modules (e.g. a wrapper that adds middleware). Each must export
    * `handler`.
@@ -151,7 +147,7 @@ export class Hookline extends Construct {
   readonly apiStage: apigwv2.HttpStage;
   readonly deadLetterQueue: sqs.Queue;
   readonly rootCredentials: secretsmanager.Secret;
-  readonly functions: Readonly<Record<HandlerName, nodejs.NodejsFunction>>;
+  readonly functions: Readonly<Record<HandlerName, lambda.Function>>;
   readonly alarms: readonly cloudwatch.Alarm[];
   /** The HTTPS endpoint (no trailing slash); clients use it as their root URL. */
   readonly apiUrl: string;
@@ -229,7 +225,7 @@ export class Hookline extends Construct {
       [ENVIRONMENT_VARIABLES.stateMachineArn]: stateMachineArn,
     };
     const entries = { ...HANDLER_ENTRIES, ...props.handlerEntries };
-    const makeFunction = (spec: FunctionSpec, extra: Partial<nodejs.NodejsFunctionProps> = {}) => {
+    const makeFunction = (spec: FunctionSpec, extra: Partial<lambda.FunctionProps> = {}) => {
       const logicalName = spec.name[0]!.toUpperCase() + spec.name.slice(1);
       const logGroup = new logs.LogGroup(this, `${logicalName}FunctionLogs`, {
         retention: logRetention,
@@ -247,9 +243,9 @@ export class Hookline extends Construct {
           resources: [logGroup.logGroupArn],
         }),
       );
-      return new nodejs.NodejsFunction(this, `${logicalName}Function`, {
-        entry: entries[spec.name],
-        handler: HANDLER_EXPORT,
+      return new lambda.Function(this, `${logicalName}Function`, {
+        code: handlerCode(entries[spec.name], { useRuntimeAwsSdk: props.useRuntimeAwsSdk }),
+        handler: `index.${HANDLER_EXPORT}`,
         description: spec.description,
         runtime: lambda.Runtime.NODEJS_22_X,
         architecture: lambda.Architecture.ARM_64,
@@ -257,21 +253,8 @@ export class Hookline extends Construct {
         timeout: spec.timeout,
         role,
         logGroup,
-        projectRoot: PROJECT_ROOT,
-        depsLockFilePath: DEPS_LOCK_FILE,
-        environment: { ...spec.environment, NODE_OPTIONS: '--enable-source-maps' },
+        environment: spec.environment,
         tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
-        bundling: {
-          forceDockerBundling: false,
-          target: BUNDLE_OPTIONS.target,
-          format: nodejs.OutputFormat.ESM,
-          minify: BUNDLE_OPTIONS.minify,
-          sourceMap: BUNDLE_OPTIONS.sourceMap,
-          sourcesContent: BUNDLE_OPTIONS.sourcesContent,
-          mainFields: [...BUNDLE_OPTIONS.mainFields],
-          banner: BUNDLE_OPTIONS.banner,
-          externalModules: props.bundleAwsSdk ? [] : [...BUNDLE_OPTIONS.externalModules],
-        },
         ...extra,
       });
     };

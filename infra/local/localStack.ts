@@ -29,7 +29,7 @@ import type { ClientContext, Credentials } from '../../functions/app/clients.ts'
 import { DEFAULT_SETTINGS, type ServiceSettings, type Services } from '../../functions/app/services.ts';
 import { type Callback, CallbackRegistry } from '../../functions/app/callbackRegistry.ts';
 import { sweepQueues } from '../../functions/app/concurrency.ts';
-import { loadHookTypeDirectory } from '../../functions/app/hookTypes.ts';
+import { loadHookTypeDirectory } from '../../functions/adapters/local/hookTypeDirectory.ts';
 import { HandlerDirectory } from '../../functions/adapters/local/handlerDirectory.ts';
 import { failInterruptedStep } from '../../functions/app/runStep.ts';
 import { createFinishHandler } from '../../functions/handlers/finish.ts';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadHookTypeDirectory } from '../../functions/app/hookTypes.ts';
+import { loadHookTypeDirectory } from '../../functions/adapters/local/hookTypeDirectory.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 /** Razor-style hook types: config schema with defaults, stored config updated by steps, per-key admin edits. */

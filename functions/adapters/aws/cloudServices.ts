@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createHash } from 'node:crypto';
 import { DEFAULT_SETTINGS, type Services } from '../../app/services.ts';
 import { systemClock } from '../../ports/clock.ts';
@@ -8,13 +8,18 @@ import { DynamoHookTypeStore } from './dynamoHookTypeStore.ts';
 import { DynamoStore } from './dynamoStore.ts';
 import { requireCloudSetting } from './environment.ts';
 import { EventBridgeBus } from './eventBridgeBus.ts';
-import { EventBridgeTriggerSync } from './eventBridgeTriggerSync.ts';
 import { LambdaInvoker } from './lambdaInvoker.ts';
 import { SfnExecutions } from './sfnExecutions.ts';
 
 /**
  * The cloud's Services, built once per Lambda container from the environment the CDK stack sets.
  * The trigger-token key comes from the service secret in Secrets Manager (never from the environment).
+ *
+ * Cold start: a function loads only the SDK clients it uses. DynamoDB, EventBridge (PutEvents) and
+ * Step Functions serve every function; Scheduler and the rule API (trigger sync) and Secrets Manager
+ * serve only the api function and Lambda only `lambda` steps, so those modules are imported
+ * dynamically where they are used: esbuild keeps them in the bundle but they are evaluated only on
+ * that path (see infra/bundlingOptions.ts and `npm run bench -- bundles`).
  */
 let cached: Promise<Services> | undefined;
 
@@ -41,7 +46,10 @@ async function build(functionName: string): Promise<Services> {
     logger: jsonLogger({ function: functionName }),
     settings: DEFAULT_SETTINGS,
     // Only the api function changes hooks, so only it keeps their rules and schedules in line.
-    triggers: functionName === 'api' ? EventBridgeTriggerSync.fromEnvironment() : undefined,
+    triggers:
+      functionName === 'api'
+        ? (await import('./eventBridgeTriggerSync.ts')).EventBridgeTriggerSync.fromEnvironment()
+        : undefined,
     secrets: {
       get tokenKey(): Buffer {
         if (!tokenKey) throw new Error(`the ${functionName} function has no access to the service secret`);
@@ -60,9 +68,12 @@ export interface ServiceSecret {
 /** The deploy-time secret: the root client's credentials; the trigger-token key is derived from a separate field when present. */
 export async function readServiceSecret(
   secretArn: string,
-  client = new SecretsManagerClient({}),
+  client?: SecretsManagerClient,
 ): Promise<ServiceSecret> {
-  const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  const sdk = await import('@aws-sdk/client-secrets-manager');
+  const out = await (client ?? new sdk.SecretsManagerClient({})).send(
+    new sdk.GetSecretValueCommand({ SecretId: secretArn }),
+  );
   const value = JSON.parse(out.SecretString ?? '{}') as {
     clientId?: string;
     accessToken?: string;
