@@ -1,5 +1,11 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Executions } from '../../ports/executions.ts';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { Executions, ExecutionState, ExecutionStatus } from '../../ports/executions.ts';
 
 /** Runs on AWS Step Functions: StartExecution named after the run, so a repeated start starts nothing. */
 export class SfnExecutions implements Executions {
@@ -24,4 +30,29 @@ export class SfnExecutions implements Executions {
       throw error;
     }
   }
+
+  async describe(runId: string): Promise<ExecutionState> {
+    try {
+      const out = await this.client.send(
+        new DescribeExecutionCommand({ executionArn: executionArnOf(this.stateMachineArn, runId) }),
+      );
+      return {
+        status: (out.status ?? 'RUNNING') as ExecutionStatus,
+        ...(out.error ? { error: out.error } : {}),
+        ...(out.cause ? { cause: out.cause } : {}),
+      };
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return { status: 'NOT_FOUND' };
+      throw error;
+    }
+  }
+}
+
+/** arn:…:stateMachine:<name> → arn:…:execution:<name>:<runId> (executions are named after their run). */
+export function executionArnOf(stateMachineArn: string, runId: string): string {
+  const parts = stateMachineArn.split(':');
+  const at = parts.indexOf('stateMachine');
+  if (at < 0) throw new Error(`not a state machine ARN: ${stateMachineArn}`);
+  parts[at] = 'execution';
+  return `${parts.slice(0, at + 2).join(':')}:${runId}`;
 }
