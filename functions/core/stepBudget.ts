@@ -34,7 +34,7 @@ export function checkStepsFit(job: Job, functionTimeoutSeconds: number): void {
     if (budget > limit) {
       const retries = planned.step.retry?.attempts ?? 0;
       throw inputError(
-        `step "${planned.name}" (${planned.phase}) may take ${budget} s ` +
+        `step "${planned.name}" (${planned.phase}) may take ${Math.ceil(budget)} s ` +
           `(timeoutSeconds ${planned.timeoutSeconds} × ${retries + 1} attempt(s)` +
           `${retries > 0 ? ' plus backoffs' : ''}); a step must end within ${limit} s ` +
           `(the step function's ${functionTimeoutSeconds} s less ${STEP_RECORDING_MARGIN_SECONDS} s to record it): ` +
