@@ -357,7 +357,9 @@ export async function recordEngineError(
   if (!critical) return { status };
   await recordCriticalFailure(services, latest, plan, planned, engineFailed ? reason : undefined);
   if (leavesPhaseOnCriticalFailure(planned))
-    throw new CriticalStepFailed(`${planned.phase === 'pre' ? 'pre-hook' : 'task'} "${planned.name}": ${reason}`);
+    throw new CriticalStepFailed(
+      `${planned.phase === 'pre' ? 'pre-hook' : 'task'} "${planned.name}": ${reason}`,
+    );
   return { status };
 }
 

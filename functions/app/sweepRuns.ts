@@ -37,7 +37,11 @@ export async function sweepRuns(services: Services, afterFinish: AfterFinish[] =
       const reason = whyUnfinishable(run, await services.executions.describe(runId), services.clock.now());
       if (!reason) continue;
       reportEngineError(services, { runId, reason, source: 'sweeper' });
-      await finishRun(services, { runId, engineError: { Error: 'Hookline.RunSwept', Cause: reason } }, afterFinish);
+      await finishRun(
+        services,
+        { runId, engineError: { Error: 'Hookline.RunSwept', Cause: reason } },
+        afterFinish,
+      );
       finished.push(runId);
     } catch (error) {
       services.logger.warn('run sweep could not settle a run; the next pass tries again', {

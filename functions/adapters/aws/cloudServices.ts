@@ -33,7 +33,9 @@ let secretRead: Promise<ServiceSecret> | undefined;
  * a failed read is forgotten, so the next request reads it again instead of failing for the
  * container's life.
  */
-export function serviceSecret(read: () => Promise<ServiceSecret> = defaultSecretRead): Promise<ServiceSecret> {
+export function serviceSecret(
+  read: () => Promise<ServiceSecret> = defaultSecretRead,
+): Promise<ServiceSecret> {
   secretRead ??= retriedOnFailure(read(), () => {
     secretRead = undefined;
   });
