@@ -73,7 +73,12 @@ describe('an engine error in a step', () => {
       preHooks: [touch('engine-pre')],
       tasks: [touch('engine-task'), touch('engine-task-2')],
       postHooks: [touch('engine-post-plain'), touch('engine-post-cleanup', { runOnFailure: true })],
-      notify: [touch('engine-notify')],
+      notify: [
+        {
+          name: 'engine-notify',
+          command: ['sh', '-c', `touch ${join(dir, 'engine-notify')}; printf %s "$HOOKLINE_SUMMARY_TITLE"`],
+        },
+      ],
     });
     const run = await stack.waitForRunFinished(runId);
     const byName = Object.fromEntries(run.steps.map((s) => [s.name, s]));
@@ -89,6 +94,7 @@ describe('an engine error in a step', () => {
     expect(byName['engine-notify']).toMatchObject({ status: 'succeeded' });
     expect(existsSync(join(dir, 'engine-post-cleanup'))).toBe(true);
     expect(existsSync(join(dir, 'engine-notify'))).toBe(true);
+    expect(byName['engine-notify']!.output?.stdout).toMatch(/ failed - engine error$/);
     expect(existsSync(join(dir, 'engine-task-2'))).toBe(false);
     expect(stack.logs.lines).toContainEqual(
       expect.objectContaining({
