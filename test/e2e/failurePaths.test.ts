@@ -207,6 +207,23 @@ describe('a step always fits its Lambda', () => {
     expect((await stack.api('GET', '/hooks/fail/too-long-static')).status).toBe(404);
   });
 
+  it('an update to such a template is refused too, and the hook keeps its definition', async () => {
+    const fits = hookBody({ task: { name: 'short', command: ['true'], timeoutSeconds: 60 } });
+    expect((await stack.api('PUT', '/hooks/fail/too-long-update', fits)).status).toBe(200);
+    const res = await stack.api<{ message: string }>(
+      'POST',
+      '/hooks/fail/too-long-update',
+      hookBody({ task: { name: 'short', command: ['true'], timeoutSeconds: 600, retry: { attempts: 1 } } }),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/step "short" \(task\) may take 1201 s/);
+    const kept = await stack.api<{ task: { task: { timeoutSeconds: number } } }>(
+      'GET',
+      '/hooks/fail/too-long-update',
+    );
+    expect(kept.body.task.task.timeoutSeconds).toBe(60);
+  });
+
   it('a rendered job with a step that cannot fit is refused at fire with a 400 naming it', async () => {
     const created = await stack.api(
       'PUT',
