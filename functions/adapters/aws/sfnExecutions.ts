@@ -42,6 +42,9 @@ export class SfnExecutions implements Executions {
         ...(out.cause ? { cause: out.cause } : {}),
       };
     } catch (error) {
+      // Also what an EXPRESS state machine answers (its executions have no such ARN and cannot be
+      // described); they last at most 5 minutes, so the sweeper's orphan rule (a run `running` for
+      // 10 minutes with no execution; functions/app/sweepRuns.ts) still finishes their runs.
       if (error instanceof ExecutionDoesNotExist) return { status: 'NOT_FOUND' };
       throw error;
     }
