@@ -4,6 +4,7 @@ import {
   ExecutionDoesNotExist,
   SFNClient,
   StartExecutionCommand,
+  StateMachineTypeNotSupported,
 } from '@aws-sdk/client-sfn';
 import type { Executions, ExecutionState, ExecutionStatus } from '../../ports/executions.ts';
 
@@ -42,10 +43,11 @@ export class SfnExecutions implements Executions {
         ...(out.cause ? { cause: out.cause } : {}),
       };
     } catch (error) {
-      // Also what an EXPRESS state machine answers (its executions have no such ARN and cannot be
-      // described); they last at most 5 minutes, so the sweeper's orphan rule (a run `running` for
-      // 10 minutes with no execution; functions/app/sweepRuns.ts) still finishes their runs.
-      if (error instanceof ExecutionDoesNotExist) return { status: 'NOT_FOUND' };
+      // EXPRESS executions cannot be described (they have no such ARN): they count as not found.
+      // They last at most 5 minutes, so the sweeper's orphan rule (a run `running` for 10 minutes
+      // with no execution; functions/app/sweepRuns.ts) still finishes their runs.
+      if (error instanceof ExecutionDoesNotExist || error instanceof StateMachineTypeNotSupported)
+        return { status: 'NOT_FOUND' };
       throw error;
     }
   }
