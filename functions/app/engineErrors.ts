@@ -13,3 +13,15 @@ export function reportEngineError(
 ): void {
   services.logger.error(ENGINE_ERROR_MESSAGE, fields);
 }
+
+/** An error as the state machine's Catch hands it on (`{Error, Cause}`). */
+export interface CaughtError {
+  Error?: string;
+  Cause?: unknown;
+}
+
+/** One line for an engine error: its name and a bounded cause. */
+export function describeEngineError(error: CaughtError | undefined): string {
+  const cause = error?.Cause === undefined ? '' : `: ${String(error.Cause).slice(0, 500)}`;
+  return `${error?.Error ?? 'error'}${cause}`;
+}

@@ -2,15 +2,14 @@ import { countSteps, planSteps, runResult, settleLeftovers } from '../core/jobFl
 import type { RunResult } from '../core/runModel.ts';
 import { ConditionFailed } from '../ports/store.ts';
 import { releaseAndDispatch } from './concurrency.ts';
-import { reportEngineError } from './engineErrors.ts';
-import { describeEngineError } from './runStep.ts';
+import { type CaughtError, describeEngineError, reportEngineError } from './engineErrors.ts';
 import { announce } from './lifecycleEvents.ts';
 import type { Services } from './services.ts';
 
 /** What the state machine hands the Finish state (its whole state, possibly with an engine error), or the run sweeper. */
 export interface FinishRequest {
   runId: string;
-  engineError?: { Error?: string; Cause?: unknown };
+  engineError?: CaughtError;
 }
 
 /** Hooks run after a run finishes (concurrency release, queued runs); registered by the features that need them. */

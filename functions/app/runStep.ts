@@ -20,7 +20,7 @@ import { eventAction } from '../runners/event.ts';
 import { runHttp } from '../runners/http.ts';
 import { lambdaAction } from '../runners/lambda.ts';
 import { applyConfigChange, type ConfigChangeCheck } from './hookConfig.ts';
-import { reportEngineError } from './engineErrors.ts';
+import { type CaughtError, describeEngineError, reportEngineError } from './engineErrors.ts';
 import { announce } from './lifecycleEvents.ts';
 import type { Services } from './services.ts';
 
@@ -301,13 +301,7 @@ async function waitForOtherRunner(
 export interface EngineErrorRequest {
   runId: string;
   index: number;
-  error?: { Error?: string; Cause?: unknown };
-}
-
-/** One line for an engine error: its name and a bounded cause. */
-export function describeEngineError(error: EngineErrorRequest['error']): string {
-  const cause = error?.Cause === undefined ? '' : `: ${String(error.Cause).slice(0, 500)}`;
-  return `${error?.Error ?? 'error'}${cause}`;
+  error?: CaughtError;
 }
 
 /**
