@@ -9,7 +9,7 @@ export const ENGINE_ERROR_MESSAGE = 'engine error';
 
 export function reportEngineError(
   services: Services,
-  fields: { runId: string; reason: string; index?: number; source: 'step' | 'finish' | 'sweeper' },
+  fields: { runId: string; reason: string; index?: number; source: 'step' | 'finish' },
 ): void {
   services.logger.error(ENGINE_ERROR_MESSAGE, fields);
 }

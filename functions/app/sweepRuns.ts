@@ -1,6 +1,5 @@
 import type { RunRecord } from '../core/runModel.ts';
 import type { ExecutionState } from '../ports/executions.ts';
-import { reportEngineError } from './engineErrors.ts';
 import { type AfterFinish, finishRun } from './finishRun.ts';
 import type { Services } from './services.ts';
 
@@ -36,7 +35,7 @@ export async function sweepRuns(services: Services, afterFinish: AfterFinish[] =
       if (!run || run.status === 'finished') continue;
       const reason = whyUnfinishable(run, await services.executions.describe(runId), services.clock.now());
       if (!reason) continue;
-      reportEngineError(services, { runId, reason, source: 'sweeper' });
+      // finishRun reports the engine error (functions/app/engineErrors.ts) as it settles the run.
       await finishRun(
         services,
         { runId, engineError: { Error: 'Hookline.RunSwept', Cause: reason } },
