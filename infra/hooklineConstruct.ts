@@ -39,6 +39,8 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct, type IConstruct } from 'constructs';
 import { ENVIRONMENT_VARIABLES } from '../functions/adapters/aws/environment.ts';
+import { ENGINE_ERROR_MESSAGE } from '../functions/app/engineErrors.ts';
+import { DEFAULT_SETTINGS } from '../functions/app/services.ts';
 import { TABLE_KEYS } from '../functions/adapters/aws/tableLayout.ts';
 import {
   HANDLER_ENTRIES,
@@ -275,8 +277,9 @@ export class Hookline extends Construct {
       name: 'step',
       description: 'Hookline: runs one step of a run (command, http, lambda or event)',
       memorySize: 1024,
-      // The job definition waits 910 s for RunPreHook/RunTask/RunPostHook/RunNotify.
-      timeout: Duration.seconds(900),
+      // The job definition waits 910 s for RunPreHook/RunTask/RunPostHook/RunNotify. Every step
+      // must fit in this timeout (functions/core/stepBudget.ts reads the same setting).
+      timeout: Duration.seconds(DEFAULT_SETTINGS.stepFunctionTimeoutSeconds),
       environment: common,
     });
     const finish = makeFunction({
@@ -298,8 +301,26 @@ export class Hookline extends Construct {
       }),
     });
     this.schedulerRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fire.functionArn] }),
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [fire.functionArn, finish.functionArn],
+      }),
     );
+    // The run sweeper (functions/app/sweepRuns.ts): every five minutes the finish function finishes
+    // runs whose execution ended without finishing them (Finish failed past its retries, timed out,
+    // aborted), so no run stays `running` with no execution behind it.
+    new scheduler.CfnSchedule(this, 'RunSweepSchedule', {
+      groupName: this.scheduleGroup.scheduleGroupName,
+      description: 'Hookline: finish runs whose execution ended without finishing them',
+      scheduleExpression: 'rate(5 minutes)',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: finish.functionArn,
+        roleArn: this.schedulerRole.roleArn,
+        input: JSON.stringify({ action: 'sweep-runs' }),
+        retryPolicy: { maximumRetryAttempts: 0 },
+      },
+    });
     // Concurrency leases of lost runs expire; once a minute the fire function frees their slots and
     // starts queued runs (functions/app/concurrency.ts sweepQueues). Normally the finish path does it.
     new scheduler.CfnSchedule(this, 'QueueSweepSchedule', {
@@ -383,6 +404,13 @@ export class Hookline extends Construct {
         new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
       );
     }
+    // The run sweeper compares unfinished runs with their executions (executions are named after runs).
+    finish.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: [this.executionArnPattern(stack)],
+      }),
+    );
     this.grantApiExtras(api, stack);
     const invokable = props.invokableFunctionArns ?? [
       stack.formatArn({
@@ -460,10 +488,35 @@ export class Hookline extends Construct {
       if (props.alarmTopic) a.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
       alarms.push(a);
     };
+    // Users' failing steps never fail an execution (a critical failure takes the skip branch and
+    // ends through Finish), so a FAILED execution is always an engine error (Finish failed).
     alarm(
       'ExecutionsFailedAlarm',
       this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
-      'A job execution failed in the engine (a job whose steps fail still ends through Finish).',
+      'A job execution failed in the engine (Finish failed past its retries; the run sweeper finishes the run).',
+    );
+    // Engine errors the executions survive (a step the engine failed, a run the sweeper finished),
+    // counted from the step and finish functions' logs (functions/app/engineErrors.ts).
+    const engineErrors = new cloudwatch.Metric({
+      namespace: `Hookline/${this.stateMachineName}`,
+      metricName: 'EngineErrors',
+      period,
+      statistic: 'Sum',
+    });
+    for (const fn of [step, finish]) {
+      new logs.MetricFilter(this, `${fn === step ? 'Step' : 'Finish'}EngineErrorsFilter`, {
+        logGroup: fn.logGroup,
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', ENGINE_ERROR_MESSAGE),
+        metricNamespace: engineErrors.namespace,
+        metricName: engineErrors.metricName,
+        metricValue: '1',
+      });
+    }
+    alarm(
+      'EngineErrorsAlarm',
+      engineErrors,
+      'The engine failed a step or a run (Lambda timeout, out of memory, throttling past retries, a failing Finish); ' +
+        "users' failing steps are not counted.",
     );
     for (const [name, fn] of Object.entries(this.functions)) {
       const logicalName = name[0]!.toUpperCase() + name.slice(1);
@@ -500,6 +553,16 @@ export class Hookline extends Construct {
       description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString',
     });
     new CfnOutput(scope, 'FireDeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+  }
+
+  /** Executions of the job state machine (named after their runs). */
+  private executionArnPattern(stack: Stack): string {
+    return stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   }
 
   /** Rules the api function may manage: those named hookline-… on the Hookline bus. */
@@ -630,6 +693,14 @@ export class Hookline extends Construct {
       }),
       'Schedules are created at run time, one per hook schedule; the wildcard covers only schedules in the ' +
         'Hookline schedule group.',
+    );
+
+    // finish: the run sweeper describes the executions of this state machine, named after their runs.
+    wildcard(
+      finish.role!,
+      this.executionArnPattern(stack),
+      'Executions are named after runs at run time; the wildcard covers only executions of the Hookline job ' +
+        'state machine, for DescribeExecution (the run sweeper, functions/app/sweepRuns.ts).',
     );
 
     // step: the functions `lambda` steps may call (the construct prop / context invokableFunctionArns).

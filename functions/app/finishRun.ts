@@ -2,13 +2,14 @@ import { countSteps, planSteps, runResult, settleLeftovers } from '../core/jobFl
 import type { RunResult } from '../core/runModel.ts';
 import { ConditionFailed } from '../ports/store.ts';
 import { releaseAndDispatch } from './concurrency.ts';
+import { type CaughtError, describeEngineError, reportEngineError } from './engineErrors.ts';
 import { announce } from './lifecycleEvents.ts';
 import type { Services } from './services.ts';
 
-/** What the state machine hands the Finish state: its whole state, possibly with an engine error. */
+/** What the state machine hands the Finish state (its whole state, possibly with an engine error), or the run sweeper. */
 export interface FinishRequest {
   runId: string;
-  engineError?: { Error?: string; Cause?: unknown };
+  engineError?: CaughtError;
 }
 
 /** Hooks run after a run finishes (concurrency release, queued runs); registered by the features that need them. */
@@ -26,9 +27,8 @@ export async function finishRun(
   const run = await services.store.getRun(request.runId);
   if (!run) throw new Error(`run ${request.runId} does not exist`);
   if (run.status === 'finished' && run.result) return { result: run.result };
-  const engineError = request.engineError
-    ? `${request.engineError.Error ?? 'error'}${request.engineError.Cause ? `: ${String(request.engineError.Cause).slice(0, 500)}` : ''}`
-    : undefined;
+  const engineError = request.engineError ? describeEngineError(request.engineError) : undefined;
+  if (engineError) reportEngineError(services, { runId: run.runId, reason: engineError, source: 'finish' });
   const steps = await services.store.getSteps(run.runId);
   for (const leftover of settleLeftovers(steps, engineError)) {
     await services.store
@@ -45,7 +45,8 @@ export async function finishRun(
   const settled = await services.store.getSteps(run.runId);
   const plan = planSteps(run.job);
   let result = runResult(run, plan, settled);
-  if (engineError && result === 'succeeded') result = 'failed';
+  // An engine error fails the run (a cancel or timeout asked for keeps its own result).
+  if (engineError && !run.stopRequested) result = 'failed';
   const finishedAt = services.clock.now().toISOString();
   try {
     await services.store.updateRun(

@@ -1,6 +1,7 @@
 import { HooklineError, inputError } from '../core/errors.ts';
 import { derivedRunId, newSlugId } from '../core/ids.ts';
 import { planSteps } from '../core/jobFlow.ts';
+import { checkStepsFit } from '../core/stepBudget.ts';
 import { buildRenderContext, type FiredBy, renderJob } from '../core/render.ts';
 import type { RunRecord, StepRecord } from '../core/runModel.ts';
 import { templateForFire } from '../core/hookType.ts';
@@ -116,6 +117,7 @@ export async function fireHook(services: Services, request: FireRequest): Promis
           `the payload and the rendered job are ${bytes} bytes as JSON together; a run stores at most ${MAX_RUN_INPUT_BYTES}`,
         );
     }
+    checkStepsFit(job, services.settings.stepFunctionTimeoutSeconds);
   } catch (error) {
     if (error instanceof HooklineError) await recordFire('error', error.message);
     await releaseKey();

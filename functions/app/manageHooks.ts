@@ -8,6 +8,8 @@ import {
 } from '../core/hookDefinition.ts';
 import { deriveTriggerToken, hashSecret, newTokenNonce } from '../core/triggerToken.ts';
 import { resolveConfig } from '../core/hookType.ts';
+import { staticJob } from '../core/render.ts';
+import { checkStepsFit } from '../core/stepBudget.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { ConditionFailed, type HookRecord } from '../ports/store.ts';
 import { announce } from './lifecycleEvents.ts';
@@ -64,6 +66,12 @@ async function applyHookType(services: Services, definition: HookDefinition): Pr
   return { ...definition, config: resolveConfig(type, definition.config) };
 }
 
+/** A template that renders without caller input is checked now for what a fire would refuse: steps that cannot fit. */
+function checkStaticSteps(services: Services, definition: HookDefinition): void {
+  const job = staticJob(definition.task);
+  if (job) checkStepsFit(job, services.settings.stepFunctionTimeoutSeconds);
+}
+
 export async function getHook(services: Services, hookGroupId: string, hookId: string): Promise<HookRecord> {
   const record = await services.store.getHook(hookGroupId, hookId);
   if (!record) throw notFound(`hook ${hookGroupId}/${hookId} does not exist`);
@@ -82,6 +90,7 @@ export async function createHook(
   const parsed = parseOrThrow(hookDefinitionInputSchema, body, 'hook definition');
   const definition = await applyHookType(services, completeDefinition(hookGroupId, hookId, parsed));
   checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
+  checkStaticSteps(services, definition);
   const record = newRecord(services, definition);
   try {
     await services.store.createHook(record);
@@ -121,6 +130,7 @@ export async function updateHook(
       completeDefinition(hookGroupId, hookId, parsed, existing.definition),
     );
     checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
+    checkStaticSteps(services, definition);
     const configChanged = JSON.stringify(definition.config) !== JSON.stringify(existing.definition.config);
     const updated: HookRecord = {
       ...existing,

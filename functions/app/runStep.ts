@@ -4,10 +4,13 @@ import {
   criticalSkipReason,
   decideStep,
   isCriticalFailure,
+  isFailure,
   isTerminal,
   jobStatusSoFar,
+  leavesPhaseOnCriticalFailure,
   planSteps,
 } from '../core/jobFlow.ts';
+import { STEP_RECORDING_MARGIN_SECONDS } from '../core/stepBudget.ts';
 import { notificationSummary } from '../core/notificationSummary.ts';
 import type { PlannedStep, RunRecord, StepRecord, StepStatus } from '../core/runModel.ts';
 import { ConditionFailed, type HookRecord } from '../ports/store.ts';
@@ -17,6 +20,7 @@ import { eventAction } from '../runners/event.ts';
 import { runHttp } from '../runners/http.ts';
 import { lambdaAction } from '../runners/lambda.ts';
 import { applyConfigChange, type ConfigChangeCheck } from './hookConfig.ts';
+import { type CaughtError, describeEngineError, reportEngineError } from './engineErrors.ts';
 import { announce } from './lifecycleEvents.ts';
 import type { Services } from './services.ts';
 
@@ -43,6 +47,11 @@ export interface RunStepRequest {
 export interface RunStepOptions {
   /** Checks a config change against the hook's type (hook types); none means free-form config. */
   checkConfigChange?: ConfigChangeCheck;
+  /**
+   * What is left of this invocation (ms): Lambda's `getRemainingTimeInMillis` in the cloud, the
+   * configured budget locally. The step is stopped while there is still time to record it.
+   */
+  remainingTimeMs?: () => number;
 }
 
 export async function runStep(
@@ -60,7 +69,7 @@ export async function runStep(
   const current = steps[index];
   if (!current) throw new Error(`run ${runId} has no stored step ${index}`);
   if (isTerminal(current.status)) return rethrowIfCritical(run, planned, current.status);
-  if (current.status === 'running') return waitForOtherRunner(services, run, planned);
+  if (current.status === 'running') return waitForOtherRunner(services, run, planned, current);
 
   const liveRun = await stopIfPastDeadline(services, run);
   const decision = decideStep(liveRun, plan, steps, index);
@@ -81,7 +90,10 @@ export async function runStep(
       { status: 'pending' },
     );
   } catch (error) {
-    if (error instanceof ConditionFailed) return waitForOtherRunner(services, run, planned);
+    if (error instanceof ConditionFailed) {
+      const holder = await services.store.getStep(runId, index);
+      return waitForOtherRunner(services, run, planned, holder ?? current);
+    }
     throw error;
   }
   const detail = {
@@ -96,7 +108,15 @@ export async function runStep(
   await announce(services, 'Step Started', detail);
 
   const hook = await hookRead;
-  const { outcome, attempts } = await executeWithRetries(services, liveRun, hook, plan, planned, steps);
+  const { outcome, attempts } = await executeWithRetries(
+    services,
+    liveRun,
+    hook,
+    plan,
+    planned,
+    steps,
+    options.remainingTimeMs,
+  );
 
   let finalOutcome = outcome;
   if (outcome.status === 'succeeded' && outcome.configChange) {
@@ -161,9 +181,10 @@ export async function runStep(
     const latest = await services.store.getRun(runId);
     if (latest && !latest.stopRequested) {
       await recordCriticalFailure(services, latest, plan, planned);
-      throw new CriticalStepFailed(
-        `critical ${planned.phase === 'pre' ? 'pre-hook' : 'task'} "${planned.name}" ${finalOutcome.status}`,
-      );
+      if (leavesPhaseOnCriticalFailure(planned))
+        throw new CriticalStepFailed(
+          `critical ${planned.phase === 'pre' ? 'pre-hook' : 'task'} "${planned.name}" ${finalOutcome.status}`,
+        );
     }
   }
   return { status: finalOutcome.status };
@@ -171,7 +192,11 @@ export async function runStep(
 
 /** A step already settled: if it was the critical failure, the engine must still take the skip branch. */
 function rethrowIfCritical(run: RunRecord, planned: PlannedStep, status: StepStatus): { status: StepStatus } {
-  if (run.criticalFailure?.index === planned.index && !run.stopRequested) {
+  if (
+    run.criticalFailure?.index === planned.index &&
+    !run.stopRequested &&
+    leavesPhaseOnCriticalFailure(planned)
+  ) {
     throw new CriticalStepFailed(`critical step "${planned.name}" ${status}`);
   }
   return { status };
@@ -214,17 +239,24 @@ async function recordCriticalFailure(
   run: RunRecord,
   plan: PlannedStep[],
   planned: PlannedStep,
+  engineError?: string,
 ) {
+  const failure = {
+    index: planned.index,
+    name: planned.name,
+    phase: planned.phase,
+    ...(engineError ? { engineError } : {}),
+  };
   try {
     await services.store.updateRun(
       run.runId,
-      { criticalFailure: { index: planned.index, name: planned.name, phase: planned.phase } },
+      { criticalFailure: failure, ...(engineError ? { error: { message: engineError } } : {}) },
       { criticalFailure: undefined },
     );
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
   }
-  const reason = criticalSkipReason(planned.phase);
+  const reason = criticalSkipReason(failure);
   for (const later of plan) {
     if (later.index > planned.index && (later.phase === 'pre' || later.phase === 'task')) {
       await settle(services, run, later, 'skipped', reason);
@@ -232,14 +264,22 @@ async function recordCriticalFailure(
   }
 }
 
-/** Another invocation holds the step: wait for it to settle instead of running the command again. */
+/**
+ * Another invocation holds the step: wait for it to settle instead of running the command again.
+ * No holder outlives one invocation of the step function (started at the step's `startedAt`); a
+ * step still running after that lost its runner (the invocation died) and is failed as an engine error.
+ */
 async function waitForOtherRunner(
   services: Services,
   run: RunRecord,
   planned: PlannedStep,
+  held: StepRecord,
 ): Promise<{ status: StepStatus }> {
-  const limit = Date.now() + (planned.timeoutSeconds + 30) * 1000 * ((planned.step.retry?.attempts ?? 0) + 1);
-  while (Date.now() < limit) {
+  const holderEndsBy =
+    Date.parse(held.startedAt ?? services.clock.now().toISOString()) +
+    services.settings.stepFunctionTimeoutSeconds * 1000;
+  const waitLimit = Date.now() + services.settings.stepFunctionTimeoutSeconds * 1000;
+  while (services.clock.now().getTime() < holderEndsBy && Date.now() < waitLimit) {
     const step = await services.store.getStep(run.runId, planned.index);
     if (step && isTerminal(step.status)) {
       const latest = (await services.store.getRun(run.runId)) ?? run;
@@ -247,7 +287,74 @@ async function waitForOtherRunner(
     }
     await new Promise((r) => setTimeout(r, Math.min(1000, services.settings.stopPollMs)));
   }
-  return { status: 'running' };
+  return recordEngineError(services, {
+    runId: run.runId,
+    index: planned.index,
+    error: {
+      Error: 'Hookline.StepRunnerLost',
+      Cause: 'the invocation running this step ended without recording its outcome',
+    },
+  });
+}
+
+/** What the state machine hands the RecordXEngineError states: the step and the error it caught. */
+export interface EngineErrorRequest {
+  runId: string;
+  index: number;
+  error?: CaughtError;
+}
+
+/**
+ * An engine-level error in a step (Lambda timeout, out of memory, throttles past the retries, a
+ * throwing runner): the step is recorded `failed` with the reason, and the run takes the critical
+ * failure path (later pre-hooks and tasks skipped, only runOnFailure post-hooks and notifications
+ * run, result `failed`). Idempotent; a step that already has its outcome keeps it. Throws
+ * CriticalStepFailed for pre-hooks and tasks so the state machine leaves the phase.
+ */
+export async function recordEngineError(
+  services: Services,
+  request: EngineErrorRequest,
+): Promise<{ status: StepStatus }> {
+  const run = await services.store.getRun(request.runId);
+  if (!run) throw new Error(`run ${request.runId} does not exist`);
+  const plan = planSteps(run.job);
+  const planned = plan[request.index];
+  if (!planned) throw new Error(`run ${run.runId} has no step ${request.index}`);
+  const reason = `the engine failed this step: ${describeEngineError(request.error)}`;
+  const step = await services.store.getStep(run.runId, request.index);
+  if (step && isTerminal(step.status) && !isFailure(step.status)) return { status: step.status };
+  if (step && !isTerminal(step.status)) {
+    try {
+      await services.store.updateStep(
+        run.runId,
+        request.index,
+        {
+          status: 'failed',
+          reason,
+          error: { message: reason },
+          finishedAt: services.clock.now().toISOString(),
+          claim: undefined,
+        },
+        { status: step.status },
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      return recordEngineError(services, request);
+    }
+    reportEngineError(services, { runId: run.runId, index: request.index, reason, source: 'step' });
+  }
+  const latest = (await services.store.getRun(run.runId)) ?? run;
+  if (latest.stopRequested) return { status: 'failed' };
+  const engineFailed = !step || !isTerminal(step.status);
+  const status = step && !engineFailed ? step.status : 'failed';
+  const critical = engineFailed || isCriticalFailure(planned, status);
+  if (!critical) return { status };
+  await recordCriticalFailure(services, latest, plan, planned, engineFailed ? reason : undefined);
+  if (leavesPhaseOnCriticalFailure(planned))
+    throw new CriticalStepFailed(
+      `${planned.phase === 'pre' ? 'pre-hook' : 'task'} "${planned.name}": ${reason}`,
+    );
+  return { status };
 }
 
 function actionFor(services: Services, run: RunRecord, planned: PlannedStep): Action {
@@ -291,9 +398,11 @@ async function executeWithRetries(
   plan: PlannedStep[],
   planned: PlannedStep,
   stepsAtStart: StepRecord[],
+  remainingTimeMs: (() => number) | undefined,
 ): Promise<{ outcome: ActionOutcome; attempts: number }> {
   const controller = new AbortController();
   const stopWatch = watchForStop(services, run, controller);
+  const budget = stopBeforeInvocationEnds(controller, remainingTimeMs);
   try {
     const retries = planned.step.retry?.attempts ?? 0;
     const backoff = planned.step.retry?.backoffSeconds ?? 1;
@@ -318,17 +427,48 @@ async function executeWithRetries(
       });
     }
     if (!outcome || (controller.signal.aborted && outcome.status !== 'succeeded')) {
-      const reason = controller.signal.reason as StopReason;
+      const reason = controller.signal.reason as StopReason | typeof INVOCATION_ENDING;
       outcome = {
         ...(outcome ?? { output: {} }),
-        status: reason === 'timed_out' ? 'timed_out' : 'cancelled',
-        error: { message: reason === 'timed_out' ? 'the run timed out' : 'the run was cancelled' },
+        status: reason === 'cancelled' ? 'cancelled' : 'timed_out',
+        error: {
+          message:
+            reason === INVOCATION_ENDING
+              ? `stopped: the step function's invocation was about to time out (a step must leave ${STEP_RECORDING_MARGIN_SECONDS} s to record its outcome)`
+              : reason === 'timed_out'
+                ? 'the run timed out'
+                : 'the run was cancelled',
+        },
       };
     }
     return { outcome, attempts: Math.max(attempt, 1) };
   } finally {
     stopWatch();
+    budget.stop();
   }
+}
+
+/** The abort reason when the invocation running the step is about to end. */
+const INVOCATION_ENDING = 'invocation_ending';
+
+/**
+ * Aborts the step while the invocation still has STEP_RECORDING_MARGIN_SECONDS left, so its outcome
+ * is recorded (`timed_out`, with the reason) instead of dying with the invocation.
+ */
+function stopBeforeInvocationEnds(
+  controller: AbortController,
+  remainingTimeMs: (() => number) | undefined,
+): { stop: () => void } {
+  if (!remainingTimeMs) return { stop: () => undefined };
+  const usable = remainingTimeMs() - STEP_RECORDING_MARGIN_SECONDS * 1000;
+  if (usable <= 0) {
+    controller.abort(INVOCATION_ENDING);
+    return { stop: () => undefined };
+  }
+  const timer = setTimeout(() => {
+    if (!controller.signal.aborted) controller.abort(INVOCATION_ENDING);
+  }, usable);
+  return { stop: () => clearTimeout(timer) };
 }
 
 function actionInput(

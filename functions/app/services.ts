@@ -20,6 +20,12 @@ export interface ServiceSettings {
   stopPollMs: number;
   /** Bytes kept per output stream (head and tail). */
   outputLimitBytes: number;
+  /**
+   * How long one invocation of the step function may run (seconds): the step Lambda's timeout in
+   * the cloud (infra/hooklineConstruct.ts), the same budget per step locally. Every step must fit
+   * in it (functions/core/stepBudget.ts).
+   */
+  stepFunctionTimeoutSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: ServiceSettings = {
@@ -28,6 +34,7 @@ export const DEFAULT_SETTINGS: ServiceSettings = {
   maxEventChainDepth: 5,
   stopPollMs: 1000,
   outputLimitBytes: 64 * 1024,
+  stepFunctionTimeoutSeconds: 900,
 };
 
 /** Everything the use cases need, behind ports: the adapters differ between cloud and local, the code does not. */

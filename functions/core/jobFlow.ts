@@ -17,6 +17,7 @@ import {
 export const SKIP_REASONS = {
   criticalHook: 'skipped due to critical hook failure',
   criticalTask: 'skipped due to critical task failure',
+  engineError: 'skipped because the engine failed an earlier step',
   phaseStopped: 'skipped because an earlier step of this phase failed (continueOnFailure: false)',
   cancelled: 'cancelled before it ran',
   timedOut: 'not run: the run timed out',
@@ -97,7 +98,7 @@ export function decideStep(
   }
   if (run.criticalFailure) {
     if (alwaysRuns) return { action: 'run' };
-    return { action: 'settle', status: 'skipped', reason: criticalSkipReason(run.criticalFailure.phase) };
+    return { action: 'settle', status: 'skipped', reason: criticalSkipReason(run.criticalFailure) };
   }
   const stoppedBy = plan.find(
     (earlier) =>
@@ -111,13 +112,27 @@ export function decideStep(
   return { action: 'run' };
 }
 
-export function criticalSkipReason(phase: Phase): string {
-  return phase === 'pre' ? SKIP_REASONS.criticalHook : SKIP_REASONS.criticalTask;
+export function criticalSkipReason(failure: NonNullable<RunRecord['criticalFailure']>): string {
+  if (failure.engineError) return SKIP_REASONS.engineError;
+  return failure.phase === 'task' ? SKIP_REASONS.criticalTask : SKIP_REASONS.criticalHook;
 }
 
-/** Whether a failed step sends the run down the skip branch. */
+/**
+ * Whether a failed step sends the run down the skip branch: a critical pre-hook, task or post-hook
+ * (the run is `failed`; later pre-hooks and tasks are skipped, later post-hooks run only where
+ * `runOnFailure` is set). Notifications never change the run's result.
+ */
 export function isCriticalFailure(planned: PlannedStep, status: StepStatus): boolean {
-  return isFailure(status) && planned.critical && (planned.phase === 'pre' || planned.phase === 'task');
+  return isFailure(status) && planned.critical && planned.phase !== 'notify';
+}
+
+/**
+ * Whether a critical failure of this step leaves its phase at once (the state machine's skip
+ * branch). Pre-hooks and tasks do; a post-hook's phase goes on, each later post-hook deciding
+ * for itself (decideStep).
+ */
+export function leavesPhaseOnCriticalFailure(planned: PlannedStep): boolean {
+  return planned.phase === 'pre' || planned.phase === 'task';
 }
 
 /** The run's state so far, as `HOOKLINE_JOB_STATUS` tells a post-hook. */

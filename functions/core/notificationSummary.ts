@@ -44,13 +44,18 @@ export function notificationSummary(
     };
   }
   if (run.criticalFailure) {
-    const kind = run.criticalFailure.phase === 'pre' ? 'critical hook error' : 'critical task error';
+    const failure = run.criticalFailure;
+    const what = failure.engineError
+      ? 'engine'
+      : failure.phase === 'task'
+        ? 'critical task'
+        : 'critical hook';
     return {
       ...base,
       status: 'failed',
-      failedStep: run.criticalFailure.name,
-      title: `❌ ${jobName} failed - ${kind}`,
-      message: `Job '${jobName}' failed due to ${run.criticalFailure.phase === 'pre' ? 'critical hook failure' : 'critical task failure'}.`,
+      failedStep: failure.name,
+      title: `❌ ${jobName} failed - ${what} error`,
+      message: `Job '${jobName}' failed due to ${what} failure${failure.engineError ? `: ${failure.engineError}` : ''}.`,
     };
   }
   if (jobStatusSoFar(run, counted) === 'succeeded_with_warnings') {

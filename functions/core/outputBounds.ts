@@ -69,3 +69,17 @@ export function boundText(
   bounded.append(text);
   return { text: bounded.toString(), truncated: bounded.truncated };
 }
+
+/**
+ * Bounds a structured result (a `lambda` step's payload): its JSON text is kept like stdout (head
+ * and tail, the cut said), and the value itself only when that JSON fits whole, so a step's stored
+ * output never exceeds what one store item holds.
+ */
+export function boundResult(
+  value: unknown,
+  limitBytes: number = DEFAULT_STREAM_LIMIT_BYTES,
+): { text: string; truncated: boolean; data?: unknown } {
+  const json = JSON.stringify(value ?? null);
+  const bounded = boundText(json, limitBytes);
+  return bounded.truncated ? bounded : { ...bounded, data: value };
+}

@@ -57,3 +57,22 @@ export function renderJob(template: unknown, context: Record<string, unknown>): 
   }
   return { kind: 'job', job: parsed.data };
 }
+
+/**
+ * The job a template stands for when it uses no JSON-e at all (no `$` operator key, no `${…}`
+ * interpolation), so it renders the same whatever fires it; undefined otherwise, or when it is not
+ * a valid job (the fire reports that). Lets create/update check what a fire would refuse.
+ */
+export function staticJob(template: unknown): Job | undefined {
+  if (usesJsonE(template)) return undefined;
+  const parsed = jobSchema.safeParse(template);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function usesJsonE(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('${');
+  if (Array.isArray(value)) return value.some(usesJsonE);
+  if (value && typeof value === 'object')
+    return Object.entries(value).some(([key, inner]) => key.startsWith('$') || usesJsonE(inner));
+  return false;
+}

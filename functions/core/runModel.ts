@@ -45,8 +45,11 @@ export interface RunRecord {
   deadline?: string;
   /** A stop that was asked for: the running step is killed, the rest settled. */
   stopRequested?: 'cancelled' | 'timed_out';
-  /** The first critical failure, which sends the run down the skip branch. */
-  criticalFailure?: { index: number; name: string; phase: Phase };
+  /**
+   * The first critical failure, which sends the run down the skip branch: a critical step that
+   * failed, or any step the engine failed (`engineError` says how; functions/app/recordEngineError.ts).
+   */
+  criticalFailure?: { index: number; name: string; phase: Phase; engineError?: string };
   /** Depth of the chain of hooks firing each other through lifecycle events. */
   depth: number;
   /** The run this one re-runs, if any. */

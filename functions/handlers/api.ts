@@ -1,5 +1,5 @@
 import { handle } from 'hono/aws-lambda';
-import { cloudServices, readServiceSecret } from '../adapters/aws/cloudServices.ts';
+import { cloudServices, serviceSecret } from '../adapters/aws/cloudServices.ts';
 import { DynamoClientStore } from '../adapters/aws/dynamoClientStore.ts';
 import { requireCloudSetting } from '../adapters/aws/environment.ts';
 import { createApiApp } from '../api/app.ts';
@@ -49,7 +49,7 @@ let built: Promise<ApiHandler> | undefined;
 
 async function build(): Promise<ApiHandler> {
   const services = await cloudServices('api');
-  const secret = await readServiceSecret(requireCloudSetting('rootCredentialsSecretArn'));
+  const secret = await serviceSecret();
   const store = new DynamoClientStore({ tableName: requireCloudSetting('tableName') });
   return createApiHandler(services, store, { clientId: secret.clientId, accessToken: secret.accessToken });
 }

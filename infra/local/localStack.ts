@@ -29,6 +29,7 @@ import type { ClientContext, Credentials } from '../../functions/app/clients.ts'
 import { DEFAULT_SETTINGS, type ServiceSettings, type Services } from '../../functions/app/services.ts';
 import { type Callback, CallbackRegistry } from '../../functions/app/callbackRegistry.ts';
 import { sweepQueues } from '../../functions/app/concurrency.ts';
+import { type SweepOutcome, sweepRuns } from '../../functions/app/sweepRuns.ts';
 import { loadHookTypeDirectory } from '../../functions/adapters/local/hookTypeDirectory.ts';
 import { HandlerDirectory } from '../../functions/adapters/local/handlerDirectory.ts';
 import { failInterruptedStep } from '../../functions/app/runStep.ts';
@@ -58,6 +59,8 @@ export interface LocalStackOptions {
   settings?: Partial<ServiceSettings>;
   /** How often queued runs of concurrency-limited hooks are re-dispatched (expired leases). Default 5000 ms. */
   queueSweepMs?: number;
+  /** How often the run sweeper finishes runs whose execution ended without finishing them. Default 1 minute. */
+  runSweepMs?: number;
   /** How often expired items (`expiresAt`, DynamoDB TTL in the cloud) are deleted. Default 10 minutes. */
   ttlSweepMs?: number;
   /**
@@ -105,6 +108,8 @@ export interface LocalStack {
   off(eventName: string, callback: Callback): boolean;
   /** Call-style: runs the callbacks for `eventName` in priority order and collects what they return. */
   call(eventName: string, payload?: unknown): Promise<unknown[]>;
+  /** Runs the run sweeper now (functions/app/sweepRuns.ts): finishes runs left without an execution. */
+  sweepRuns(): Promise<SweepOutcome>;
   /** Deletes expired records now (what DynamoDB TTL does in the cloud); returns how many. */
   sweepExpired(): Promise<number>;
   /** The handler directory, when one was given. */
@@ -155,7 +160,10 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       store: new DynamoStore({ tableName: TABLE_NAME, client: dynamo.client }),
       concurrency: new DynamoConcurrencyStore(TABLE_NAME, dynamo.client),
       hookTypes: new DynamoHookTypeStore(TABLE_NAME, dynamo.client),
-      executions: { start: (runId) => lazy.executions!.start(runId) },
+      executions: {
+        start: (runId) => lazy.executions!.start(runId),
+        describe: (runId) => lazy.executions!.describe(runId),
+      },
       bus,
       invoker,
       clock: options.clock ?? systemClock,
@@ -249,6 +257,22 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
         });
     }, options.queueSweepMs ?? 5000);
     queueSweep.unref();
+    // The run sweeper (the cloud's scheduled one, here every minute); one pass at a time.
+    let runSweeping: Promise<SweepOutcome> | undefined;
+    const sweepUnfinishedRuns = () => {
+      runSweeping ??= sweepRuns(services).finally(() => {
+        runSweeping = undefined;
+      });
+      return runSweeping;
+    };
+    const runSweep = setInterval(
+      () =>
+        void sweepUnfinishedRuns().catch((error: Error) =>
+          logger.warn('run sweep failed', { error: error.message }),
+        ),
+      options.runSweepMs ?? 60_000,
+    );
+    runSweep.unref();
 
     const localExecutions = executions;
     const dynaliteHandle = dynamo;
@@ -268,6 +292,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       on: (eventName, callback, callbackOptions) => callbacks.on(eventName, callback, callbackOptions),
       off: (eventName, callback) => callbacks.off(eventName, callback),
       call: (eventName, payload) => callbacks.call(eventName, payload),
+      sweepRuns: sweepUnfinishedRuns,
       sweepExpired,
       handlers,
       router,
@@ -283,6 +308,8 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           setTimeout(() => httpServer.closeAllConnections(), 2000).unref();
           clearInterval(queueSweep);
           clearInterval(ttlSweep);
+          clearInterval(runSweep);
+          await runSweeping?.catch(() => undefined);
           await sweeping;
           await ttlSweeping?.catch(() => undefined);
           killAllCommands();

@@ -20,7 +20,10 @@ beforeAll(async () => {
   stack = await startTestStack({ dataDir: null });
   dir = mkdtempSync(join(tmpdir(), 'hookline-idem-'));
   // A services view whose executions start nothing, so the test drives the steps itself.
-  services = { ...stack.services, executions: { start: async () => undefined } };
+  services = {
+    ...stack.services,
+    executions: { start: async () => undefined, describe: async () => ({ status: 'NOT_FOUND' }) },
+  };
 });
 afterAll(async () => {
   await stack.cleanup();

@@ -4,6 +4,7 @@ import {
   decideStep,
   isCriticalFailure,
   jobStatusSoFar,
+  leavesPhaseOnCriticalFailure,
   planSteps,
   runResult,
   settleLeftovers,
@@ -155,13 +156,55 @@ describe('results', () => {
     );
   });
 
-  it('only critical pre-hook and task failures take the skip branch', () => {
+  it('only critical pre-hook, task and post-hook failures take the skip branch', () => {
     expect(isCriticalFailure(plan[0]!, 'failed')).toBe(true);
     expect(isCriticalFailure(plan[0]!, 'timed_out')).toBe(true);
     expect(isCriticalFailure(plan[1]!, 'failed')).toBe(false);
     expect(isCriticalFailure(plan[3]!, 'failed')).toBe(true);
     expect(isCriticalFailure(plan[4]!, 'failed')).toBe(false);
     expect(isCriticalFailure(plan[0]!, 'cancelled')).toBe(false);
+    expect(isCriticalFailure(plan[5]!, 'failed')).toBe(false);
+    expect(leavesPhaseOnCriticalFailure(plan[0]!)).toBe(true);
+    expect(leavesPhaseOnCriticalFailure(plan[3]!)).toBe(true);
+  });
+
+  it('a critical post-hook fails the run; later post-hooks run only where runOnFailure is set', () => {
+    const postJob: Job = {
+      task: c('t'),
+      postHooks: [c('q1', { critical: true }), c('q2'), c('q3', { runOnFailure: true })],
+      notify: [c('n1')],
+    };
+    const postPlan = planSteps(postJob);
+    expect(isCriticalFailure(postPlan[1]!, 'failed')).toBe(true);
+    expect(leavesPhaseOnCriticalFailure(postPlan[1]!)).toBe(false);
+    const failedRun = run({ job: postJob, criticalFailure: { index: 1, name: 'q1', phase: 'post' } });
+    const postSteps: StepRecord[] = postPlan.map((p, i) => ({
+      runId: 'r',
+      index: p.index,
+      phase: p.phase,
+      name: p.name,
+      status: (['succeeded', 'failed'] as StepStatus[])[i] ?? 'pending',
+    }));
+    expect(decideStep(failedRun, postPlan, postSteps, 2)).toEqual({
+      action: 'settle',
+      status: 'skipped',
+      reason: SKIP_REASONS.criticalHook,
+    });
+    expect(decideStep(failedRun, postPlan, postSteps, 3)).toEqual({ action: 'run' });
+    expect(decideStep(failedRun, postPlan, postSteps, 4)).toEqual({ action: 'run' });
+    expect(runResult(failedRun, postPlan, postSteps)).toBe('failed');
+  });
+
+  it('after an engine error, later steps are skipped with a reason that says so', () => {
+    const engineRun = run({
+      criticalFailure: { index: 0, name: 'p1', phase: 'pre', engineError: 'Sandbox.Timedout' },
+    });
+    expect(decideStep(engineRun, plan, steps(['failed']), 3)).toEqual({
+      action: 'settle',
+      status: 'skipped',
+      reason: SKIP_REASONS.engineError,
+    });
+    expect(runResult(engineRun, plan, steps(['failed']))).toBe('failed');
   });
 
   it('counts and settles leftovers', () => {

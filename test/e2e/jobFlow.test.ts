@@ -312,6 +312,8 @@ describe('command steps', () => {
           '-c',
           `n=$(cat ${marker} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${marker}; [ $n -ge 3 ]`,
         ],
+        // 4 attempts must fit one step-function invocation (functions/core/stepBudget.ts)
+        timeoutSeconds: 30,
         retry: { attempts: 3, backoffSeconds: 0.1 },
       },
     });
@@ -444,7 +446,12 @@ describe('http steps', () => {
   it('retries with backoff', async () => {
     failuresBeforeSuccess = 2;
     const run = await runJob({
-      task: { name: 'flaky', http: { url: `${url}/flaky` }, retry: { attempts: 3, backoffSeconds: 0.05 } },
+      task: {
+        name: 'flaky',
+        http: { url: `${url}/flaky` },
+        timeoutSeconds: 30,
+        retry: { attempts: 3, backoffSeconds: 0.05 },
+      },
     });
     expect(run.result).toBe('succeeded');
     expect(run.steps[0]!.attempts).toBe(3);

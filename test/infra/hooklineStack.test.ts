@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENT_VARIABLES } from '../../functions/adapters/aws/environment.ts';
+import { ENGINE_ERROR_MESSAGE } from '../../functions/app/engineErrors.ts';
 import { PROJECT_ROOT } from '../../infra/bundlingOptions.ts';
 import { DEFAULT_THROTTLING } from '../../infra/hooklineConstruct.ts';
 import {
@@ -46,7 +47,7 @@ function ofType(templateJson: TemplateJson, type: string) {
 }
 
 describe('resources', () => {
-  it('has exactly the resources of the design, one of each (four functions, six alarms)', () => {
+  it('has exactly the resources of the design, one of each (four functions, seven alarms)', () => {
     const counts: Record<string, number> = {};
     for (const r of Object.values(R)) counts[r.Type] = (counts[r.Type] ?? 0) + 1;
     expect(counts).toMatchObject({
@@ -61,7 +62,9 @@ describe('resources', () => {
       'AWS::ApiGatewayV2::Integration': 1,
       'AWS::SQS::Queue': 1,
       'AWS::SecretsManager::Secret': 1,
-      'AWS::CloudWatch::Alarm': 6,
+      'AWS::CloudWatch::Alarm': 7,
+      'AWS::Logs::MetricFilter': 2, // engine errors, in the step and finish functions' logs
+      'AWS::Scheduler::Schedule': 2, // queue sweep, run sweep
       'AWS::Logs::LogGroup': 6, // 4 functions + state machine + API access logs
     });
     // Nothing else that costs money at idle or widens access (no custom resources, no managed policies).
@@ -218,7 +221,7 @@ describe('EventBridge bus and Scheduler', () => {
     expect(R[busId]!.Properties!.Name).toEqual(expect.any(String));
   });
 
-  it('the scheduler role is assumable only by EventBridge Scheduler for this group and invokes only fire', () => {
+  it('the scheduler role is assumable only by EventBridge Scheduler for this group and invokes only fire and finish', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
@@ -235,7 +238,11 @@ describe('EventBridge bus and Scheduler', () => {
       },
     });
     expect(statementsOfRole(t, schedulerRoleId)).toEqual([
-      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fnId.fire, 'Arn'] } },
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: [{ 'Fn::GetAtt': [fnId.fire, 'Arn'] }, { 'Fn::GetAtt': [fnId.finish, 'Arn'] }],
+      },
     ]);
   });
 });
@@ -409,11 +416,16 @@ describe('IAM least privilege', () => {
     ]);
   });
 
-  it('finish: table, events, start queued runs', () => {
+  it('finish: table, events, start queued runs, describe the job executions (the run sweeper)', () => {
     expect(grants('finish')).toEqual([
       { actions: dynamo, resource: table, condition: undefined },
       { actions: ['events:PutEvents'], resource: bus, condition: undefined },
       { actions: ['states:StartExecution'], resource: sm, condition: undefined },
+      {
+        actions: ['states:DescribeExecution'],
+        resource: `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${smName}:*`,
+        condition: undefined,
+      },
     ]);
   });
 
@@ -584,7 +596,11 @@ describe('the cloud code and its permissions', () => {
 
 describe('queue sweep', () => {
   it('invokes the fire function once a minute with the sweep action, through the scheduler role, in the group', () => {
-    const schedules = Object.values(R).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+    const schedules = Object.values(R).filter(
+      (r) =>
+        r.Type === 'AWS::Scheduler::Schedule' &&
+        JSON.parse((r.Properties!.Target as { Input: string }).Input).action === 'sweep-queues',
+    );
     expect(schedules).toHaveLength(1);
     const p = schedules[0]!.Properties!;
     expect(p.ScheduleExpression).toBe('rate(1 minute)');
@@ -593,5 +609,55 @@ describe('queue sweep', () => {
     expect(target.Arn).toEqual({ 'Fn::GetAtt': [fnId.fire, 'Arn'] });
     expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
     expect(JSON.parse(target.Input)).toEqual({ action: 'sweep-queues' });
+  });
+});
+
+describe('run sweep', () => {
+  it('invokes the finish function every five minutes with the sweep action, through the scheduler role, in the group', () => {
+    const schedules = Object.values(R).filter(
+      (r) =>
+        r.Type === 'AWS::Scheduler::Schedule' &&
+        JSON.parse((r.Properties!.Target as { Input: string }).Input).action === 'sweep-runs',
+    );
+    expect(schedules).toHaveLength(1);
+    const p = schedules[0]!.Properties!;
+    expect(p.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(p.GroupName).toBe(R[groupId]!.Properties!.Name);
+    const target = p.Target as { Arn: unknown; RoleArn: unknown; Input: string };
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [fnId.finish, 'Arn'] });
+    expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
+    expect(JSON.parse(target.Input)).toEqual({ action: 'sweep-runs' });
+  });
+});
+
+describe('engine errors', () => {
+  const namespace = `Hookline/${smName}`;
+
+  it("are counted from the step and finish functions' logs, never from users' failing steps", () => {
+    const filters = ofType(t, 'AWS::Logs::MetricFilter').map(([, r]) => r.Properties!);
+    const logGroupOf = (id: string) => (R[id]!.Properties!.LoggingConfig as { LogGroup: unknown }).LogGroup;
+    expect(filters.map((f) => f.LogGroupName)).toEqual(
+      expect.arrayContaining([logGroupOf(fnId.step), logGroupOf(fnId.finish)]),
+    );
+    for (const f of filters) {
+      expect(f.FilterPattern).toBe(`{ $.message = "${ENGINE_ERROR_MESSAGE}" }`);
+      expect(f.MetricTransformations).toEqual([
+        { MetricNamespace: namespace, MetricName: 'EngineErrors', MetricValue: '1' },
+      ]);
+    }
+  });
+
+  it('alarm on the engine error metric (the StepFunctionErrors alarm counts engine errors only)', () => {
+    const alarms = ofType(t, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties!);
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: namespace,
+        MetricName: 'EngineErrors',
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    );
   });
 });

@@ -130,6 +130,9 @@ describe('cdk-nag AwsSolutions, default stack', () => {
       expect.stringMatching(
         /^ApiFunctionRole: \[Resource::arn:<AWS::Partition>:scheduler:.*:schedule\/.+\/\*\]$/,
       ),
+      expect.stringMatching(
+        /^FinishFunctionRole: \[Resource::arn:<AWS::Partition>:states:.*:execution:.+-job:\*\]$/,
+      ),
       'JobStateMachine/Role: [Resource::*]',
       expect.stringMatching(
         /^StepFunctionRole: \[Resource::arn:<AWS::Partition>:lambda:.*:function:hookline-\*\]$/,

@@ -126,6 +126,10 @@ describe('job state machine definition', () => {
       RunTask: [lambdaInvoke, substitutions.StepFunctionArn],
       RunPostHook: [lambdaInvoke, substitutions.StepFunctionArn],
       RunNotify: [lambdaInvoke, substitutions.StepFunctionArn],
+      RecordPreHookEngineError: [lambdaInvoke, substitutions.StepFunctionArn],
+      RecordTaskEngineError: [lambdaInvoke, substitutions.StepFunctionArn],
+      RecordPostHookEngineError: [lambdaInvoke, substitutions.StepFunctionArn],
+      RecordNotifyEngineError: [lambdaInvoke, substitutions.StepFunctionArn],
       Finish: [lambdaInvoke, substitutions.FinishFunctionArn],
     });
   });

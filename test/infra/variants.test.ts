@@ -61,7 +61,7 @@ describe('other context and props', () => {
 
   it('every alarm notifies the alarm topic', () => {
     const alarms = Object.values(t.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(7);
     for (const a of alarms) expect(a.Properties!.AlarmActions).toEqual([topicArn]);
   });
 

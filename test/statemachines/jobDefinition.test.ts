@@ -25,7 +25,10 @@ interface State {
   Branches?: Array<{ States: Record<string, State> }>;
   MaxConcurrency?: number;
   Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
+  Retry?: Array<{ ErrorEquals: string[]; MaxAttempts?: number }>;
   Next?: string;
+  End?: boolean;
+  Error?: string;
 }
 
 function allStates(states: Record<string, State>): Array<[string, State]> {
@@ -101,6 +104,46 @@ describe('statemachines/job.asl.json', () => {
     for (const phase of ['PreHooks', 'Tasks', 'PostHooks', 'Notify']) {
       expect(s[phase]!.Catch!.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Finish' });
     }
+  });
+
+  it('records any other error in a step on that step, and sends pre-hooks and tasks down the skip branch', () => {
+    const phases = [
+      ['PreHooks', 'RunPreHook', 'PreHook', true],
+      ['Tasks', 'RunTask', 'Task', true],
+      ['PostHooks', 'RunPostHook', 'PostHook', false],
+      ['Notify', 'RunNotify', 'Notify', false],
+    ] as const;
+    for (const [phase, run, short, leaves] of phases) {
+      const inner = definition.States[phase]!.ItemProcessor!.States;
+      const catches = inner[run]!.Catch!;
+      expect(catches.at(-1)).toMatchObject({
+        ErrorEquals: ['States.ALL'],
+        Next: `Record${short}EngineError`,
+      });
+      expect(inner[`Record${short}EngineError`]).toMatchObject({ Type: 'Task', End: true });
+      // transient errors are retried first (the runner is idempotent per run and step)
+      expect(inner[run]!.Retry![0]!.ErrorEquals).toEqual(
+        expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']),
+      );
+      if (leaves) {
+        expect(catches[0]).toMatchObject({
+          ErrorEquals: ['Hookline.CriticalStepFailed'],
+          Next: `${short}FailedCritically`,
+        });
+        expect(inner[`${short}FailedCritically`]).toMatchObject({
+          Type: 'Fail',
+          Error: 'Hookline.CriticalStepFailed',
+        });
+      } else {
+        expect(catches).toHaveLength(1);
+      }
+    }
+  });
+
+  it('retries Finish on any error (a run whose Finish still fails is left to the run sweeper)', () => {
+    expect(definition.States.Finish!.Retry).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 3 }),
+    ]);
   });
 
   it('keeps state names unique (local handlers are keyed by state name)', () => {

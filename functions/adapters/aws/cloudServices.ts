@@ -14,18 +14,48 @@ import { SfnExecutions } from './sfnExecutions.ts';
 /**
  * The cloud's Services, built once per Lambda container from the environment the CDK stack sets.
  * The trigger-token key comes from the service secret in Secrets Manager (never from the environment).
+ * A failed build (e.g. Secrets Manager unreachable) is not kept: the next request tries again.
  *
  * Cold start: a function loads only the SDK clients it uses. DynamoDB, EventBridge (PutEvents) and
  * Step Functions serve every function; Scheduler and the rule API (trigger sync) and Secrets Manager
  * serve only the api function and Lambda only `lambda` steps, so those modules are imported
- * dynamically where they are used: esbuild keeps them in the bundle but they are evaluated only on
- * that path (see infra/bundlingOptions.ts and `npm run bench -- bundles`).
+ * dynamically where they are used and bundled as chunks loaded on that path only (see
+ * infra/bundlingOptions.ts and `npm run bench -- bundles`).
  */
 let cached: Promise<Services> | undefined;
 
 export function cloudServices(functionName: string): Promise<Services> {
-  cached ??= build(functionName);
+  cached ??= retriedOnFailure(build(functionName), () => {
+    cached = undefined;
+  });
   return cached;
+}
+
+let secretRead: Promise<ServiceSecret> | undefined;
+
+/**
+ * The service secret, read once per container (cold start) and shared by everything that needs it;
+ * a failed read is forgotten, so the next request reads it again instead of failing for the
+ * container's life.
+ */
+export function serviceSecret(
+  read: () => Promise<ServiceSecret> = defaultSecretRead,
+): Promise<ServiceSecret> {
+  secretRead ??= retriedOnFailure(read(), () => {
+    secretRead = undefined;
+  });
+  return secretRead;
+}
+
+function defaultSecretRead(): Promise<ServiceSecret> {
+  return readServiceSecret(requireCloudSetting('rootCredentialsSecretArn'));
+}
+
+function retriedOnFailure<T>(promise: Promise<T>, forget: () => void): Promise<T> {
+  return promise.catch((error: unknown) => {
+    forget();
+    throw error;
+  });
 }
 
 /** Only the api function manages hooks and trigger tokens, so only it reads the service secret. */
@@ -33,7 +63,7 @@ export const FUNCTIONS_READING_THE_SECRET = new Set(['api']);
 
 async function build(functionName: string): Promise<Services> {
   const tokenKey = FUNCTIONS_READING_THE_SECRET.has(functionName)
-    ? (await readServiceSecret(requireCloudSetting('rootCredentialsSecretArn'))).tokenKey
+    ? (await serviceSecret()).tokenKey
     : undefined;
   return {
     store: new DynamoStore({ tableName: requireCloudSetting('tableName') }),

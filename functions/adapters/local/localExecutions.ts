@@ -2,7 +2,7 @@ import './promisePolyfill.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { Executions } from '../../ports/executions.ts';
+import type { Executions, ExecutionState } from '../../ports/executions.ts';
 import type { Logger } from '../../ports/logger.ts';
 
 /**
@@ -34,12 +34,27 @@ export interface LocalHandlers {
   finish: LambdaLike;
 }
 
-const STEP_STATES = ['Begin', 'RunPreHook', 'RunTask', 'RunPostHook', 'RunNotify'] as const;
+const STEP_STATES = [
+  'Begin',
+  'RunPreHook',
+  'RunTask',
+  'RunPostHook',
+  'RunNotify',
+  'RecordPreHookEngineError',
+  'RecordTaskEngineError',
+  'RecordPostHookEngineError',
+  'RecordNotifyEngineError',
+] as const;
+
+/** How many ended executions are remembered (their transitions and how they ended). */
+const REMEMBERED_EXECUTIONS = 10_000;
 
 export class LocalExecutions implements Executions {
   private readonly machine: StateMachine;
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly transitions = new Map<string, number>();
+  /** How the executions of this process ended (SUCCEEDED, FAILED with the error, ABORTED). */
+  private readonly ended = new Map<string, ExecutionState>();
   private stopping = false;
   /** Handler invocations under way; stop() waits for them so no store write outlives the stack. */
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -54,6 +69,7 @@ export class LocalExecutions implements Executions {
   async start(runId: string): Promise<void> {
     if (this.stopping) throw new Error('the local engine is stopping');
     if (this.running.has(runId)) return;
+    this.ended.delete(runId);
     const asLambda = (fn: LambdaLike) => async (input: unknown) => {
       const call = fn((input as { Payload: unknown }).Payload as never);
       this.inFlight.add(call);
@@ -78,22 +94,35 @@ export class LocalExecutions implements Executions {
           if (event.type === 'StateEntered') entered++;
         }
       })().catch(() => undefined);
+      let state: ExecutionState = { status: 'SUCCEEDED' };
       try {
         await execution.result;
       } catch (error) {
-        if (!this.stopping) this.logger.error('execution failed', { runId, error: (error as Error).message });
+        const e = error as Error;
+        state = this.stopping
+          ? { status: 'ABORTED' }
+          : { status: 'FAILED', error: e.name, cause: e.message.slice(0, 1000) };
+        if (!this.stopping) this.logger.error('execution failed', { runId, error: e.message });
       }
       await counting;
-      this.remember(runId, entered);
+      this.remember(runId, entered, state);
       this.running.delete(runId);
     })();
     this.running.set(runId, { abort: () => execution.abort(), done });
   }
 
-  private remember(runId: string, entered: number) {
+  private remember(runId: string, entered: number, state: ExecutionState) {
     this.transitions.set(runId, entered);
-    if (this.transitions.size > 10_000)
+    this.ended.set(runId, state);
+    if (this.transitions.size > REMEMBERED_EXECUTIONS)
       this.transitions.delete(this.transitions.keys().next().value as string);
+    if (this.ended.size > REMEMBERED_EXECUTIONS) this.ended.delete(this.ended.keys().next().value as string);
+  }
+
+  /** RUNNING, how it ended, or NOT_FOUND for an execution this process did not start (or forgot). */
+  async describe(runId: string): Promise<ExecutionState> {
+    if (this.running.has(runId)) return { status: 'RUNNING' };
+    return this.ended.get(runId) ?? { status: 'NOT_FOUND' };
   }
 
   /** State transitions of a finished execution (StateEntered events of its history). */
