@@ -68,16 +68,18 @@ export async function reconcileHook(
 /**
  * The periodic repair: every hook marked out of sync (a failure, or a process killed halfway) is
  * reconciled, at most REPAIR_BATCH per pass, except marks set in the last REPAIR_GRACE_MS (their request
- * may still be applying them). Returns the hooks it reconciled and what is still out of sync.
+ * may still be applying them). A local start passes no grace and no limit: nothing else is running yet. Returns the hooks it reconciled and what is still out of sync.
  */
 export async function repairOutOfSyncHooks(
   services: Services,
+  options: { graceMs?: number; limit?: number } = {},
 ): Promise<Array<{ hookGroupId: string; hookId: string; outOfSync: string[] }>> {
   if (!services.triggers) return [];
   const now = services.clock.now().getTime();
+  const grace = options.graceMs ?? REPAIR_GRACE_MS;
   const due = (await services.store.listAllHooks())
-    .filter((h) => h.outOfSync?.length && now - Date.parse(h.updatedAt) >= REPAIR_GRACE_MS)
-    .slice(0, REPAIR_BATCH);
+    .filter((h) => h.outOfSync?.length && now - Date.parse(h.updatedAt) >= grace)
+    .slice(0, options.limit ?? REPAIR_BATCH);
   const repaired = [];
   for (const hook of due) {
     const { hookGroupId, hookId } = hook.definition;

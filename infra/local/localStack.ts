@@ -29,6 +29,7 @@ import type { ClientContext, Credentials } from '../../functions/app/clients.ts'
 import { DEFAULT_SETTINGS, type ServiceSettings, type Services } from '../../functions/app/services.ts';
 import { type Callback, CallbackRegistry } from '../../functions/app/callbackRegistry.ts';
 import { sweepQueues } from '../../functions/app/concurrency.ts';
+import { repairOutOfSyncHooks } from '../../functions/app/syncTriggers.ts';
 import { loadHookTypeDirectory } from '../../functions/app/hookTypes.ts';
 import { HandlerDirectory } from '../../functions/adapters/local/handlerDirectory.ts';
 import { failInterruptedStep } from '../../functions/app/runStep.ts';
@@ -177,6 +178,8 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       onFire: options.onScheduledFire,
     });
     services.triggers = new LocalTriggerSync(router, scheduler);
+    // A stack stopped while a hook change was being applied left that hook marked out of sync: repair it.
+    await repairOutOfSyncHooks(services, { graceMs: 0, limit: Number.POSITIVE_INFINITY });
     const unsubscribeRouter = bus.subscribe(async (event) => {
       await router.route(event);
     });
