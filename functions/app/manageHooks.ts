@@ -89,7 +89,11 @@ export async function createHook(
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
     const existing = await services.store.getHook(hookGroupId, hookId);
-    if (existing && sameDefinition(existing.definition, definition)) return existing.definition;
+    if (existing && sameDefinition(existing.definition, definition)) {
+      // A retried create whose first attempt did not finish applying the triggers completes it.
+      if (existing.outOfSync?.length) await syncHookTriggers(services, definition);
+      return existing.definition;
+    }
     throw conflict(`hook ${hookGroupId}/${hookId} already exists with a different definition`);
   }
   await services.store.putAudit({

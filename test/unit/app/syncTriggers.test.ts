@@ -63,6 +63,16 @@ describe('repairOutOfSyncHooks', () => {
     expect((await env.services.store.getHook('rep', 'killed'))?.outOfSync).toBeUndefined();
   });
 
+  it('a create retried after a failed sync completes it', async () => {
+    failing = true;
+    await createHook(env.services, 'rep', 'retried', body, {});
+    failing = false;
+    expect((await env.services.store.getHook('rep', 'retried'))?.outOfSync).toHaveLength(1);
+    await createHook(env.services, 'rep', 'retried', body, {});
+    expect((await env.services.store.getHook('rep', 'retried'))?.outOfSync).toBeUndefined();
+    expect(applied).toContain('rep/retried');
+  });
+
   it('has nothing to do once every hook is in sync', async () => {
     expect(await repairOutOfSyncHooks(env.services)).toEqual([]);
   });
