@@ -1,7 +1,7 @@
 import { handle } from 'hono/aws-lambda';
 import { cloudServices, readServiceSecret } from '../adapters/aws/cloudServices.ts';
 import { DynamoClientStore } from '../adapters/aws/dynamoClientStore.ts';
-import { requireCloudSetting } from '../adapters/aws/environment.ts';
+import { REPAIR_TRIGGERS_ACTION, requireCloudSetting } from '../adapters/aws/environment.ts';
 import { createApiApp } from '../api/app.ts';
 import { createAuthorizer } from '../api/auth/authorizer.ts';
 import { sharedNonceClaims } from '../api/auth/replayGuard.ts';
@@ -14,7 +14,6 @@ import {
 import type { Services } from '../app/services.ts';
 import { repairOutOfSyncHooks } from '../app/syncTriggers.ts';
 import { compileRoutes, encodedRequestPath } from '../adapters/aws/apiGatewayPath.ts';
-import { REPAIR_TRIGGERS_ACTION } from '../adapters/aws/environment.ts';
 import type { ClientStore } from '../ports/clientStore.ts';
 
 /**
@@ -22,7 +21,8 @@ import type { ClientStore } from '../ports/clientStore.ts';
  * with the real authorizer. The HTTP API hands over the path decoded; it is re-encoded first
  * (adapters/aws/apiGatewayPath.ts) so ids holding `/` route and Hawk-verify as the client sent them.
  * The stack's trigger-repair schedule also invokes it (`{action: 'repair-triggers'}`): only this
- * function may change schedules, so it reconciles the hooks left out of sync (app/syncTriggers.ts). At cold start it makes sure the root client from the deploy secret
+ * function may change schedules, so it reconciles the hooks left out of sync (app/syncTriggers.ts).
+ * At cold start it makes sure the root client from the deploy secret
  * exists (idempotent: concurrent cold starts race on one conditional write). Hawk is verified
  * against the host the client addressed (API Gateway's domain, https, 443); nonces are shared
  * through the table so a replay to another container is refused too. The per-client rate limit is
