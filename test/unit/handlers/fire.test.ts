@@ -42,7 +42,7 @@ beforeAll(async () => {
     scheduler: aws.scheduler,
   });
   const ids = Array.from({ length: HOOKS }, (_, i) => i);
-  for (let start = 0; start < HOOKS; start += 25) {
+  for (let start = 0; start < HOOKS; start += 100) {
     await Promise.all(
       ids
         .slice(start, start + 25)
