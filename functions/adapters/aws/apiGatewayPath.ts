@@ -10,8 +10,8 @@
  * path segments, they are one id, joined with `%2F` and encoded as Taskcluster clients encode it. A path
  * that arrives encoded comes out unchanged.
  *
- * One case cannot be told apart once decoded: an id whose last segment is the name of a sub-resource for
- * that method (`GET …/hooks/g/nightly/status` is the status of `nightly`, not the hook `nightly/status`).
+ * One case cannot be told apart once decoded: an id whose end spells a sub-resource of that method
+ * (`GET …/hooks/g/nightly/status` is the status of `nightly`, not the hook `nightly/status`).
  * The endpoint wins; README ("The front door") says so and names the fronts that keep the path encoded.
  */
 
