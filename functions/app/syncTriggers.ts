@@ -17,8 +17,11 @@ export const SYNC_PENDING = 'rules/schedules are being applied';
 
 /** A hook whose mark is younger than this may still be in the hands of the request that set it. */
 export const REPAIR_GRACE_MS = 60_000;
-/** Hooks repaired per periodic pass (each is a handful of Scheduler calls); the rest wait for the next. */
-export const REPAIR_BATCH = 25;
+/**
+ * Hooks repaired per periodic pass; the rest wait for the next. A hook of 100 schedules is about twenty
+ * rounds of Scheduler calls, so ten fit the api function's 29 s.
+ */
+export const REPAIR_BATCH = 10;
 
 /** The mark the write of a definition carries when something must bring its triggers in line. */
 export function pendingSyncMark(services: Services): { outOfSync?: string[] } {
