@@ -2,8 +2,9 @@
  * `Hookline`: the whole cloud deployment as one construct, so it can be put into any CDK app.
  *
  *   callers ─HTTPS─▶ HTTP API ($default route, throttled) ─▶ api λ
- *   rules on the Hookline bus (hookline-*) ─┐
- *   schedules in the Hookline schedule group ┴─▶ fire λ (async; failures → SQS DLQ)
+ *   every event on the Hookline bus (one rule) ─┐  (optional: AWS service events forwarded from the default bus)
+ *   schedules in the Hookline schedule group ──┴─▶ fire λ (async; failures → SQS DLQ) ─▶ binding router
+ *   trigger-repair schedule ─▶ api λ (reconciles hooks left out of sync)
  *   api/fire/finish λ ─StartExecution─▶ `job` state machine (statemachines/job.asl.json)
  *                                         ├─▶ step λ (Begin, RunPreHook, RunTask, RunPostHook, RunNotify)
  *                                         └─▶ finish λ (Finish)
@@ -27,6 +28,7 @@ import {
   aws_cloudwatch_actions as cloudwatchActions,
   aws_dynamodb as dynamodb,
   aws_events as events,
+  aws_events_targets as eventTargets,
   aws_iam as iam,
   aws_lambda as lambda,
   aws_logs as logs,
@@ -38,7 +40,7 @@ import {
 } from 'aws-cdk-lib';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct, type IConstruct } from 'constructs';
-import { ENVIRONMENT_VARIABLES } from '../functions/adapters/aws/environment.ts';
+import { ENVIRONMENT_VARIABLES, REPAIR_TRIGGERS_ACTION } from '../functions/adapters/aws/environment.ts';
 import { ENGINE_ERROR_MESSAGE } from '../functions/app/engineErrors.ts';
 import { DEFAULT_SETTINGS } from '../functions/app/services.ts';
 import { TABLE_KEYS } from '../functions/adapters/aws/tableLayout.ts';
@@ -49,9 +51,6 @@ import {
   STATE_MACHINE_DEFINITION_FILE,
 } from './bundlingOptions.ts';
 import { handlerCode } from './handlerCode.ts';
-
-/** The prefix of every EventBridge rule the api function creates for hook bindings. */
-export const RULE_NAME_PREFIX = 'hookline-';
 
 export type WorkflowType = 'STANDARD' | 'EXPRESS';
 
@@ -124,6 +123,14 @@ export interface HooklineProps {
    * @default - functions/handlers/{api,fire,step,finish}.ts
    */
   readonly handlerEntries?: Partial<Record<HandlerName, string>>;
+  /**
+   * Forward AWS service events (`source` beginning `aws.`), which AWS puts only on the account's default
+   * bus, to Hookline's bus, so hooks can be bound to them. A list narrows it to those sources
+   * (e.g. `['aws.s3', 'aws.ecs']`); every forwarded event invokes the fire function once (README,
+   * "Bindings in the cloud").
+   * @default - nothing is forwarded
+   */
+  readonly forwardAwsServiceEvents?: boolean | readonly string[];
 }
 
 interface FunctionSpec {
@@ -151,6 +158,10 @@ export class Hookline extends Construct {
   readonly rootCredentials: secretsmanager.Secret;
   readonly functions: Readonly<Record<HandlerName, lambda.Function>>;
   readonly alarms: readonly cloudwatch.Alarm[];
+  /** The one rule that sends every event on Hookline's bus to the fire function (the binding router). */
+  readonly bindingsRule: events.Rule;
+  /** The rule on the default bus forwarding AWS service events, with `forwardAwsServiceEvents`. */
+  readonly awsServiceEventsRule?: events.Rule;
   /** The HTTPS endpoint (no trailing slash); clients use it as their root URL. */
   readonly apiUrl: string;
 
@@ -351,6 +362,23 @@ export class Hookline extends Construct {
       },
     });
     this.functions = { api, fire, step, finish };
+    // Hooks whose schedules a failure (or a killed request) left out of line are reconciled every five
+    // minutes (functions/app/syncTriggers.ts repairOutOfSyncHooks); only the api function may change schedules.
+    this.schedulerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [api.functionArn] }),
+    );
+    new scheduler.CfnSchedule(this, 'TriggerRepairSchedule', {
+      groupName: this.scheduleGroup.scheduleGroupName,
+      description: 'Hookline: reconcile hooks whose schedules are out of sync',
+      scheduleExpression: 'rate(5 minutes)',
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: api.functionArn,
+        roleArn: this.schedulerRole.roleArn,
+        input: JSON.stringify({ action: REPAIR_TRIGGERS_ACTION }),
+        retryPolicy: { maximumRetryAttempts: 0 },
+      },
+    });
 
     // ── the `job` state machine ────────────────────────────────────────────────
     const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
@@ -426,14 +454,29 @@ export class Hookline extends Construct {
       );
     }
 
-    // The api function creates a rule per hook binding (named hookline-…) on the bus, with
-    // the fire function as target; EventBridge invokes Lambda through its resource policy.
-    fire.addPermission('InvokeFromHooklineRules', {
-      principal: new iam.ServicePrincipal('events.amazonaws.com'),
-      action: 'lambda:InvokeFunction',
-      sourceAccount: stack.account,
-      sourceArn: this.ruleArnPattern(stack),
+    // ── bindings ───────────────────────────────────────────────────────────────
+    // One rule, whatever the number of bindings (EventBridge allows 300 rules per bus by default): every
+    // event on the bus goes to the fire function, which matches it against the stored bindings
+    // (functions/handlers/fire.ts). The whole event is the function's input.
+    this.bindingsRule = new events.Rule(this, 'BindingsRule', {
+      eventBus: this.eventBus,
+      description: 'Hookline: every event on the bus, to the fire function, which routes it to bound hooks',
+      eventPattern: { source: events.Match.prefix('') },
+      targets: [new eventTargets.LambdaFunction(fire, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
     });
+    if (props.forwardAwsServiceEvents) {
+      const listed = Array.isArray(props.forwardAwsServiceEvents)
+        ? [...props.forwardAwsServiceEvents]
+        : undefined;
+      if (listed && (listed.length === 0 || listed.some((s) => !/^aws\.[a-z0-9.-]+$/.test(s))))
+        throw new Error('forwardAwsServiceEvents lists AWS event sources, each beginning "aws."');
+      const sources = listed ?? events.Match.prefix('aws.');
+      this.awsServiceEventsRule = new events.Rule(this, 'AwsServiceEventsRule', {
+        description: "Hookline: AWS service events, from the default bus to Hookline's bus",
+        eventPattern: { source: sources },
+        targets: [new eventTargets.EventBus(this.eventBus)],
+      });
+    }
 
     // ── the HTTP API ───────────────────────────────────────────────────────────
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
@@ -565,15 +608,6 @@ export class Hookline extends Construct {
     });
   }
 
-  /** Rules the api function may manage: those named hookline-… on the Hookline bus. */
-  private ruleArnPattern(stack: Stack): string {
-    return stack.formatArn({
-      service: 'events',
-      resource: 'rule',
-      resourceName: `${this.eventBus.eventBusName}/${RULE_NAME_PREFIX}*`,
-    });
-  }
-
   /**
    * Item-level read/write on the table and its one index: the operations the DynamoDB store
    * uses (test/infra/sdkUsage.test.ts checks the adapters against this list). No Scan, no
@@ -605,20 +639,6 @@ export class Hookline extends Construct {
   private grantApiExtras(api: lambda.IFunction, stack: Stack): void {
     // No StopExecution/DescribeExecution: run status lives in the table, and cancel is a flag
     // there that the running step watches (the same in both workflow types).
-    api.addToRolePolicy(
-      new iam.PolicyStatement({
-        // hook bindings: one rule per binding, hookline-… on the Hookline bus.
-        actions: [
-          'events:PutRule',
-          'events:DeleteRule',
-          'events:DescribeRule',
-          'events:PutTargets',
-          'events:RemoveTargets',
-          'events:ListTargetsByRule',
-        ],
-        resources: [this.ruleArnPattern(stack)],
-      }),
-    );
     api.addToRolePolicy(
       new iam.PolicyStatement({
         // hook schedules: one schedule per hook cron, in the Hookline group.
@@ -678,12 +698,6 @@ export class Hookline extends Construct {
     }
 
     // api: the wildcards are all scoped to resources this construct owns.
-    wildcard(
-      api.role!,
-      this.ruleArnPattern(stack),
-      'Rules are created at run time, one per hook binding; the wildcard covers only rules named hookline-* on ' +
-        'the Hookline event bus.',
-    );
     wildcard(
       api.role!,
       stack.formatArn({

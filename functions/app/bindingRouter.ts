@@ -1,16 +1,16 @@
 import { type CompiledEventPattern, compileEventPattern } from '../core/eventPattern.ts';
-import { isHooklineError } from '../core/errors.ts';
 import type { HookDefinition } from '../core/hookDefinition.ts';
 import { hookKey } from '../core/ids.ts';
-import type { HookRecord } from '../ports/store.ts';
-import { type DeliveredEvent, fireFromEvent } from './fireFromSources.ts';
-import type { FireOutcome } from './fireHook.ts';
+import type { DeliveredEvent } from './fireFromSources.ts';
+import { type HandledFire, handleFire } from './handleFire.ts';
 import type { Services } from './services.ts';
 
 /**
- * Routes events on the local bus to the hooks bound to them — what EventBridge does in the cloud with one
- * rule per binding. Every stored hook's bindings are compiled once and cached; the cache follows hook
- * changes (the local TriggerSync calls hookChanged/hookRemoved), so an event is matched without a read.
+ * Routes events to the hooks bound to them: locally every event on the local bus, in the cloud every
+ * event the bus rule delivers to the fire function (one rule instead of one per binding, so the number of
+ * bindings is not bounded by EventBridge's rules quota; see app/storedBindings.ts). Every stored hook's
+ * bindings are compiled once and cached; locally the cache follows hook changes (the local TriggerSync
+ * calls hookChanged/hookRemoved), so an event is matched without a read.
  *
  * Matching is indexed, as EventBridge's engine is: each binding is filed under one field it requires to
  * hold one of a few exact values (`"detail": {"shard": [7]}`, `"detail-type": ["Run Finished"]`, the
@@ -18,9 +18,9 @@ import type { Services } from './services.ts';
  * under the values it actually has, plus the few that require no exact value anywhere. The index only
  * narrows the candidates; every candidate is still matched in full (core/eventPattern.ts).
  *
- * Each matching hook fires once per event with `fireFromEvent` (payload = detail, event = the whole
- * event, run id derived from the event id, so a duplicate delivery starts nothing), read fresh from the
- * store.
+ * Each matching hook is handed to handleFire (app/handleFire.ts: read fresh, skipped when gone or no
+ * longer bound, payload = detail, event = the whole event, run id derived from the event id, so a
+ * duplicate delivery starts nothing).
  */
 
 interface Binding {
@@ -42,7 +42,8 @@ interface FieldIndex {
   byValue: Map<string, Set<Binding>>;
 }
 
-export type RouteOutcome = FireOutcome | { kind: 'error'; message: string };
+/** What became of the event for one matched hook; `failed`: the store or the engine kept failing. */
+export type RouteOutcome = HandledFire | { kind: 'failed'; message: string; runId?: undefined };
 
 export interface RoutedFire {
   hookGroupId: string;
@@ -50,7 +51,11 @@ export interface RoutedFire {
   outcome: RouteOutcome;
 }
 
-const DELIVERY_ATTEMPTS = 3;
+export interface BindingRouterOptions {
+  /** Tries per matched hook when the store or the engine fails (the local bus retries here; the cloud
+   *  fire function tries once and lets Lambda's asynchronous retries redeliver). Default 3. */
+  deliveryAttempts?: number;
+}
 
 export class BindingRouter {
   private readonly byHook = new Map<string, Binding[]>();
@@ -59,7 +64,14 @@ export class BindingRouter {
   private readonly unindexed = new Set<Binding>();
   private stopping = false;
 
-  constructor(private readonly services: Services) {}
+  private readonly deliveryAttempts: number;
+
+  constructor(
+    private readonly services: Services,
+    options: BindingRouterOptions = {},
+  ) {
+    this.deliveryAttempts = Math.max(1, options.deliveryAttempts ?? 3);
+  }
 
   /** Shutting down: a failed delivery is not retried (the run, if created, resumes at the next start). */
   stop(): void {
@@ -164,27 +176,19 @@ export class BindingRouter {
 
   private async deliver(event: DeliveredEvent, hookGroupId: string, hookId: string): Promise<RoutedFire> {
     let lastError: Error | undefined;
-    for (let attempt = 0; attempt < DELIVERY_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < this.deliveryAttempts; attempt++) {
       if (attempt > 0 && this.stopping) break;
       if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
-      let hook: HookRecord | undefined;
       try {
-        hook = await this.services.store.getHook(hookGroupId, hookId);
-        // Removed since it matched: as in the cloud, a rule's late delivery finds no hook and does nothing.
-        if (!hook)
-          return { hookGroupId, hookId, outcome: { kind: 'error', message: 'the hook no longer exists' } };
-        return { hookGroupId, hookId, outcome: await fireFromEvent(this.services, hook, event) };
+        const outcome = await handleFire(this.services, {
+          kind: 'event',
+          hookGroupId,
+          hookId,
+          event,
+          recheckBindings: true,
+        });
+        return { hookGroupId, hookId, outcome };
       } catch (error) {
-        if (isHooklineError(error)) {
-          // Recorded as the fire's error (render, payload, chain depth): retrying would not help.
-          this.services.logger.warn('event fire refused', {
-            hookGroupId,
-            hookId,
-            eventId: event.id,
-            error: error.message,
-          });
-          return { hookGroupId, hookId, outcome: { kind: 'error', message: error.message } };
-        }
         lastError = error as Error;
       }
     }
@@ -194,7 +198,7 @@ export class BindingRouter {
       eventId: event.id,
       error: lastError?.message,
     });
-    return { hookGroupId, hookId, outcome: { kind: 'error', message: lastError?.message ?? 'failed' } };
+    return { hookGroupId, hookId, outcome: { kind: 'failed', message: lastError?.message ?? 'failed' } };
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { conflict, inputError, notFound } from '../core/errors.ts';
+import { conflict, HooklineError, inputError, notFound } from '../core/errors.ts';
 import {
   completeDefinition,
   type HookDefinition,
@@ -13,7 +13,7 @@ import { checkStepsFit } from '../core/stepBudget.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { ConditionFailed, type HookRecord } from '../ports/store.ts';
 import { announce } from './lifecycleEvents.ts';
-import { removeHookTriggers, syncHookTriggers } from './syncTriggers.ts';
+import { pendingSyncMark, removeHookTriggers, SYNC_PENDING, syncHookTriggers } from './syncTriggers.ts';
 import type { Services } from './services.ts';
 import { checkStorable, MAX_DEFINITION_BYTES } from './storageLimits.ts';
 
@@ -91,13 +91,18 @@ export async function createHook(
   const definition = await applyHookType(services, completeDefinition(hookGroupId, hookId, parsed));
   checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
   checkStaticSteps(services, definition);
-  const record = newRecord(services, definition);
+  // Marked out of sync in the same write: a process killed before the triggers follow leaves a hook that says so.
+  const record: HookRecord = { ...newRecord(services, definition), ...pendingSyncMark(services) };
   try {
     await services.store.createHook(record);
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
     const existing = await services.store.getHook(hookGroupId, hookId);
-    if (existing && sameDefinition(existing.definition, definition)) return existing.definition;
+    if (existing && sameDefinition(existing.definition, definition)) {
+      // A retried create whose first attempt did not finish applying the triggers completes it.
+      if (existing.outOfSync?.length) await syncHookTriggers(services, definition);
+      return existing.definition;
+    }
     throw conflict(`hook ${hookGroupId}/${hookId} already exists with a different definition`);
   }
   await services.store.putAudit({
@@ -138,6 +143,7 @@ export async function updateHook(
       updatedAt: services.clock.now().toISOString(),
       version: existing.version + 1,
       configVersion: existing.configVersion + (configChanged ? 1 : 0),
+      ...pendingSyncMark(services),
     };
     try {
       await services.store.replaceHook(updated, existing.version);
@@ -160,7 +166,11 @@ export async function updateHook(
   throw conflict(`hook ${hookGroupId}/${hookId} is being changed concurrently; try again`);
 }
 
-/** removeHook: the hook, its fires and (through the adapters' reactions) its schedules and bindings. */
+/**
+ * removeHook: its triggers first (so nothing fires it afterwards), then the hook. The hook is marked out of
+ * sync before its triggers go, so a failure (or a process killed) halfway leaves a hook that says so and
+ * can be removed again. Its fire history, runs and audit stay until their retention (TTL) ends.
+ */
 export async function removeHook(
   services: Services,
   hookGroupId: string,
@@ -168,15 +178,25 @@ export async function removeHook(
   actor: Actor,
 ): Promise<void> {
   const existing = await getHook(services, hookGroupId, hookId);
+  if (services.triggers) {
+    const marked = await markBeingRemoved(services, existing);
+    try {
+      await removeHookTriggers(services, hookGroupId, hookId);
+    } catch (error) {
+      const problem = `rules/schedules not removed: ${(error as Error).message}`;
+      services.logger.error('hook not removed: its triggers could not be deleted', {
+        hookGroupId,
+        hookId,
+        problem,
+      });
+      await replaceMark(services, marked, [problem]);
+      throw new HooklineError(
+        'InternalServerError',
+        `hook ${hookGroupId}/${hookId} was not removed: its schedules could not all be deleted (${problem}); it is kept, marked out of sync: remove it again`,
+      );
+    }
+  }
   await services.store.deleteHook(hookGroupId, hookId);
-  await services.store.deleteFires(hookGroupId, hookId);
-  const problem = await removeHookTriggers(services, hookGroupId, hookId);
-  if (problem)
-    services.logger.error('hook removed but its triggers remain; run reconcile', {
-      hookGroupId,
-      hookId,
-      problem,
-    });
   await services.store.putAudit({
     hookGroupId,
     hookId,
@@ -186,6 +206,40 @@ export async function removeHook(
     changes: { definition: existing.definition },
   });
   await announce(services, 'Hook Deleted', { hookGroupId, hookId });
+}
+
+const BEING_REMOVED = `${SYNC_PENDING}: the hook is being removed`;
+
+/** Marks the hook as being removed (a concurrent change is retried against); returns the marked record. */
+async function markBeingRemoved(services: Services, existing: HookRecord): Promise<HookRecord> {
+  let current = existing;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const marked: HookRecord = {
+      ...current,
+      outOfSync: [BEING_REMOVED],
+      // The periodic repair leaves a mark this fresh alone (app/syncTriggers.ts, REPAIR_GRACE_MS).
+      updatedAt: services.clock.now().toISOString(),
+      version: current.version + 1,
+    };
+    try {
+      await services.store.replaceHook(marked, current.version);
+      return marked;
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+    }
+    current = await getHook(services, current.definition.hookGroupId, current.definition.hookId);
+  }
+  const { hookGroupId, hookId } = existing.definition;
+  throw conflict(`hook ${hookGroupId}/${hookId} is being changed concurrently; try again`);
+}
+
+/** Replaces the out-of-sync mark if nobody changed the hook since (best effort: the mark set first stays). */
+async function replaceMark(services: Services, marked: HookRecord, outOfSync: string[]): Promise<void> {
+  try {
+    await services.store.replaceHook({ ...marked, outOfSync, version: marked.version + 1 }, marked.version);
+  } catch (error) {
+    if (!(error instanceof ConditionFailed)) throw error;
+  }
 }
 
 /** Replaces the hook's http signing secret; the old one stops verifying. */

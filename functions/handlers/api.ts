@@ -1,7 +1,7 @@
 import { handle } from 'hono/aws-lambda';
 import { cloudServices, serviceSecret } from '../adapters/aws/cloudServices.ts';
 import { DynamoClientStore } from '../adapters/aws/dynamoClientStore.ts';
-import { requireCloudSetting } from '../adapters/aws/environment.ts';
+import { REPAIR_TRIGGERS_ACTION, requireCloudSetting } from '../adapters/aws/environment.ts';
 import { createApiApp } from '../api/app.ts';
 import { createAuthorizer } from '../api/auth/authorizer.ts';
 import { sharedNonceClaims } from '../api/auth/replayGuard.ts';
@@ -12,11 +12,17 @@ import {
   importRootClient,
 } from '../app/clients.ts';
 import type { Services } from '../app/services.ts';
+import { repairOutOfSyncHooks } from '../app/syncTriggers.ts';
+import { compileRoutes, encodedRequestPath } from '../adapters/aws/apiGatewayPath.ts';
 import type { ClientStore } from '../ports/clientStore.ts';
 
 /**
  * The api function: API Gateway (HTTP API, payload 2.0) → the same Hono app `npm start` serves,
- * with the real authorizer. At cold start it makes sure the root client from the deploy secret
+ * with the real authorizer. The HTTP API hands over the path decoded; it is re-encoded first
+ * (adapters/aws/apiGatewayPath.ts) so ids holding `/` route and Hawk-verify as the client sent them.
+ * The stack's trigger-repair schedule also invokes it (`{action: 'repair-triggers'}`): only this
+ * function may change schedules, so it reconciles the hooks left out of sync (app/syncTriggers.ts).
+ * At cold start it makes sure the root client from the deploy secret
  * exists (idempotent: concurrent cold starts race on one conditional write). Hawk is verified
  * against the host the client addressed (API Gateway's domain, https, 443); nonces are shared
  * through the table so a replay to another container is refused too. The per-client rate limit is
@@ -41,10 +47,45 @@ export async function createApiHandler(services: Services, clientStore: ClientSt
     rateLimit: false,
     nonces: sharedNonceClaims(clientStore),
   });
-  return handle(createApiApp(services, { authorizer, clients }));
+  const app = createApiApp(services, { authorizer, clients });
+  const routes = compileRoutes(app.routes);
+  const http = handle(app);
+  return async (event: LambdaEvent, context: LambdaContext) => {
+    // The stack's trigger-repair schedule (infra/hooklineConstruct.ts): hooks left out of sync are reconciled.
+    if (isRepairInvocation(event)) return { repaired: await repairOutOfSyncHooks(services) };
+    return http(withEncodedPath(event, routes) as never, context as never);
+  };
 }
 
-type ApiHandler = ReturnType<typeof handle>;
+type LambdaEvent = Parameters<ReturnType<typeof handle>>[0] | { action: 'repair-triggers' };
+type LambdaContext = Parameters<ReturnType<typeof handle>>[1];
+
+function isRepairInvocation(event: unknown): event is { action: 'repair-triggers' } {
+  return (event as { action?: unknown })?.action === REPAIR_TRIGGERS_ACTION;
+}
+
+/** The event with its path as the client sent it (adapters/aws/apiGatewayPath.ts). */
+function withEncodedPath(event: LambdaEvent, routes: ReturnType<typeof compileRoutes>): LambdaEvent {
+  const e = event as {
+    rawPath?: string;
+    path?: string;
+    httpMethod?: string;
+    requestContext?: { http?: { method?: string; path?: string } };
+  };
+  if (typeof e.rawPath === 'string' && e.requestContext?.http) {
+    const rawPath = encodedRequestPath(e.requestContext.http.method ?? 'GET', e.rawPath, routes);
+    return {
+      ...e,
+      rawPath,
+      requestContext: { ...e.requestContext, http: { ...e.requestContext.http, path: rawPath } },
+    } as LambdaEvent;
+  }
+  if (typeof e.path === 'string' && typeof e.httpMethod === 'string')
+    return { ...e, path: encodedRequestPath(e.httpMethod, e.path, routes) } as LambdaEvent;
+  return event;
+}
+
+type ApiHandler = Awaited<ReturnType<typeof createApiHandler>>;
 let built: Promise<ApiHandler> | undefined;
 
 async function build(): Promise<ApiHandler> {

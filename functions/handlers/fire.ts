@@ -1,47 +1,98 @@
-import { type DeliveredEvent, fireFromEvent, fireFromSchedule } from '../app/fireFromSources.ts';
+import { z } from 'zod';
 import { sweepQueues } from '../app/concurrency.ts';
+import type { DeliveredEvent } from '../app/fireFromSources.ts';
+import { type HandledFire, handleFire } from '../app/handleFire.ts';
 import type { Services } from '../app/services.ts';
+import { StoredBindings } from '../app/storedBindings.ts';
 import { cloudServices } from '../adapters/aws/cloudServices.ts';
-import { isHooklineError } from '../core/errors.ts';
 
 /**
- * The fire function: target of each binding's EventBridge rule (input `{hookGroupId, hookId, event}`)
- * and of each EventBridge Scheduler schedule (input `{hookGroupId, hookId, scheduledTime}`), and
- * of the stack's queue sweep schedule (input `{action: 'sweep-queues'}`).
+ * The fire function. Its inputs:
+ * - an EventBridge event: every event on Hookline's bus, from the stack's one bus rule
+ *   (infra/hooklineConstruct.ts `BindingsRule`). The binding router (app/bindingRouter.ts) finds the hooks bound to it among the
+ *   stored bindings (app/storedBindings.ts) and hands each to app/handleFire.ts;
+ * - `{hookGroupId, hookId, scheduledTime}`: an EventBridge Scheduler schedule of a hook;
+ * - `{action: 'sweep-queues'}`: the stack's periodic schedule (expired concurrency leases, queued runs).
+ * A failure other than a refused fire throws, so Lambda's asynchronous retries redeliver (a repeated
+ * delivery starts nothing twice: run ids derive from the event id or the scheduled time).
  */
-export type FireEvent =
-  | { hookGroupId: string; hookId: string; event: DeliveredEvent }
-  | { hookGroupId: string; hookId: string; scheduledTime: string }
-  | { action: 'sweep-queues' };
+const eventSchema = z
+  .object({
+    id: z.string().min(1).max(256),
+    source: z.string().max(256),
+    'detail-type': z.string().max(256),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .loose();
 
-export function createFireHandler(services: Services) {
-  return async (input: FireEvent) => {
-    if ('action' in input) {
-      // A periodic schedule: expired concurrency leases free their slots and queued runs start.
+export const fireInputSchema = z.union([
+  z.object({ action: z.literal('sweep-queues') }),
+  z.object({
+    hookGroupId: z.string().min(1).max(1000),
+    hookId: z.string().min(1).max(1000),
+    scheduledTime: z.iso.datetime({ offset: true }),
+  }),
+  eventSchema,
+]);
+
+export type FireEvent = z.infer<typeof fireInputSchema>;
+
+export type FireResult =
+  | { swept: true }
+  | { routed: number; fires: Array<{ hookGroupId: string; hookId: string } & HandledFire> }
+  | ({ hookGroupId: string; hookId: string } & HandledFire)
+  | { refused: string };
+
+export function createFireHandler(services: Services, bindings = new StoredBindings(services)) {
+  return async (input: unknown): Promise<FireResult> => {
+    const parsed = fireInputSchema.safeParse(input);
+    if (!parsed.success) {
+      // Nothing a retry could change: logged (without the input, which may carry secrets) and dropped.
+      services.logger.error('fire input refused', { problem: z.prettifyError(parsed.error).slice(0, 500) });
+      return { refused: 'the fire function input is not an event, a schedule occurrence or a sweep' };
+    }
+    const fire = parsed.data;
+    if ('action' in fire) {
       await sweepQueues(services);
       return { swept: true };
     }
-    const hook = await services.store.getHook(input.hookGroupId, input.hookId);
-    if (!hook) {
-      // The hook was removed after the rule or schedule fired: nothing to do (not worth a retry).
-      services.logger.warn('fire for a hook that does not exist', {
-        hookGroupId: input.hookGroupId,
-        hookId: input.hookId,
-      });
-      return { fired: false, reason: 'no such hook' };
+    if ('detail-type' in fire) {
+      const event = fire as DeliveredEvent;
+      bindings.noteEvent(event);
+      const routed = await (await bindings.current()).route(event);
+      const failed = routed.find((r) => r.outcome.kind === 'failed');
+      if (failed && failed.outcome.kind === 'failed') {
+        throw new Error(
+          `event ${event.id} not delivered to ${failed.hookGroupId}/${failed.hookId}: ${failed.outcome.message}`,
+        );
+      }
+      return {
+        routed: routed.length,
+        fires: routed.map((r) => ({
+          hookGroupId: r.hookGroupId,
+          hookId: r.hookId,
+          ...(r.outcome as HandledFire),
+        })),
+      };
     }
-    try {
-      const outcome =
-        'event' in input
-          ? await fireFromEvent(services, hook, input.event)
-          : await fireFromSchedule(services, hook, new Date(input.scheduledTime));
-      return { fired: outcome.kind === 'started', ...outcome };
-    } catch (error) {
-      // A render or payload error is recorded as the fire's error; retrying would not help.
-      if (isHooklineError(error)) return { fired: false, reason: error.message };
-      throw error;
-    }
+    const outcome = await handleFire(services, {
+      kind: 'schedule',
+      hookGroupId: fire.hookGroupId,
+      hookId: fire.hookId,
+      scheduledTime: new Date(fire.scheduledTime),
+    });
+    return { hookGroupId: fire.hookGroupId, hookId: fire.hookId, ...outcome };
   };
 }
 
-export const handler = async (input: FireEvent) => createFireHandler(await cloudServices('fire'))(input);
+let cloudHandler: Promise<ReturnType<typeof createFireHandler>> | undefined;
+
+export const handler = async (input: unknown) => {
+  cloudHandler ??= cloudServices('fire')
+    .then((services) => createFireHandler(services))
+    .catch((error: unknown) => {
+      cloudHandler = undefined; // a failed cold start is tried again at the next invocation
+      throw error;
+    });
+  return (await cloudHandler)(input);
+};

@@ -30,6 +30,7 @@ import { DEFAULT_SETTINGS, type ServiceSettings, type Services } from '../../fun
 import { type Callback, CallbackRegistry } from '../../functions/app/callbackRegistry.ts';
 import { sweepQueues } from '../../functions/app/concurrency.ts';
 import { type SweepOutcome, sweepRuns } from '../../functions/app/sweepRuns.ts';
+import { repairOutOfSyncHooks } from '../../functions/app/syncTriggers.ts';
 import { loadHookTypeDirectory } from '../../functions/adapters/local/hookTypeDirectory.ts';
 import { HandlerDirectory } from '../../functions/adapters/local/handlerDirectory.ts';
 import { failInterruptedStep } from '../../functions/app/runStep.ts';
@@ -185,6 +186,8 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       onFire: options.onScheduledFire,
     });
     services.triggers = new LocalTriggerSync(router, scheduler);
+    // A stack stopped while a hook change was being applied left that hook marked out of sync: repair it.
+    await repairOutOfSyncHooks(services, { graceMs: 0, limit: Number.POSITIVE_INFINITY });
     const unsubscribeRouter = bus.subscribe(async (event) => {
       await router.route(event);
     });

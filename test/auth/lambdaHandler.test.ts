@@ -63,7 +63,7 @@ async function invoke(
   headers: Record<string, string>,
   body?: unknown,
 ) {
-  const result = (await handler(event(method, path, headers, body) as never, {} as never)) as {
+  const result = (await handler(event(method, path, headers, body) as never, {} as never)) as unknown as {
     statusCode: number;
     body: string;
   };

@@ -1,29 +1,28 @@
 import {
-  DeleteRuleCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-  RemoveTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
-import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
+  GetScheduleCommand,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   EventBridgeTriggerSync,
   MAX_TRIGGER_NAME_LENGTH,
+  SYNC_CONCURRENCY,
   triggerName,
 } from '../../functions/adapters/aws/eventBridgeTriggerSync.ts';
+import { SYNC_PENDING } from '../../functions/app/syncTriggers.ts';
 import type { HookDefinition } from '../../functions/core/hookDefinition.ts';
 import { derivedRunId } from '../../functions/core/ids.ts';
 import { createFireHandler } from '../../functions/handlers/fire.ts';
 import { hookBody, startTestStack, type TestStack } from '../support/stack.ts';
 import { fakeAws } from './fakeAws.ts';
 
-/** The cloud TriggerSync: one EventBridge rule per binding, one Scheduler schedule per expression. */
+/**
+ * The cloud TriggerSync: one Scheduler schedule per expression, changed a bounded batch at a time; no
+ * EventBridge rule per binding (the stack's one bus rule and the fire function's router handle bindings).
+ */
 const config = {
-  eventBusName: 'hookline-bus',
   scheduleGroupName: 'hookline-schedules',
   fireFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:hookline-fire',
   schedulerRoleArn: 'arn:aws:iam::123456789012:role/hookline-scheduler',
@@ -54,10 +53,10 @@ describe('EventBridgeTriggerSync (aws-sdk-client-mock)', () => {
 
   beforeEach(() => {
     aws = fakeAws();
-    sync = new EventBridgeTriggerSync({ ...config, events: aws.events, scheduler: aws.scheduler });
+    sync = new EventBridgeTriggerSync({ ...config, scheduler: aws.scheduler });
   });
 
-  it('names rules and schedules hookline-<hash of g/h>-<n>, at most 64 characters', () => {
+  it('names schedules hookline-<hash of g/h>-<n>, at most 64 characters', () => {
     expect(name(0)).toMatch(/^hookline-[0-9a-f]{32}-0$/);
     expect(name(0)).not.toBe(triggerName('ops', 'nightly/backup2', 0));
     expect(name(0)).not.toBe(triggerName('ops-nightly', 'backup', 0));
@@ -67,42 +66,11 @@ describe('EventBridgeTriggerSync (aws-sdk-client-mock)', () => {
     expect(long).toMatch(/^[0-9a-zA-Z._-]+$/);
   });
 
-  it('creates one rule per binding on the bus, targeting the fire function with the hook’s IDs', async () => {
-    await sync.sync(definition({ bindings: [patternA, patternB] }));
-    const putRules = aws.eventsMock.commandCalls(PutRuleCommand).map((c) => c.args[0].input);
-    expect(putRules).toEqual([
-      {
-        Name: name(0),
-        EventBusName: 'hookline-bus',
-        EventPattern: JSON.stringify(patternA),
-        State: 'ENABLED',
-        Description: 'Hookline binding 0 of ops/nightly/backup',
-      },
-      {
-        Name: name(1),
-        EventBusName: 'hookline-bus',
-        EventPattern: JSON.stringify(patternB),
-        State: 'ENABLED',
-        Description: 'Hookline binding 1 of ops/nightly/backup',
-      },
-    ]);
-    const putTargets = aws.eventsMock.commandCalls(PutTargetsCommand).map((c) => c.args[0].input);
-    expect(putTargets).toEqual(
-      [0, 1].map((n) => ({
-        Rule: name(n),
-        EventBusName: 'hookline-bus',
-        Targets: [
-          {
-            Id: 'fire',
-            Arn: config.fireFunctionArn,
-            InputTransformer: {
-              InputTemplate:
-                '{"hookGroupId": "ops", "hookId": "nightly/backup", "event": <aws.events.event.json>}',
-            },
-          },
-        ],
-      })),
-    );
+  it('makes no EventBridge rule for any binding: bindings are routed by the fire function', async () => {
+    await sync.sync(definition({ bindings: [patternA, patternB], schedule: ['0 12 * * *'] }));
+    expect(aws.eventsMock.calls()).toHaveLength(0);
+    expect(aws.rules.size).toBe(0);
+    expect([...aws.schedules.keys()]).toEqual([name(0)]);
   });
 
   it('creates one schedule per expression in the group, with the time zone; Unix cron becomes AWS cron', async () => {
@@ -149,31 +117,9 @@ describe('EventBridgeTriggerSync (aws-sdk-client-mock)', () => {
   });
 
   it('diffs an update: changes what differs, deletes what is no longer there (highest first)', async () => {
-    await sync.sync(
-      definition({
-        bindings: [patternA, patternB, patternA],
-        schedule: ['0 12 * * *', 'rate(1 hour)', 'rate(2 hours)'],
-      }),
-    );
+    await sync.sync(definition({ schedule: ['0 12 * * *', 'rate(1 hour)', 'rate(2 hours)'] }));
     aws.resetHistory();
-    const patternC = { source: ['shop'], 'detail-type': ['Order Cancelled'] };
-    await sync.sync(definition({ bindings: [patternC], schedule: ['0 12 * * *', 'rate(3 hours)'] }));
-
-    expect(
-      aws.eventsMock
-        .commandCalls(PutRuleCommand)
-        .map((c) => [c.args[0].input.Name, c.args[0].input.EventPattern]),
-    ).toEqual([[name(0), JSON.stringify(patternC)]]);
-    expect(aws.eventsMock.commandCalls(PutTargetsCommand)).toHaveLength(0); // the target did not change
-    expect(aws.eventsMock.commandCalls(RemoveTargetsCommand).map((c) => c.args[0].input)).toEqual([
-      { Rule: name(2), EventBusName: 'hookline-bus', Ids: ['fire'] },
-      { Rule: name(1), EventBusName: 'hookline-bus', Ids: ['fire'] },
-    ]);
-    expect(aws.eventsMock.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input.Name)).toEqual([
-      name(2),
-      name(1),
-    ]);
-
+    await sync.sync(definition({ schedule: ['0 12 * * *', 'rate(3 hours)'] }));
     expect(aws.schedulerMock.commandCalls(CreateScheduleCommand)).toHaveLength(0);
     expect(
       aws.schedulerMock
@@ -183,27 +129,23 @@ describe('EventBridgeTriggerSync (aws-sdk-client-mock)', () => {
     expect(aws.schedulerMock.commandCalls(DeleteScheduleCommand).map((c) => c.args[0].input)).toEqual([
       { Name: name(2), GroupName: 'hookline-schedules' },
     ]);
-    expect([...aws.rules.keys()]).toEqual([name(0)]);
     expect([...aws.schedules.keys()].sort()).toEqual([name(0), name(1)].sort());
   });
 
-  it('repairs drift: a target removed or a schedule changed by hand is put back', async () => {
-    const def = definition({ bindings: [patternA], schedule: ['0 12 * * *'], scheduleTimezone: 'UTC' });
+  it('repairs drift: a schedule changed by hand is put back', async () => {
+    const def = definition({ schedule: ['0 12 * * *'], scheduleTimezone: 'UTC' });
     await sync.sync(def);
-    aws.rules.get(name(0))?.targets.clear();
     aws.schedules.set(name(0), { ...aws.schedules.get(name(0))!, ScheduleExpression: 'cron(0 13 * * ? *)' });
     aws.resetHistory();
     await sync.sync(def);
-    expect(aws.eventsMock.commandCalls(PutTargetsCommand)).toHaveLength(1);
     expect(
       aws.schedulerMock.commandCalls(UpdateScheduleCommand).map((c) => c.args[0].input.ScheduleExpression),
     ).toEqual(['cron(0 12 * * ? *)']);
   });
 
-  it('remove deletes every rule (targets first) and every schedule', async () => {
-    await sync.sync(definition({ bindings: [patternA, patternB], schedule: ['0 12 * * *', '0 0 1 * 1'] }));
+  it('remove deletes every schedule, highest first', async () => {
+    await sync.sync(definition({ schedule: ['0 12 * * *', '0 0 1 * 1'] }));
     await sync.remove('ops', 'nightly/backup');
-    expect(aws.rules.size).toBe(0);
     expect(aws.schedules.size).toBe(0);
     expect(aws.schedulerMock.commandCalls(DeleteScheduleCommand).map((c) => c.args[0].input.Name)).toEqual([
       name(2),
@@ -213,10 +155,41 @@ describe('EventBridgeTriggerSync (aws-sdk-client-mock)', () => {
   });
 
   it('refuses, before changing anything, a Unix cron AWS cannot express', async () => {
-    await expect(sync.sync(definition({ bindings: [patternA], schedule: ['0 0 */2 * 1'] }))).rejects.toThrow(
+    await expect(sync.sync(definition({ schedule: ['rate(1 hour)', '0 0 */2 * 1'] }))).rejects.toThrow(
       /0 0 \*\/2 \* 1.*both day-of-month and day-of-week/,
     );
-    expect(aws.rules.size).toBe(0);
+    expect(aws.schedules.size).toBe(0);
+  });
+
+  it('50 schedules are created, changed and removed in bounded calls, SYNC_CONCURRENCY at a time', async () => {
+    const fifty = Array.from({ length: 50 }, (_, i) => `rate(${i + 2} minutes)`);
+    let inFlight = 0;
+    let most = 0;
+    aws.schedulerMock.on(GetScheduleCommand).callsFake(async (input) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight--;
+      const found = aws.schedules.get(input.Name);
+      if (!found) throw Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' });
+      return structuredClone(found);
+    });
+    await sync.sync(definition({ schedule: fifty, bindings: Array(50).fill(patternA) }));
+    expect(aws.schedules.size).toBe(50);
+    // One read and one write per schedule, plus one batch of probes past the end.
+    expect(aws.sent().length).toBeLessThanOrEqual(50 * 2 + SYNC_CONCURRENCY);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(SYNC_CONCURRENCY);
+
+    aws.resetHistory();
+    await sync.sync(definition({ schedule: fifty.map((e) => e.replace('minutes', 'hours')) }));
+    expect(aws.schedulerMock.commandCalls(UpdateScheduleCommand)).toHaveLength(50);
+    expect(aws.sent().length).toBeLessThanOrEqual(50 * 2 + SYNC_CONCURRENCY);
+
+    aws.resetHistory();
+    await sync.remove('ops', 'nightly/backup');
+    expect(aws.schedules.size).toBe(0);
+    expect(aws.sent().length).toBeLessThanOrEqual(50 * 2 + SYNC_CONCURRENCY);
   });
 });
 
@@ -227,33 +200,57 @@ describe('a failure halfway is recorded on the hook and reconcile repairs it', (
   beforeAll(async () => {
     stack = await startTestStack({ dataDir: null });
     aws = fakeAws();
-    stack.services.triggers = new EventBridgeTriggerSync({
-      ...config,
-      events: aws.events,
-      scheduler: aws.scheduler,
-    });
+    stack.services.triggers = new EventBridgeTriggerSync({ ...config, scheduler: aws.scheduler });
   });
   afterAll(async () => {
     await stack.cleanup();
   });
 
-  it('create with the second rule failing → outOfSync in the status → reconcile → all rules and schedules', async () => {
-    aws.failWhen((command, input) => command === 'PutRule' && input.Name === triggerName('ops', 'half', 1));
-    const created = await stack.api(
-      'PUT',
-      '/hooks/ops/half',
-      hookBody(
-        { task: { name: 't', command: 'true' } },
-        { bindings: [patternA, patternB], schedule: ['0 12 * * *'] },
-      ),
+  const fifty = Array.from({ length: 50 }, (_, i) => `rate(${i + 2} minutes)`);
+  const body = (schedule: string[]) =>
+    hookBody(
+      { task: { name: 't', command: 'true' } },
+      {
+        bindings: Array.from({ length: 50 }, (_, i) => ({ source: ['shop'], detail: { n: [i] } })),
+        schedule,
+      },
     );
-    expect(created.status).toBe(200); // the hook is stored; its triggers are not all there
-    expect([...aws.rules.keys()]).toEqual([triggerName('ops', 'half', 0)]);
+
+  it('the definition is stored marked out of sync before any schedule changes (a kill halfway says so)', async () => {
+    const seen: Array<string[] | undefined> = [];
+    const real = stack.services.triggers!;
+    stack.services.triggers = {
+      sync: async (definition) => {
+        seen.push((await stack.services.store.getHook(definition.hookGroupId, definition.hookId))?.outOfSync);
+        await real.sync(definition);
+      },
+      remove: (g, h) => real.remove(g, h),
+    };
+    try {
+      expect((await stack.api('PUT', '/hooks/ops/marked', body(fifty.slice(0, 3)))).status).toBe(200);
+      expect((await stack.api('POST', '/hooks/ops/marked', body(fifty.slice(0, 4)))).status).toBe(200);
+    } finally {
+      stack.services.triggers = real;
+    }
+    expect(seen).toEqual([[SYNC_PENDING], [SYNC_PENDING]]);
+    const status = await stack.api<{ outOfSync?: string[] }>('GET', '/hooks/ops/marked/status');
+    expect(status.body.outOfSync).toBeUndefined();
+    expect(aws.schedules.size).toBe(4);
+    expect((await stack.api('DELETE', '/hooks/ops/marked')).status).toBe(200);
     expect(aws.schedules.size).toBe(0);
+  });
+
+  it('50 bindings and 50 schedules: a failure halfway leaves outOfSync set; reconcile repairs', async () => {
+    aws.failWhen(
+      (command, input) => command === 'CreateSchedule' && input.Name === triggerName('ops', 'half', 30),
+    );
+    const created = await stack.api('PUT', '/hooks/ops/half', body(fifty));
+    expect(created.status).toBe(200); // the hook is stored; its schedules are not all there
+    expect(aws.schedules.size).toBeLessThan(50);
 
     const status = await stack.api<{ outOfSync?: string[] }>('GET', '/hooks/ops/half/status');
     expect(status.body.outOfSync).toEqual([
-      expect.stringMatching(/^rules\/schedules not updated: PutRule failed/),
+      expect.stringMatching(/^rules\/schedules not updated: CreateSchedule failed/),
     ]);
 
     // Still failing: reconcile says so and the mark stays.
@@ -265,57 +262,43 @@ describe('a failure halfway is recorded on the hook and reconcile repairs it', (
     const repaired = await stack.api<{ outOfSync: string[] }>('POST', '/hooks/ops/half/reconcile');
     expect(repaired.status).toBe(200);
     expect(repaired.body).toEqual({ outOfSync: [] });
-    expect([...aws.rules.keys()].sort()).toEqual(
-      [triggerName('ops', 'half', 0), triggerName('ops', 'half', 1)].sort(),
-    );
-    expect([...aws.schedules.keys()]).toEqual([triggerName('ops', 'half', 0)]);
+    expect(aws.schedules.size).toBe(50);
     const after = await stack.api<{ outOfSync?: string[] }>('GET', '/hooks/ops/half/status');
     expect(after.body.outOfSync).toBeUndefined();
   });
 
-  it('what the rule and the schedule deliver is what the fire function takes', async () => {
-    const template = aws.rules.get(triggerName('ops', 'half', 0))?.targets.get('fire')
-      ?.InputTransformer?.InputTemplate;
-    const event = {
-      version: '0',
-      id: 'cloud-event-1',
-      'detail-type': 'Order Placed',
-      source: 'shop',
-      account: '123456789012',
-      time: '2030-01-01T00:00:00Z',
-      region: 'eu-west-1',
-      resources: [],
-      detail: {},
-    };
-    const fire = createFireHandler(stack.services);
-    const fromRule = await fire(
-      JSON.parse(template!.replace('<aws.events.event.json>', JSON.stringify(event))),
-    );
-    expect(fromRule).toMatchObject({
-      fired: true,
-      runId: derivedRunId('ops', 'half', 'event', 'event:cloud-event-1'),
-    });
-
+  it('what a schedule delivers is what the fire function takes', async () => {
     const input = aws.schedules.get(triggerName('ops', 'half', 0))?.Target?.Input;
+    const fire = createFireHandler(stack.services);
     const fromSchedule = await fire(
       JSON.parse(input!.replace('<aws.scheduler.scheduled-time>', '2030-01-01T12:00:00Z')),
     );
     expect(fromSchedule).toMatchObject({
-      fired: true,
+      kind: 'started',
       runId: derivedRunId('ops', 'half', 'schedule', 'schedule:2030-01-01T12:00:00.000Z'),
     });
-    for (const out of [fromRule, fromSchedule])
-      await stack.waitForRunFinished((out as { runId: string }).runId);
+    await stack.waitForRunFinished((fromSchedule as { runId: string }).runId);
   });
 
-  it('a removal failing halfway leaves triggers that reconcile deletes', async () => {
-    aws.failWhen((command) => command === 'DeleteSchedule');
-    expect((await stack.api('DELETE', '/hooks/ops/half')).status).toBe(200);
-    expect(aws.rules.size).toBe(0);
-    expect(aws.schedules.size).toBe(1);
+  it('a removal failing halfway keeps the hook, marked; removing again deletes the rest; fires stay to TTL', async () => {
+    aws.failWhen(
+      (command, input) => command === 'DeleteSchedule' && input.Name === triggerName('ops', 'half', 5),
+    );
+    const failed = await stack.api<{ message: string }>('DELETE', '/hooks/ops/half');
+    expect(failed.status).toBe(500);
+    expect(failed.body.message).toMatch(/was not removed.*remove it again/);
+    const status = await stack.api<{ outOfSync?: string[] }>('GET', '/hooks/ops/half/status');
+    expect(status.body.outOfSync).toEqual([
+      expect.stringMatching(/^rules\/schedules not removed: DeleteSchedule failed/),
+    ]);
+    expect(aws.schedules.size).toBeGreaterThan(0);
+
     aws.failWhen(undefined);
-    const repaired = await stack.api<{ outOfSync: string[] }>('POST', '/hooks/ops/half/reconcile');
-    expect(repaired.body).toEqual({ outOfSync: [] });
+    expect((await stack.api('DELETE', '/hooks/ops/half')).status).toBe(200);
     expect(aws.schedules.size).toBe(0);
+    expect((await stack.api('GET', '/hooks/ops/half')).status).toBe(404);
+    const fires = await stack.services.store.listFires('ops', 'half', { limit: 10 });
+    expect(fires.items).toHaveLength(1);
+    expect(fires.items[0]!.expiresAt).toBeGreaterThan(Date.now() / 1000);
   });
 });

@@ -40,6 +40,7 @@ const smId = logicalIdOf(t, 'AWS::StepFunctions::StateMachine', 'HooklineJobStat
 const groupId = logicalIdOf(t, 'AWS::Scheduler::ScheduleGroup', 'HooklineScheduleGroup');
 const schedulerRoleId = logicalIdOf(t, 'AWS::IAM::Role', 'HooklineSchedulerRole');
 const apiId = logicalIdOf(t, 'AWS::ApiGatewayV2::Api', 'HooklineHttpApi');
+const bindingsRuleId = logicalIdOf(t, 'AWS::Events::Rule', 'HooklineBindingsRule');
 const smName = R[smId]!.Properties!.StateMachineName as string;
 
 function ofType(templateJson: TemplateJson, type: string) {
@@ -64,7 +65,7 @@ describe('resources', () => {
       'AWS::SecretsManager::Secret': 1,
       'AWS::CloudWatch::Alarm': 7,
       'AWS::Logs::MetricFilter': 2, // engine errors, in the step and finish functions' logs
-      'AWS::Scheduler::Schedule': 2, // queue sweep, run sweep
+      'AWS::Scheduler::Schedule': 3, // queue sweep, run sweep, trigger repair
       'AWS::Logs::LogGroup': 6, // 4 functions + state machine + API access logs
     });
     // Nothing else that costs money at idle or widens access (no custom resources, no managed policies).
@@ -189,17 +190,14 @@ describe('Lambda functions', () => {
     });
   });
 
-  it('fire: EventBridge may invoke it only from hookline-* rules on the Hookline bus, in this account', () => {
+  it('fire: EventBridge may invoke it only from the one bindings rule on the Hookline bus', () => {
     const perms = ofType(t, 'AWS::Lambda::Permission').filter(
       ([, r]) => r.Properties!.Principal === 'events.amazonaws.com',
     );
     expect(perms).toHaveLength(1);
     const p = perms[0]![1].Properties!;
     expect(p.FunctionName).toEqual({ 'Fn::GetAtt': [fnId.fire, 'Arn'] });
-    expect(p.SourceAccount).toEqual({ Ref: 'AWS::AccountId' });
-    expect(flat(p.SourceArn)).toBe(
-      `arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:rule/<${busId}>/hookline-*`,
-    );
+    expect(p.SourceArn).toEqual({ 'Fn::GetAtt': [bindingsRuleId, 'Arn'] });
   });
 
   it('no function is reachable by any other principal except API Gateway → api', () => {
@@ -221,7 +219,7 @@ describe('EventBridge bus and Scheduler', () => {
     expect(R[busId]!.Properties!.Name).toEqual(expect.any(String));
   });
 
-  it('the scheduler role is assumable only by EventBridge Scheduler for this group and invokes only fire and finish', () => {
+  it('the scheduler role is assumable only by EventBridge Scheduler for this group and invokes only fire, finish and api', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
@@ -237,12 +235,14 @@ describe('EventBridge bus and Scheduler', () => {
         ],
       },
     });
+    // fire (hook schedules, the queue sweep) and api (the trigger repair), nothing else.
     expect(statementsOfRole(t, schedulerRoleId)).toEqual([
       {
         Action: 'lambda:InvokeFunction',
         Effect: 'Allow',
         Resource: [{ 'Fn::GetAtt': [fnId.fire, 'Arn'] }, { 'Fn::GetAtt': [fnId.finish, 'Arn'] }],
       },
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { 'Fn::GetAtt': [fnId.api, 'Arn'] } },
     ]);
   });
 });
@@ -359,24 +359,12 @@ describe('IAM least privilege', () => {
       .filter((s) => !String(s.Action).startsWith('logs:'))
       .map((s) => ({ actions: actionsOf([s]), resource: flat(s.Resource), condition: s.Condition }));
 
-  it('api: table, events, the secret, start/stop/describe runs, hookline-* rules, group schedules, PassRole', () => {
+  it('api: table, events, the secret, start/stop/describe runs, group schedules, PassRole (no rules)', () => {
     expect(grants('api')).toEqual([
       { actions: dynamo, resource: table, condition: undefined },
       { actions: ['events:PutEvents'], resource: bus, condition: undefined },
       secret,
       { actions: ['states:StartExecution'], resource: sm, condition: undefined },
-      {
-        actions: [
-          'events:DeleteRule',
-          'events:DescribeRule',
-          'events:ListTargetsByRule',
-          'events:PutRule',
-          'events:PutTargets',
-          'events:RemoveTargets',
-        ],
-        resource: `arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:rule/<${busId}>/hookline-*`,
-        condition: undefined,
-      },
       {
         actions: [
           'scheduler:CreateSchedule',
@@ -658,6 +646,76 @@ describe('engine errors', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
       }),
+    );
+  });
+});
+
+describe('bindings: one rule, whatever the number of bindings', () => {
+  it('one rule on the Hookline bus sends every event, whole, to the fire function (the binding router)', () => {
+    expect(ofType(t, 'AWS::Events::Rule').map(([id]) => id)).toEqual([bindingsRuleId]);
+    const p = R[bindingsRuleId]!.Properties!;
+    expect(p.EventBusName).toEqual({ Ref: busId });
+    expect(p.EventPattern).toEqual({ source: [{ prefix: '' }] });
+    expect(p.State).toBe('ENABLED');
+    const targets = p.Targets as Array<Record<string, unknown>>;
+    expect(targets).toHaveLength(1);
+    expect(targets[0]!.Arn).toEqual({ 'Fn::GetAtt': [fnId.fire, 'Arn'] });
+    expect(targets[0]!.Input ?? targets[0]!.InputTransformer ?? targets[0]!.InputPath).toBeUndefined();
+  });
+
+  it('the api function can no longer make rules: the bindings need none', () => {
+    const actions = actionsOf(statementsOfRole(t, roleOfFunction(t, fnId.api)));
+    expect(actions.filter((a) => a.startsWith('events:') && a !== 'events:PutEvents')).toEqual([]);
+  });
+
+  it('forwardAwsServiceEvents adds one rule on the default bus, AWS sources only, into the Hookline bus', () => {
+    for (const [forward, sources] of [
+      [true, [{ prefix: 'aws.' }]],
+      [
+        ['aws.s3', 'aws.ecs'],
+        ['aws.s3', 'aws.ecs'],
+      ],
+    ] as const) {
+      const other = synthHookline({ hookline: { forwardAwsServiceEvents: forward } });
+      try {
+        const rules = ofType(other.templateJson, 'AWS::Events::Rule');
+        expect(rules).toHaveLength(2);
+        const forwarding = rules.find(([id]) => id.startsWith('HooklineAwsServiceEventsRule'))![1]
+          .Properties!;
+        expect(forwarding.EventBusName).toBeUndefined(); // the account's default bus
+        expect(forwarding.EventPattern).toEqual({ source: sources });
+        const targets = forwarding.Targets as Array<{ Arn: unknown }>;
+        const otherBus = logicalIdOf(other.templateJson, 'AWS::Events::EventBus', 'HooklineBus');
+        expect(targets.map((x) => x.Arn)).toEqual([{ 'Fn::GetAtt': [otherBus, 'Arn'] }]);
+      } finally {
+        other.cleanup();
+      }
+    }
+    expect(() => synthHookline({ hookline: { forwardAwsServiceEvents: ['shop'] } })).toThrow(
+      /each beginning "aws\."/,
+    );
+  });
+});
+
+describe('trigger repair', () => {
+  it('invokes the api function every five minutes with the repair action, through the scheduler role', () => {
+    const repair = Object.values(R).filter(
+      (r) =>
+        r.Type === 'AWS::Scheduler::Schedule' &&
+        (r.Properties!.Target as { Input: string }).Input.includes('repair-triggers'),
+    );
+    expect(repair).toHaveLength(1);
+    const p = repair[0]!.Properties!;
+    expect(p.ScheduleExpression).toBe('rate(5 minutes)');
+    const target = p.Target as { Arn: unknown; RoleArn: unknown; Input: string };
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [fnId.api, 'Arn'] });
+    expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
+    expect(JSON.parse(target.Input)).toEqual({ action: 'repair-triggers' });
+    const invokes = statementsOfRole(t, schedulerRoleId)
+      .filter((st) => actionsOf([st]).includes('lambda:InvokeFunction'))
+      .flatMap((st) => flat(st.Resource).split(' | '));
+    expect(invokes.sort()).toEqual(
+      [`<${fnId.api}.Arn>`, `<${fnId.fire}.Arn>`, `<${fnId.finish}.Arn>`].sort(),
     );
   });
 });

@@ -125,9 +125,6 @@ describe('cdk-nag AwsSolutions, default stack', () => {
       .sort();
     expect(iam5).toEqual([
       expect.stringMatching(
-        /^ApiFunctionRole: \[Resource::arn:<AWS::Partition>:events:.*:rule\/<HooklineBus\w+>\/hookline-\*\]$/,
-      ),
-      expect.stringMatching(
         /^ApiFunctionRole: \[Resource::arn:<AWS::Partition>:scheduler:.*:schedule\/.+\/\*\]$/,
       ),
       expect.stringMatching(

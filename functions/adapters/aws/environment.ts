@@ -29,3 +29,6 @@ export function requireCloudSetting(key: CloudEnvironmentKey, env: NodeJS.Proces
   if (!value) throw new Error(`missing environment variable ${ENVIRONMENT_VARIABLES[key]}`);
   return value;
 }
+
+/** The input of the stack's periodic trigger-repair schedule, which targets the api function. */
+export const REPAIR_TRIGGERS_ACTION = 'repair-triggers';

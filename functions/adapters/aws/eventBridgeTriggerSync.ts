@@ -1,16 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  DeleteRuleCommand,
-  DescribeRuleCommand,
-  type DescribeRuleCommandOutput,
-  EventBridgeClient,
-  ListTargetsByRuleCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-  RemoveTargetsCommand,
-  type Target as RuleTarget,
-} from '@aws-sdk/client-eventbridge';
-import {
   CreateScheduleCommand,
   type CreateScheduleInput,
   DeleteScheduleCommand,
@@ -20,56 +9,50 @@ import {
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import { toAwsScheduleExpressions } from '../../core/awsCron.ts';
-import { canonicalJson, type HookDefinition } from '../../core/hookDefinition.ts';
+import type { HookDefinition } from '../../core/hookDefinition.ts';
 import type { TriggerSync } from '../../ports/triggerSync.ts';
 import { requireCloudSetting } from './environment.ts';
 
 /**
- * The TriggerSync port in the cloud: what fires a hook is AWS resources that follow its definition.
+ * The TriggerSync port in the cloud: a hook's schedules are EventBridge Scheduler schedules that follow
+ * its definition. Its bindings need no AWS resource: the stack's one rule on Hookline's bus sends every
+ * event to the fire function, which routes it over the stored bindings (handlers/fire.ts), so the number
+ * of bindings is not bounded by EventBridge's rules quota (300 per bus by default).
  *
- * - Each binding is an EventBridge rule on Hookline's bus, named `hookline-<hash of g/h>-<n>` (n = the
- *   binding's index), with one target `fire`: the fire function, whose input an InputTransformer shapes
- *   as `{"hookGroupId": …, "hookId": …, "event": <aws.events.event.json>}` (the whole event, detail
- *   included).
- * - Each schedule expression is an EventBridge Scheduler schedule in the stack's schedule group, named
- *   the same way, in the hook's time zone, with FlexibleTimeWindow OFF and the fire function as target
- *   (input `{"hookGroupId", "hookId", "scheduledTime": "<aws.scheduler.scheduled-time>"}`, the scheduler
- *   role). A Unix cron is converted to AWS form (core/awsCron.ts) and may become two schedules.
- * - `sync` diffs: it reads each resource by name (DescribeRule/GetSchedule, from index 0 up to the first
- *   name that does not exist — the permissions the stack grants, no List* calls), leaves what matches
- *   alone, creates or updates what differs, and deletes the ones beyond the definition, highest index
- *   first, so what is left after a failure is always a contiguous run of names and the next sync finds it.
- * - `remove` deletes every rule and schedule of the hook.
- * - Any failure throws: the caller (app/syncTriggers.ts) records the hook as out of sync, and running
- *   sync again (reconcile) repairs whatever was left half done.
+ * - Each schedule expression is a schedule in the stack's schedule group, named
+ *   `hookline-<hash of g/h>-<n>`, in the hook's time zone, with FlexibleTimeWindow OFF and the fire
+ *   function as target (input `{"hookGroupId", "hookId", "scheduledTime": "<aws.scheduler.scheduled-time>"}`,
+ *   the scheduler role). A Unix cron is converted to AWS form (core/awsCron.ts) and may become two.
+ * - `sync` diffs: it reads each schedule the definition wants by name (GetSchedule — no List* calls),
+ *   leaves what matches alone, creates or updates what differs, and deletes
+ *   the ones beyond the definition. Reads and writes go `SYNC_CONCURRENCY` at a time, so a hook with 100
+ *   schedules is in line in a few round trips (well inside API Gateway's 29 s); deletions go a batch at a
+ *   time from the highest index down, so what a failure leaves is never a whole batch of missing names
+ *   below a remaining one, and the next sync's probing finds it.
+ * - Any failure throws: the caller (app/syncTriggers.ts) leaves the hook marked out of sync, and running
+ *   sync again (reconcile, or the periodic repair) repairs whatever was left half done.
  */
 
 export interface EventBridgeTriggerSyncConfig {
-  eventBusName: string;
   scheduleGroupName: string;
   fireFunctionArn: string;
   schedulerRoleArn: string;
-  events?: EventBridgeClient;
   scheduler?: SchedulerClient;
 }
 
-/** The longest name EventBridge allows for a rule and Scheduler for a schedule. */
+/** The longest name EventBridge Scheduler allows for a schedule. */
 export const MAX_TRIGGER_NAME_LENGTH = 64;
 export const TRIGGER_NAME_PREFIX = 'hookline-';
-export const FIRE_TARGET_ID = 'fire';
-/** Probing stops here even if names keep existing (a hook has at most 50 bindings and 100 schedules). */
+/** Probing stops here even if names keep existing (a hook has at most 100 schedules). */
 const MAX_PROBE = 200;
+/** Scheduler requests in flight at once for one hook. */
+export const SYNC_CONCURRENCY = 10;
 const MAX_DESCRIPTION = 512;
 
 /** `hookline-<32 hex chars of sha256(g/h)>-<n>`: at most 9 + 32 + 1 + 3 = 45 characters. */
 export function triggerName(hookGroupId: string, hookId: string, index: number): string {
   const hash = createHash('sha256').update(`${hookGroupId}/${hookId}`).digest('hex').slice(0, 32);
   return `${TRIGGER_NAME_PREFIX}${hash}-${index}`;
-}
-
-/** The input template of a binding rule's target: the fire function's `{hookGroupId, hookId, event}`. */
-export function ruleInputTemplate(hookGroupId: string, hookId: string): string {
-  return `{"hookGroupId": ${JSON.stringify(hookGroupId)}, "hookId": ${JSON.stringify(hookId)}, "event": <aws.events.event.json>}`;
 }
 
 /** The input of a schedule's target: the fire function's `{hookGroupId, hookId, scheduledTime}`. */
@@ -85,18 +68,15 @@ function isNotFound(error: unknown): boolean {
 }
 
 export class EventBridgeTriggerSync implements TriggerSync {
-  private readonly events: EventBridgeClient;
   private readonly scheduler: SchedulerClient;
 
   constructor(private readonly config: EventBridgeTriggerSyncConfig) {
-    this.events = config.events ?? new EventBridgeClient({});
     this.scheduler = config.scheduler ?? new SchedulerClient({});
   }
 
   /** From the environment the CDK stack gives the api function. */
   static fromEnvironment(env: NodeJS.ProcessEnv = process.env): EventBridgeTriggerSync {
     return new EventBridgeTriggerSync({
-      eventBusName: requireCloudSetting('eventBusName', env),
       scheduleGroupName: requireCloudSetting('scheduleGroupName', env),
       fireFunctionArn: requireCloudSetting('fireFunctionArn', env),
       schedulerRoleArn: requireCloudSetting('schedulerRoleArn', env),
@@ -105,7 +85,6 @@ export class EventBridgeTriggerSync implements TriggerSync {
 
   async sync(definition: HookDefinition): Promise<void> {
     const schedules = desiredSchedules(definition);
-    await this.syncRules(definition);
     await this.syncSchedules(
       definition.hookGroupId,
       definition.hookId,
@@ -115,138 +94,7 @@ export class EventBridgeTriggerSync implements TriggerSync {
   }
 
   async remove(hookGroupId: string, hookId: string): Promise<void> {
-    await this.deleteRulesFrom(hookGroupId, hookId, 0);
     await this.deleteSchedulesFrom(hookGroupId, hookId, 0);
-  }
-
-  // ----- rules ---------------------------------------------------------------------------------
-
-  private async describeRule(name: string): Promise<DescribeRuleCommandOutput | undefined> {
-    try {
-      return await this.events.send(
-        new DescribeRuleCommand({ Name: name, EventBusName: this.config.eventBusName }),
-      );
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
-  private desiredTarget(hookGroupId: string, hookId: string): RuleTarget {
-    return {
-      Id: FIRE_TARGET_ID,
-      Arn: this.config.fireFunctionArn,
-      InputTransformer: { InputTemplate: ruleInputTemplate(hookGroupId, hookId) },
-    };
-  }
-
-  private async syncRules(definition: HookDefinition): Promise<void> {
-    const { hookGroupId, hookId, bindings } = definition;
-    for (const [index, pattern] of bindings.entries()) {
-      const name = triggerName(hookGroupId, hookId, index);
-      const description = describe(`binding ${index}`, hookGroupId, hookId);
-      const existing = await this.describeRule(name);
-      const patternText = JSON.stringify(pattern);
-      const ruleMatches =
-        existing !== undefined &&
-        existing.State === 'ENABLED' &&
-        existing.Description === description &&
-        sameJson(existing.EventPattern, patternText);
-      if (!ruleMatches) {
-        await this.events.send(
-          new PutRuleCommand({
-            Name: name,
-            EventBusName: this.config.eventBusName,
-            EventPattern: patternText,
-            State: 'ENABLED',
-            Description: description,
-          }),
-        );
-      }
-      await this.syncTargets(name, this.desiredTarget(hookGroupId, hookId), existing !== undefined);
-    }
-    await this.deleteRulesFrom(hookGroupId, hookId, bindings.length);
-  }
-
-  private async listTargets(rule: string): Promise<RuleTarget[]> {
-    const targets: RuleTarget[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.events.send(
-        new ListTargetsByRuleCommand({
-          Rule: rule,
-          EventBusName: this.config.eventBusName,
-          NextToken: token,
-        }),
-      );
-      targets.push(...(page.Targets ?? []));
-      token = page.NextToken;
-    } while (token);
-    return targets;
-  }
-
-  /** The rule's targets become exactly the fire target. */
-  private async syncTargets(rule: string, desired: RuleTarget, ruleExisted: boolean): Promise<void> {
-    const current = ruleExisted ? await this.listTargets(rule) : [];
-    const stray = current.filter((t) => t.Id !== desired.Id).map((t) => t.Id!);
-    if (stray.length > 0) await this.removeTargets(rule, stray);
-    const mine = current.find((t) => t.Id === desired.Id);
-    const same =
-      mine !== undefined &&
-      mine.Arn === desired.Arn &&
-      mine.Input === undefined &&
-      mine.InputPath === undefined &&
-      mine.InputTransformer?.InputTemplate === desired.InputTransformer?.InputTemplate &&
-      Object.keys(mine.InputTransformer?.InputPathsMap ?? {}).length === 0;
-    if (same) return;
-    const out = await this.events.send(
-      new PutTargetsCommand({ Rule: rule, EventBusName: this.config.eventBusName, Targets: [desired] }),
-    );
-    if (out.FailedEntryCount) {
-      const failure = out.FailedEntries?.[0];
-      throw new Error(`PutTargets failed for rule ${rule}: ${failure?.ErrorCode}: ${failure?.ErrorMessage}`);
-    }
-  }
-
-  private async removeTargets(rule: string, ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += 10) {
-      const out = await this.events.send(
-        new RemoveTargetsCommand({
-          Rule: rule,
-          EventBusName: this.config.eventBusName,
-          Ids: ids.slice(i, i + 10),
-        }),
-      );
-      if (out.FailedEntryCount) {
-        const failure = out.FailedEntries?.[0];
-        throw new Error(
-          `RemoveTargets failed for rule ${rule}: ${failure?.ErrorCode}: ${failure?.ErrorMessage}`,
-        );
-      }
-    }
-  }
-
-  /** Deletes the hook's rules with index >= from, highest first. */
-  private async deleteRulesFrom(hookGroupId: string, hookId: string, from: number): Promise<void> {
-    const names: string[] = [];
-    for (let index = from; index < MAX_PROBE; index++) {
-      const name = triggerName(hookGroupId, hookId, index);
-      if (!(await this.describeRule(name))) break;
-      names.push(name);
-    }
-    for (const name of names.reverse()) {
-      const targets = await this.listTargets(name);
-      if (targets.length > 0)
-        await this.removeTargets(
-          name,
-          targets.map((t) => t.Id!),
-        );
-      try {
-        await this.events.send(new DeleteRuleCommand({ Name: name, EventBusName: this.config.eventBusName }));
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
-    }
   }
 
   // ----- schedules -----------------------------------------------------------------------------
@@ -291,35 +139,64 @@ export class EventBridgeTriggerSync implements TriggerSync {
     expressions: string[],
     timezone: string,
   ): Promise<void> {
-    for (const [index, expression] of expressions.entries()) {
+    await inBatches(expressions, async (expression, index) => {
       const desired = this.scheduleRequest(hookGroupId, hookId, index, expression, timezone);
       const existing = await this.getSchedule(desired.Name!);
       if (!existing) {
-        await this.scheduler.send(new CreateScheduleCommand(desired));
+        try {
+          await this.scheduler.send(new CreateScheduleCommand(desired));
+        } catch (error) {
+          // Created meanwhile by a concurrent sync of the same hook (reconcile, the repair pass): update it.
+          if ((error as { name?: string })?.name !== 'ConflictException') throw error;
+          await this.scheduler.send(new UpdateScheduleCommand(desired));
+        }
       } else if (!sameSchedule(existing, desired)) {
         await this.scheduler.send(new UpdateScheduleCommand(desired));
       }
-    }
+    });
     await this.deleteSchedulesFrom(hookGroupId, hookId, expressions.length);
   }
 
-  /** Deletes the hook's schedules with index >= from, highest first. */
+  /**
+   * Deletes the hook's schedules with index >= from. They are found by probing names a batch at a time,
+   * up to the first batch of which none exists: writes go a batch at a time too, so a failure can leave
+   * gaps inside one batch, never a whole batch missing below a schedule that is left.
+   */
   private async deleteSchedulesFrom(hookGroupId: string, hookId: string, from: number): Promise<void> {
     const names: string[] = [];
-    for (let index = from; index < MAX_PROBE; index++) {
-      const name = triggerName(hookGroupId, hookId, index);
-      if (!(await this.getSchedule(name))) break;
-      names.push(name);
+    for (let start = from; start < MAX_PROBE; start += SYNC_CONCURRENCY) {
+      const batch = Array.from({ length: Math.min(SYNC_CONCURRENCY, MAX_PROBE - start) }, (_, i) =>
+        triggerName(hookGroupId, hookId, start + i),
+      );
+      const found = await Promise.all(batch.map((name) => this.getSchedule(name)));
+      if (found.every((schedule) => !schedule)) break;
+      names.push(...batch.filter((_, i) => found[i]));
     }
-    for (const name of names.reverse()) {
-      try {
-        await this.scheduler.send(
-          new DeleteScheduleCommand({ Name: name, GroupName: this.config.scheduleGroupName }),
-        );
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
+    names.reverse();
+    for (let i = 0; i < names.length; i += SYNC_CONCURRENCY) {
+      await Promise.all(
+        names.slice(i, i + SYNC_CONCURRENCY).map(async (name) => {
+          try {
+            await this.scheduler.send(
+              new DeleteScheduleCommand({ Name: name, GroupName: this.config.scheduleGroupName }),
+            );
+          } catch (error) {
+            if (!isNotFound(error)) throw error;
+          }
+        }),
+      );
     }
+  }
+}
+
+/** Runs `work` over the items, SYNC_CONCURRENCY at a time; the first failure throws once its batch settles. */
+async function inBatches<T>(items: T[], work: (item: T, index: number) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += SYNC_CONCURRENCY) {
+    const settled = await Promise.allSettled(
+      items.slice(start, start + SYNC_CONCURRENCY).map((item, i) => work(item, start + i)),
+    );
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }
 
@@ -332,15 +209,6 @@ export function desiredSchedules(definition: HookDefinition): string[] {
     expressions.push(...converted.expressions);
   }
   return expressions;
-}
-
-function sameJson(a: string | undefined, b: string): boolean {
-  if (a === undefined) return false;
-  try {
-    return canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
-  } catch {
-    return false;
-  }
 }
 
 function sameSchedule(existing: GetScheduleCommandOutput, desired: CreateScheduleInput): boolean {

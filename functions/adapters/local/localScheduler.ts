@@ -1,5 +1,4 @@
-import { fireFromSchedule } from '../../app/fireFromSources.ts';
-import type { FireOutcome } from '../../app/fireHook.ts';
+import { type HandledFire, handleFire } from '../../app/handleFire.ts';
 import {
   DEFAULT_LATE_AFTER_MS,
   type HookSchedules,
@@ -9,7 +8,6 @@ import {
   scheduleSignature,
 } from '../../app/scheduler.ts';
 import type { Services } from '../../app/services.ts';
-import { isHooklineError } from '../../core/errors.ts';
 import type { HookDefinition } from '../../core/hookDefinition.ts';
 import { hookKey } from '../../core/ids.ts';
 import { ConditionFailed, type HookRecord } from '../../ports/store.ts';
@@ -18,7 +16,8 @@ import { ConditionFailed, type HookRecord } from '../../ports/store.ts';
  * The local stand-in for EventBridge Scheduler: one timer loop over every stored hook's schedules.
  *
  * - It sleeps until the earliest next occurrence (at most `tickMs`, so a test's injected clock that jumps
- *   is noticed within a tick), then fires each due occurrence with `fireFromSchedule`: `now` is the
+ *   is noticed within a tick), then hands each due occurrence to app/handleFire.ts, the fire path the
+ *   cloud's fire function runs: `now` is the
  *   scheduled time and the run id is derived from (hook, scheduled time), so an occurrence fired twice
  *   (a retry, a restart between the fire and the bookkeeping) still starts one run.
  * - Each hook's watermark (`lastScheduledAt`, the latest occurrence handled) is stored after the
@@ -44,7 +43,7 @@ export interface ScheduledFire {
   scheduledTime: Date;
   /** The clock when the fire returned (the run was created and started, or the fire was declined). */
   firedAt: Date;
-  outcome: FireOutcome | { kind: 'error'; message: string };
+  outcome: HandledFire;
 }
 
 interface Entry {
@@ -218,20 +217,14 @@ export class LocalScheduler {
         });
       }
       for (const scheduledTime of plan.fire) {
-        let outcome: ScheduledFire['outcome'];
-        try {
-          outcome = await fireFromSchedule(this.services, record, scheduledTime);
-        } catch (error) {
-          // A render error and the like is recorded as the fire's error: the occurrence is handled.
-          if (!isHooklineError(error)) throw error;
-          outcome = { kind: 'error', message: error.message };
-          this.services.logger.warn('scheduled fire refused', {
-            hookGroupId,
-            hookId,
-            scheduledTime: scheduledTime.toISOString(),
-            error: error.message,
-          });
-        }
+        // The same hand-over as the cloud's fire function (app/handleFire.ts); a store or engine failure
+        // throws and the whole plan is tried again later (fires already made are duplicates then).
+        const outcome = await handleFire(this.services, {
+          kind: 'schedule',
+          hookGroupId,
+          hookId,
+          scheduledTime,
+        });
         this.options.onFire?.({
           hookGroupId,
           hookId,
@@ -239,6 +232,10 @@ export class LocalScheduler {
           firedAt: this.services.clock.now(),
           outcome,
         });
+        if (outcome.kind === 'gone') {
+          if (this.entries.get(key) === entry) this.entries.delete(key);
+          return;
+        }
       }
       if (plan.handledUpTo || plan.missed > 0) {
         await this.storeProgress(hookGroupId, hookId, plan.handledUpTo, plan.missed, record);

@@ -10,6 +10,8 @@ import {
   updateHook,
 } from '../../app/manageHooks.ts';
 import type { Services } from '../../app/services.ts';
+import { listFiresOfHook } from '../../app/hookFires.ts';
+import type { HookRecord } from '../../ports/store.ts';
 import { type ApiEnv, authorize } from '../authorization.ts';
 import { pageRequest } from '../pagination.ts';
 import { hookParams } from '../params.ts';
@@ -63,7 +65,7 @@ export function hookRoutes(services: Services) {
     const { hookGroupId, hookId } = hookParams(c);
     await authorize(c, `hooks:status:${hookGroupId}/${hookId}`);
     const hook = await getHook(services, hookGroupId, hookId);
-    const lastFire = await lastFireOf(services, hookGroupId, hookId);
+    const lastFire = await lastFireOf(services, hook);
     const next = nextScheduledDate(hook.definition, services.clock.now());
     return c.json({
       lastFire,
@@ -108,11 +110,11 @@ const STATUS_FIRE_SCAN = 200;
  * `no-fire`. Fires that started nothing on purpose (declined by the template, skipped by the
  * concurrency limit) are not what `lastFire` describes; they are rows of listLastFires.
  */
-async function lastFireOf(services: Services, hookGroupId: string, hookId: string) {
+async function lastFireOf(services: Services, hook: HookRecord) {
   let continuationToken: string | undefined;
   let seen = 0;
   do {
-    const page = await services.store.listFires(hookGroupId, hookId, { limit: 50, continuationToken });
+    const page = await listFiresOfHook(services, hook, { limit: 50, continuationToken });
     for (const fire of page.items) {
       if (fire.result === 'success' || fire.result === 'queued') {
         return { result: 'success', runId: fire.runId, taskId: fire.runId, time: fire.time };

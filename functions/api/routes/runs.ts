@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { cancelRun, rerun } from '../../app/controlRuns.ts';
+import { listFiresOfHook } from '../../app/hookFires.ts';
 import { getHook } from '../../app/manageHooks.ts';
 import { getRunRecord, getRunStatus, getStepOutput } from '../../app/runQueries.ts';
 import type { Services } from '../../app/services.ts';
@@ -57,8 +58,11 @@ export function runRoutes(services: Services) {
   app.get('/hooks/:hookGroupId/:hookId/last-fires', async (c) => {
     const { hookGroupId, hookId } = hookParams(c);
     await authorize(c, `hooks:list-last-fires:${hookGroupId}/${hookId}`);
-    await getHook(services, hookGroupId, hookId);
-    const page = await services.store.listFires(hookGroupId, hookId, pageRequest(c));
+    const page = await listFiresOfHook(
+      services,
+      await getHook(services, hookGroupId, hookId),
+      pageRequest(c),
+    );
     const runs = await Promise.all(
       page.items.map((f) =>
         f.result === 'success' || f.result === 'queued'
