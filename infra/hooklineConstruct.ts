@@ -288,13 +288,27 @@ export class Hookline extends Construct {
       // goes to the dead-letter queue (alarmed below) instead of being lost.
       { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2 },
     );
+    // Commands run here, not in the step function: this role grants nothing but its own logs, so
+    // a command cannot reach the table, the bus, the secret or any function (README, "What a
+    // command step can and cannot reach"). No Hookline settings in its environment either.
+    const commandRunner = makeFunction({
+      name: 'commandRunner',
+      description: 'Hookline: runs the program of one command step, with no access to Hookline',
+      memorySize: 1024,
+      timeout: Duration.seconds(900),
+      environment: {},
+    });
     const step = makeFunction({
       name: 'step',
-      description: 'Hookline: runs one step of a run (command, http, lambda or event)',
+      description:
+        'Hookline: runs one step of a run (http, lambda, event; command steps through the command runner)',
       memorySize: 1024,
       // The job definition waits 910 s for RunPreHook/RunTask/RunPostHook/RunNotify.
       timeout: Duration.seconds(900),
-      environment: common,
+      environment: {
+        ...common,
+        [ENVIRONMENT_VARIABLES.commandRunnerFunctionName]: commandRunner.functionName,
+      },
     });
     const finish = makeFunction({
       name: 'finish',
@@ -346,7 +360,7 @@ export class Hookline extends Construct {
         [ENVIRONMENT_VARIABLES.fireFunctionArn]: fire.functionArn,
       },
     });
-    this.functions = { api, fire, step, finish };
+    this.functions = { api, fire, step, finish, commandRunner };
 
     // ── the `job` state machine ────────────────────────────────────────────────
     const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
@@ -401,6 +415,10 @@ export class Hookline extends Construct {
       );
     }
     this.grantApiExtras(api, stack);
+    // InvokeWithResponseStream is authorized by lambda:InvokeFunction.
+    step.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [commandRunner.functionArn] }),
+    );
     const invokable = props.invokableFunctionArns ?? [
       stack.formatArn({
         service: 'lambda',
@@ -611,11 +629,11 @@ export class Hookline extends Construct {
     stack: Stack,
     ctx: { invokable: readonly string[]; tracing: boolean },
   ): void {
-    const { api, fire, step, finish } = this.functions;
+    const { api, fire, step, finish, commandRunner } = this.functions;
     const wildcard = (owner: IConstruct, resource: string, reason: string) =>
       acknowledge(owner, `AwsSolutions-IAM5[Resource::${flattenForNag(stack.resolve(resource))}]`, reason);
 
-    for (const fn of [api, fire, step, finish]) {
+    for (const fn of [api, fire, step, finish, commandRunner]) {
       acknowledge(
         fn,
         'AwsSolutions-L1',
