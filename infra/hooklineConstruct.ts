@@ -41,6 +41,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Construct, type IConstruct } from 'constructs';
 import { ENVIRONMENT_VARIABLES } from '../functions/adapters/aws/environment.ts';
 import { TABLE_KEYS } from '../functions/adapters/aws/tableLayout.ts';
+import { LIFECYCLE_SOURCE } from '../functions/app/lifecycleEvents.ts';
 import {
   BUNDLE_OPTIONS,
   DEPS_LOCK_FILE,
@@ -535,6 +536,22 @@ export class Hookline extends Construct {
       description: 'aws secretsmanager get-secret-value --secret-id <this> --query SecretString',
     });
     new CfnOutput(scope, 'FireDeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+  }
+
+  /**
+   * Lets a producer (your service's role, a rule forwarding events from another bus) put events
+   * on Hookline's bus, with any source but `hookline`: the IAM condition on `events:source` keeps
+   * lifecycle events Hookline's own (`isReservedSource` in functions/app/lifecycleEvents.ts). Every
+   * grant to a producer goes through here; Hookline's own functions, which emit the lifecycle
+   * events, are granted the bus without it.
+   */
+  grantPutEventsToProducer(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['events:PutEvents'],
+      resourceArns: [this.eventBus.eventBusArn],
+      conditions: { StringNotEquals: { 'events:source': LIFECYCLE_SOURCE } },
+    });
   }
 
   /** Rules the api function may manage: those named hookline-… on the Hookline bus. */

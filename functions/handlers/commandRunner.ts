@@ -33,14 +33,11 @@ export function createCommandRunnerHandler() {
   };
 }
 
-/** Lambda's response-streaming wrapper, a global of the Node.js runtime. */
-declare const awslambda:
-  | {
-      streamifyResponse(
-        fn: (event: unknown, responseStream: Writable, context: unknown) => Promise<void>,
-      ): unknown;
-    }
-  | undefined;
+/** Lambda's response-streaming wrapper, a global of the Node.js runtime (absent elsewhere). */
+type StreamingHandler = (event: unknown, responseStream: Writable, context: unknown) => Promise<void>;
+const lambdaRuntime = (
+  globalThis as { awslambda?: { streamifyResponse?: (fn: StreamingHandler) => unknown } }
+).awslambda;
 
 /** Outside Lambda's runtime (tests, a plain Invoke): the same lines, answered as one string. */
 function bufferedHandler(run: ReturnType<typeof createCommandRunnerHandler>) {
@@ -58,6 +55,6 @@ function bufferedHandler(run: ReturnType<typeof createCommandRunnerHandler>) {
 }
 
 export const handler =
-  typeof awslambda === 'undefined'
-    ? bufferedHandler(createCommandRunnerHandler())
-    : awslambda.streamifyResponse(createCommandRunnerHandler());
+  typeof lambdaRuntime?.streamifyResponse === 'function'
+    ? lambdaRuntime.streamifyResponse(createCommandRunnerHandler())
+    : bufferedHandler(createCommandRunnerHandler());
