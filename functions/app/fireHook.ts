@@ -8,6 +8,7 @@ import { validatePayload } from '../core/triggerSchema.ts';
 import { ConditionFailed, type FireRecord, type HookRecord } from '../ports/store.ts';
 import { acquireSlot, admitRun } from './concurrency.ts';
 import { announce } from './lifecycleEvents.ts';
+import { checkJobMayRunCommands } from './runCommandsRight.ts';
 import type { Services } from './services.ts';
 import { checkStorable, cutMessage, jsonBytes, MAX_RUN_INPUT_BYTES } from './storageLimits.ts';
 
@@ -116,6 +117,7 @@ export async function fireHook(services: Services, request: FireRequest): Promis
           `the payload and the rendered job are ${bytes} bytes as JSON together; a run stores at most ${MAX_RUN_INPUT_BYTES}`,
         );
     }
+    await checkJobMayRunCommands(services, hook, job);
   } catch (error) {
     if (error instanceof HooklineError) await recordFire('error', error.message);
     await releaseKey();
