@@ -129,3 +129,32 @@ describe('LambdaCommandRunner', () => {
     ).rejects.toThrow(/Rate exceeded/);
   });
 });
+
+describe('LambdaCommandRunner when the run stops', () => {
+  it('a cancel while the command runs ends the wait with the step cancelled', async () => {
+    let streaming!: () => void;
+    const started = new Promise<void>((resolve) => {
+      streaming = resolve;
+    });
+    const endless = (async function* () {
+      yield {
+        PayloadChunk: { Payload: new Uint8Array(Buffer.from('{"chunk":{"stream":"stdout","text":"x"}}\n')) },
+      };
+      await new Promise(() => undefined); // the command never ends on its own
+    })();
+    lambda.on(InvokeWithResponseStreamCommand).resolves({ StatusCode: 200, EventStream: endless });
+    const controller = new AbortController();
+    const running = new LambdaCommandRunner('runner', new LambdaClient({})).run(
+      request,
+      controller.signal,
+      () => streaming(),
+    );
+    await started;
+    controller.abort('cancelled');
+    expect(await running).toEqual({
+      status: 'cancelled',
+      error: { message: 'the run was cancelled; the command was stopped' },
+      output: {},
+    });
+  });
+});

@@ -232,6 +232,14 @@ describe('--run-as', () => {
       expect(run.steps[0]!.output!.stderr).toMatch(/Permission denied/);
     });
 
+    it("a command cannot read the server process's environment", async () => {
+      const run = await runJob(stack, {
+        task: { name: 'peek', command: ['cat', `/proc/${process.pid}/environ`] },
+      });
+      expect(run.steps[0]!.status).toBe('failed');
+      expect(run.steps[0]!.output!.stderr).toMatch(/Permission denied/);
+    });
+
     it('an unknown user is refused at start', async () => {
       await expect(createLocalStack({ dataDir: null, port: 0, runAs: 'no-such-user-here' })).rejects.toThrow(
         /no such user/,

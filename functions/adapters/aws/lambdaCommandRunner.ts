@@ -19,13 +19,6 @@ export class LambdaCommandRunner implements CommandRunner {
   ) {}
 
   async run(...[request, signal, onOutput]: Parameters<CommandRunner['run']>): Promise<ActionOutcome> {
-    const response = await this.client.send(
-      new InvokeWithResponseStreamCommand({
-        FunctionName: this.functionName,
-        Payload: Buffer.from(JSON.stringify(request)),
-      }),
-      { abortSignal: signal },
-    );
     let pending = '';
     let result: ActionOutcome | undefined;
     let failure: string | undefined;
@@ -38,7 +31,15 @@ export class LambdaCommandRunner implements CommandRunner {
       else result = parsed.result;
     };
     try {
-      for await (const event of response.EventStream ?? []) {
+      const response = await this.client.send(
+        new InvokeWithResponseStreamCommand({
+          FunctionName: this.functionName,
+          Payload: Buffer.from(JSON.stringify(request)),
+        }),
+        { abortSignal: signal },
+      );
+      const events = response.EventStream ?? (async function* () {})();
+      for await (const event of untilStopped(events, signal)) {
         if (event.PayloadChunk?.Payload) {
           pending += decoder.decode(event.PayloadChunk.Payload, { stream: true });
           const lines = pending.split('\n');
@@ -51,6 +52,7 @@ export class LambdaCommandRunner implements CommandRunner {
       }
       take(pending + decoder.decode());
     } catch (error) {
+      // A stop (cancel, the run's timeout) ends the wait; anything else is the engine's to retry.
       if (!signal.aborted) throw error;
     }
     if (signal.aborted && !result) {
@@ -74,5 +76,27 @@ export class LambdaCommandRunner implements CommandRunner {
       };
     }
     return result;
+  }
+}
+
+/** The stream's events until it ends or `signal` aborts (then the stream is closed and this throws). */
+async function* untilStopped<T>(stream: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  const iterator = stream[Symbol.asyncIterator]();
+  let onAbort: () => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new Error('stopped'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  stopped.catch(() => undefined);
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), stopped]);
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    if (signal.aborted) void iterator.return?.()?.catch(() => undefined);
   }
 }
