@@ -122,6 +122,31 @@ describe('firing a hook whose rendered job holds a command step', () => {
   });
 });
 
+describe("changing a hook's config", () => {
+  it('by a client without the scope takes the right away (config is template input)', async () => {
+    const fromConfig = { tasks: { $eval: 'config.steps' } };
+    const steps = [{ name: 'hello', command: ['echo', 'hi'] }];
+    const created = await stack.apiAs(
+      runner,
+      'PUT',
+      '/hooks/sc/from-config',
+      hookBody(fromConfig, { config: { steps } }),
+    );
+    expect(created.status).toBe(200);
+    const fired = await stack.apiAs<{ runId: string }>(editor, 'POST', '/hooks/sc/from-config/trigger', {});
+    expect(fired.status).toBe(200);
+    expect((await stack.waitForRunFinished(fired.body.runId)).result).toBe('succeeded');
+
+    const sneaky = [{ name: 'sneaky', command: ['id'] }];
+    expect(
+      (await stack.apiAs(editor, 'PUT', '/hooks/sc/from-config/config/steps', { value: sneaky })).status,
+    ).toBe(200);
+    const refused = await stack.apiAs<ErrorBody>(editor, 'POST', '/hooks/sc/from-config/trigger', {});
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toContain('hooks:run-commands:sc/from-config');
+  });
+});
+
 describe('hooks stored before the right existed (no runCommands on the record)', () => {
   async function legacy(hookId: string, lastAuthor: string) {
     expect((await stack.api('PUT', `/hooks/sc/${hookId}`, hookBody(commandJob))).status).toBe(200);
