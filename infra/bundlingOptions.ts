@@ -37,7 +37,7 @@ export const DEPS_LOCK_FILE = path.join(PROJECT_ROOT, 'package-lock.json');
 /** The ASL definition shared by the cloud stack and the local engine. */
 export const STATE_MACHINE_DEFINITION_FILE = path.join(PROJECT_ROOT, 'statemachines', 'job.asl.json');
 
-export const HANDLER_NAMES = ['api', 'fire', 'step', 'finish'] as const;
+export const HANDLER_NAMES = ['api', 'fire', 'step', 'finish', 'commandRunner'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** Each handler's entry module; each exports `handler`. */
@@ -46,6 +46,7 @@ export const HANDLER_ENTRIES: Readonly<Record<HandlerName, string>> = {
   fire: path.join(PROJECT_ROOT, 'functions', 'handlers', 'fire.ts'),
   step: path.join(PROJECT_ROOT, 'functions', 'handlers', 'step.ts'),
   finish: path.join(PROJECT_ROOT, 'functions', 'handlers', 'finish.ts'),
+  commandRunner: path.join(PROJECT_ROOT, 'functions', 'handlers', 'commandRunner.ts'),
 };
 
 /** The exported handler function name in every entry module. */

@@ -44,6 +44,7 @@ import { ENVIRONMENT_VARIABLES, REPAIR_TRIGGERS_ACTION } from '../functions/adap
 import { ENGINE_ERROR_MESSAGE } from '../functions/app/engineErrors.ts';
 import { DEFAULT_SETTINGS } from '../functions/app/services.ts';
 import { TABLE_KEYS } from '../functions/adapters/aws/tableLayout.ts';
+import { LIFECYCLE_SOURCE } from '../functions/app/lifecycleEvents.ts';
 import {
   HANDLER_ENTRIES,
   HANDLER_EXPORT,
@@ -284,14 +285,28 @@ export class Hookline extends Construct {
       // goes to the dead-letter queue (alarmed below) instead of being lost.
       { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2 },
     );
+    // Commands run here, not in the step function: this role grants nothing but its own logs, so
+    // a command cannot reach the table, the bus, the secret or any function (README, "What a
+    // command step can and cannot reach"). No Hookline settings in its environment either.
+    const commandRunner = makeFunction({
+      name: 'commandRunner',
+      description: 'Hookline: runs the program of one command step, with no access to Hookline',
+      memorySize: 1024,
+      timeout: Duration.seconds(900),
+      environment: {},
+    });
     const step = makeFunction({
       name: 'step',
-      description: 'Hookline: runs one step of a run (command, http, lambda or event)',
+      description:
+        'Hookline: runs one step of a run (http, lambda, event; command steps through the command runner)',
       memorySize: 1024,
       // The job definition waits 910 s for RunPreHook/RunTask/RunPostHook/RunNotify. Every step
       // must fit in this timeout (functions/core/stepBudget.ts reads the same setting).
       timeout: Duration.seconds(DEFAULT_SETTINGS.stepFunctionTimeoutSeconds),
-      environment: common,
+      environment: {
+        ...common,
+        [ENVIRONMENT_VARIABLES.commandRunnerFunctionName]: commandRunner.functionName,
+      },
     });
     const finish = makeFunction({
       name: 'finish',
@@ -361,7 +376,7 @@ export class Hookline extends Construct {
         [ENVIRONMENT_VARIABLES.fireFunctionArn]: fire.functionArn,
       },
     });
-    this.functions = { api, fire, step, finish };
+    this.functions = { api, fire, step, finish, commandRunner };
     // Hooks whose schedules a failure (or a killed request) left out of line are reconciled every five
     // minutes (functions/app/syncTriggers.ts repairOutOfSyncHooks); only the api function may change schedules.
     this.schedulerRole.addToPrincipalPolicy(
@@ -440,6 +455,10 @@ export class Hookline extends Construct {
       }),
     );
     this.grantApiExtras(api, stack);
+    // InvokeWithResponseStream is authorized by lambda:InvokeFunction.
+    step.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [commandRunner.functionArn] }),
+    );
     const invokable = props.invokableFunctionArns ?? [
       stack.formatArn({
         service: 'lambda',
@@ -598,6 +617,22 @@ export class Hookline extends Construct {
     new CfnOutput(scope, 'FireDeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
   }
 
+  /**
+   * Lets a producer (your service's role, a rule forwarding events from another bus) put events
+   * on Hookline's bus, with any source but `hookline`: the IAM condition on `events:source` keeps
+   * lifecycle events Hookline's own (`isReservedSource` in functions/app/lifecycleEvents.ts). Every
+   * grant to a producer goes through here; Hookline's own functions, which emit the lifecycle
+   * events, are granted the bus without it.
+   */
+  grantPutEventsToProducer(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['events:PutEvents'],
+      resourceArns: [this.eventBus.eventBusArn],
+      conditions: { StringNotEquals: { 'events:source': LIFECYCLE_SOURCE } },
+    });
+  }
+
   /** Executions of the job state machine (named after their runs). */
   private executionArnPattern(stack: Stack): string {
     return stack.formatArn({
@@ -677,11 +712,11 @@ export class Hookline extends Construct {
     stack: Stack,
     ctx: { invokable: readonly string[]; tracing: boolean },
   ): void {
-    const { api, fire, step, finish } = this.functions;
+    const { api, fire, step, finish, commandRunner } = this.functions;
     const wildcard = (owner: IConstruct, resource: string, reason: string) =>
       acknowledge(owner, `AwsSolutions-IAM5[Resource::${flattenForNag(stack.resolve(resource))}]`, reason);
 
-    for (const fn of [api, fire, step, finish]) {
+    for (const fn of [api, fire, step, finish, commandRunner]) {
       acknowledge(
         fn,
         'AwsSolutions-L1',

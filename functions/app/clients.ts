@@ -13,12 +13,19 @@ import { ConditionFailed, type Page, type PageRequest } from '../ports/store.ts'
  * scopes (plus expires, disabled, description and a last-used time).
  *
  * Access tokens. A token is HMAC-SHA256(access-token key, clientId + a fresh 256-bit nonce from
- * crypto.randomBytes): 256 bits, shown once (create, reset). The table keeps only a salted hash
- * (HMAC-SHA256 keyed with 16 random bytes per token; the token has full entropy, so a slow hash
- * adds nothing) and the nonce. Bearer credentials are checked against the hash. Hawk signs with the
- * token as its MAC key, so the server must be able to produce the key: it recomputes it from the
- * nonce and the access-token key, which lives outside the table (the service key: `service.key`
- * in the local data directory, Secrets Manager in the cloud). The table alone reveals no token.
+ * crypto.randomBytes): 256 bits, shown once (create, reset). The table keeps its verifier, an
+ * HMAC-SHA256 under the access-token key over the clientId, 16 random bytes of salt and the token,
+ * and the nonce. The access-token key lives outside the table (the service key: `service.key` in
+ * the local data directory, the deploy secret in the cloud), so a record written straight into the
+ * table, with any hash, salt or nonce of the writer's choosing, verifies no token the writer knows.
+ * Hawk and SigV4 sign with the token as their key, so the server recomputes it from the nonce and
+ * the access-token key. The table alone reveals no token and mints none.
+ *
+ * Verifiers written before the upgrade were unkeyed (HMAC-SHA256 with the salt as the key). They
+ * keep working until the client's next reset, but only for the token derived from the record's
+ * nonce with the access-token key (which a table write cannot produce); the cloud root client's
+ * imported token, which has no nonce, gets a keyed verifier from the deploy secret at the api
+ * function's next cold start (`importRootClient`).
  */
 
 export interface Credentials {
@@ -123,7 +130,15 @@ function deriveToken(key: Buffer, clientId: string, nonce: string): string {
   return createHmac('sha256', key).update(`${clientId}\u0000${nonce}`).digest('base64url');
 }
 
-function tokenHash(salt: string, token: string): string {
+/** The stored verifier of a token: keyed with the access-token key, bound to the client and salt. */
+function tokenVerifier(key: Buffer, clientId: string, salt: string, token: string): string {
+  return createHmac('sha256', key)
+    .update(`hookline access token verifier v2\u0000${clientId}\u0000${salt}\u0000${token}`)
+    .digest('hex');
+}
+
+/** The verifier written before the upgrade (no server-side key): trusted only together with the nonce. */
+function unkeyedVerifier(salt: string, token: string): string {
   return createHmac('sha256', Buffer.from(salt, 'hex')).update(token).digest('hex');
 }
 
@@ -136,14 +151,22 @@ function newToken(ctx: ClientContext, clientId: string): { token: string; fields
   const salt = randomBytes(16).toString('hex');
   return {
     token,
-    fields: { accessTokenHash: tokenHash(salt, token), accessTokenSalt: salt, accessTokenNonce: nonce },
+    fields: {
+      accessTokenHash: tokenVerifier(ctx.accessTokenKey, clientId, salt, token),
+      accessTokenSalt: salt,
+      accessTokenNonce: nonce,
+    },
   };
 }
 
 /** Fields for a token that comes from outside (the cloud root client's deploy secret). */
-function importedToken(token: string): TokenFields {
+function importedToken(ctx: ClientContext, clientId: string, token: string): TokenFields {
   const salt = randomBytes(16).toString('hex');
-  return { accessTokenHash: tokenHash(salt, token), accessTokenSalt: salt, accessTokenNonce: undefined };
+  return {
+    accessTokenHash: tokenVerifier(ctx.accessTokenKey, clientId, salt, token),
+    accessTokenSalt: salt,
+    accessTokenNonce: undefined,
+  };
 }
 
 const DUMMY_SALT = '00'.repeat(16);
@@ -155,17 +178,33 @@ function equalHex(computedHex: string, storedHex: string): boolean {
   return a.length === 32 && b.length === 32 && timingSafeEqual(a, b);
 }
 
+function equalText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 /**
- * Whether `presented` is the client's access token: the same work (one HMAC, one constant-time
- * comparison) whether or not the client exists.
+ * Whether `presented` is the client's access token, checked with the access-token key: the same
+ * work (one keyed HMAC, one constant-time comparison) whether or not the client exists.
  */
-export function accessTokenMatches(record: ClientRecord | undefined, presented: string): boolean {
+export function accessTokenMatches(
+  ctx: Pick<ClientContext, 'accessTokenKey'>,
+  record: ClientRecord | undefined,
+  presented: string,
+): boolean {
   if (!record) {
-    const computed = Buffer.from(tokenHash(DUMMY_SALT, presented), 'hex');
+    const computed = Buffer.from(tokenVerifier(ctx.accessTokenKey, '', DUMMY_SALT, presented), 'hex');
     timingSafeEqual(computed, UNMATCHABLE);
     return false;
   }
-  return equalHex(tokenHash(record.accessTokenSalt, presented), record.accessTokenHash);
+  const salt = record.accessTokenSalt;
+  if (equalHex(tokenVerifier(ctx.accessTokenKey, record.clientId, salt, presented), record.accessTokenHash))
+    return true;
+  // A verifier from before the upgrade: only the token the key derives from the nonce.
+  if (!record.accessTokenNonce) return false;
+  const derived = deriveToken(ctx.accessTokenKey, record.clientId, record.accessTokenNonce);
+  return equalText(derived, presented) && equalHex(unkeyedVerifier(salt, presented), record.accessTokenHash);
 }
 
 /**
@@ -182,7 +221,7 @@ export function hawkKeyFor(
     ? deriveToken(ctx.accessTokenKey, record.clientId, record.accessTokenNonce)
     : imported?.get(record.clientId);
   if (candidate === undefined) return undefined;
-  return accessTokenMatches(record, candidate) ? candidate : undefined;
+  return accessTokenMatches(ctx, record, candidate) ? candidate : undefined;
 }
 
 /** Why a client that proved its token may still not act, or undefined. */
@@ -445,7 +484,7 @@ export async function importRootClient(
   const existing = await ctx.store.getClient(clientId);
   if (!existing) {
     try {
-      await ctx.store.createClient(rootRecord(clientId, now, importedToken(accessToken)));
+      await ctx.store.createClient(rootRecord(clientId, now, importedToken(ctx, clientId, accessToken)));
     } catch (error) {
       if (error instanceof ConditionFailed) return 'unchanged';
       throw error;
@@ -453,12 +492,12 @@ export async function importRootClient(
     await auditBootstrap(ctx, clientId, now);
     return 'created';
   }
-  if (existing.accessTokenNonce || accessTokenMatches(existing, accessToken)) return 'unchanged';
+  if (existing.accessTokenNonce || accessTokenMatches(ctx, existing, accessToken)) return 'unchanged';
   try {
     await ctx.store.replaceClient(
       {
         ...existing,
-        ...importedToken(accessToken),
+        ...importedToken(ctx, clientId, accessToken),
         lastRotated: now,
         lastModified: now,
         version: existing.version + 1,
@@ -505,5 +544,5 @@ function newClientRecord(
 /** Whether the credentials are the client's current ones (e.g. a credentials file still valid). */
 export async function credentialsValid(ctx: ClientContext, credentials: Credentials): Promise<boolean> {
   const record = await ctx.store.getClient(credentials.clientId);
-  return accessTokenMatches(record, credentials.accessToken);
+  return accessTokenMatches(ctx, record, credentials.accessToken);
 }

@@ -9,6 +9,7 @@ import { validatePayload } from '../core/triggerSchema.ts';
 import { ConditionFailed, type FireRecord, type HookRecord } from '../ports/store.ts';
 import { acquireSlot, admitRun } from './concurrency.ts';
 import { announce } from './lifecycleEvents.ts';
+import { checkJobMayRunCommands } from './runCommandsRight.ts';
 import type { Services } from './services.ts';
 import { checkStorable, cutMessage, jsonBytes, MAX_RUN_INPUT_BYTES } from './storageLimits.ts';
 
@@ -118,6 +119,7 @@ export async function fireHook(services: Services, request: FireRequest): Promis
         );
     }
     checkStepsFit(job, services.settings.stepFunctionTimeoutSeconds);
+    await checkJobMayRunCommands(services, hook, job);
   } catch (error) {
     if (error instanceof HooklineError) await recordFire('error', error.message);
     await releaseKey();

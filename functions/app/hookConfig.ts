@@ -1,12 +1,15 @@
 import { configChangeProblem } from '../core/hookType.ts';
 import type { ConfigChange } from '../runners/action.ts';
 import { ConditionFailed } from '../ports/store.ts';
+import { grantsRunCommands } from './runCommandsRight.ts';
 import type { Services } from './services.ts';
 
 /**
  * Applies a step's `hook.config` update/remove to the hook's stored config with a version check,
  * so two runs changing the config at once never lose each other's changes.
- * Returns an error message when the change is refused.
+ * Returns an error message when the change is refused. A client's change (`by.scopes`) without
+ * `hooks:run-commands` takes the hook's right to run commands away: config is template input, like
+ * the template itself (functions/app/runCommandsRight.ts). A step's change keeps the right.
  */
 export type ConfigChangeCheck = (
   config: Record<string, unknown>,
@@ -19,7 +22,7 @@ export async function applyConfigChange(
   hookGroupId: string,
   hookId: string,
   change: ConfigChange,
-  by: { runId?: string; clientId?: string },
+  by: { runId?: string; clientId?: string; scopes?: readonly string[] },
   check?: ConfigChangeCheck,
 ): Promise<string | undefined> {
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -37,8 +40,10 @@ export async function applyConfigChange(
     if (refused) return refused;
     const after: Record<string, unknown> = { ...before, ...(change.update ?? {}) };
     for (const key of change.remove ?? []) delete after[key];
+    const keepsRight = by.scopes === undefined || grantsRunCommands(by.scopes, hookGroupId, hookId);
     const updated = {
       ...hook,
+      ...(keepsRight ? {} : { runCommands: false }),
       definition: { ...hook.definition, config: after },
       version: hook.version + 1,
       configVersion: hook.configVersion + 1,

@@ -4,6 +4,17 @@ import type { Services } from './services.ts';
 /** Lifecycle events (DESIGN.md §3.4), `source: "hookline"`. */
 export const LIFECYCLE_SOURCE = 'hookline';
 
+/**
+ * Only Hookline itself puts events with its lifecycle source: an `event` step, a PutEvents on the
+ * local EventBridge endpoint and (by the IAM condition on `events:source` in `infra/hooklineConstruct.ts`)
+ * any other producer on the cloud bus are refused it, so lifecycle events cannot be forged.
+ */
+export function isReservedSource(source: string): boolean {
+  return source === LIFECYCLE_SOURCE;
+}
+
+export const RESERVED_SOURCE_MESSAGE = `the source "${LIFECYCLE_SOURCE}" is reserved for Hookline's lifecycle events`;
+
 export type LifecycleEventName =
   | 'Hook Created'
   | 'Hook Updated'

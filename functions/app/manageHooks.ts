@@ -16,11 +16,17 @@ import { announce } from './lifecycleEvents.ts';
 import { pendingSyncMark, removeHookTriggers, SYNC_PENDING, syncHookTriggers } from './syncTriggers.ts';
 import type { Services } from './services.ts';
 import { checkStorable, MAX_DEFINITION_BYTES } from './storageLimits.ts';
+import { checkTemplatesMayRunCommands, grantsRunCommands } from './runCommandsRight.ts';
 
 /** Creating, changing, reading and removing hooks (Taskcluster's createHook … removeHook). */
 
 export interface Actor {
   clientId?: string;
+}
+
+/** Who creates or updates a hook: their scopes decide whether the hook may run commands. */
+export interface HookAuthor extends Actor {
+  scopes: readonly string[];
 }
 
 function checkIds(body: unknown, hookGroupId: string, hookId: string): void {
@@ -41,7 +47,7 @@ export function triggerTokenFor(services: Services, record: HookRecord): string 
   return deriveTriggerToken(services.secrets.tokenKey, hookGroupId, hookId, record.triggerTokenNonce);
 }
 
-function newRecord(services: Services, definition: HookDefinition): HookRecord {
+function newRecord(services: Services, definition: HookDefinition, runCommands: boolean): HookRecord {
   const now = services.clock.now().toISOString();
   const nonce = newTokenNonce();
   return {
@@ -55,15 +61,37 @@ function newRecord(services: Services, definition: HookDefinition): HookRecord {
     version: 1,
     configVersion: 1,
     signingSecret: randomBytes(32).toString('base64url'),
+    runCommands,
   };
 }
 
-/** A typed hook's config gets the type's defaults; unknown or missing required keys are a 400 naming the key. */
-async function applyHookType(services: Services, definition: HookDefinition): Promise<HookDefinition> {
-  if (!definition.hookType) return definition;
+/**
+ * A typed hook's config gets the type's defaults; unknown or missing required keys are a 400 naming
+ * the key. Also answers the templates that will render the hook's jobs (its own, else its type's).
+ */
+async function applyHookType(
+  services: Services,
+  definition: HookDefinition,
+): Promise<{ definition: HookDefinition; templates: unknown[] }> {
+  if (!definition.hookType) return { definition, templates: [definition.task] };
   const type = await services.hookTypes.getHookType(definition.hookType);
   if (!type) throw inputError(`hookType "${definition.hookType}" does not exist`);
-  return { ...definition, config: resolveConfig(type, definition.config) };
+  return {
+    definition: { ...definition, config: resolveConfig(type, definition.config) },
+    templates: definition.task ? [definition.task] : Object.values(type.events),
+  };
+}
+
+/** The hook's right to run commands from its author's scopes; a visible command step without it is a 403. */
+function runCommandsRight(
+  hookGroupId: string,
+  hookId: string,
+  templates: readonly unknown[],
+  author: HookAuthor,
+): boolean {
+  const right = grantsRunCommands(author.scopes, hookGroupId, hookId);
+  checkTemplatesMayRunCommands(hookGroupId, hookId, templates, author.clientId, right);
+  return right;
 }
 
 /** A template that renders without caller input is checked now for what a fire would refuse: steps that cannot fit. */
@@ -84,20 +112,28 @@ export async function createHook(
   hookGroupId: string,
   hookId: string,
   body: unknown,
-  actor: Actor,
+  actor: HookAuthor,
 ): Promise<HookDefinition> {
   checkIds(body, hookGroupId, hookId);
   const parsed = parseOrThrow(hookDefinitionInputSchema, body, 'hook definition');
-  const definition = await applyHookType(services, completeDefinition(hookGroupId, hookId, parsed));
+  const { definition, templates } = await applyHookType(
+    services,
+    completeDefinition(hookGroupId, hookId, parsed),
+  );
   checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
   checkStaticSteps(services, definition);
+  const runCommands = runCommandsRight(hookGroupId, hookId, templates, actor);
   // Marked out of sync in the same write: a process killed before the triggers follow leaves a hook that says so.
-  const record: HookRecord = { ...newRecord(services, definition), ...pendingSyncMark(services) };
+  const record: HookRecord = {
+    ...newRecord(services, definition, runCommands),
+    ...pendingSyncMark(services),
+  };
   try {
     await services.store.createHook(record);
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
     const existing = await services.store.getHook(hookGroupId, hookId);
+    // An identical re-create changes nothing, the right to run commands included.
     if (existing && sameDefinition(existing.definition, definition)) {
       // A retried create whose first attempt did not finish applying the triggers completes it.
       if (existing.outOfSync?.length) await syncHookTriggers(services, definition);
@@ -124,18 +160,19 @@ export async function updateHook(
   hookGroupId: string,
   hookId: string,
   body: unknown,
-  actor: Actor,
+  actor: HookAuthor,
 ): Promise<HookDefinition> {
   checkIds(body, hookGroupId, hookId);
   const parsed = parseOrThrow(hookDefinitionInputSchema, body, 'hook definition');
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await getHook(services, hookGroupId, hookId);
-    const definition = await applyHookType(
+    const { definition, templates } = await applyHookType(
       services,
       completeDefinition(hookGroupId, hookId, parsed, existing.definition),
     );
     checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
     checkStaticSteps(services, definition);
+    const runCommands = runCommandsRight(hookGroupId, hookId, templates, actor);
     const configChanged = JSON.stringify(definition.config) !== JSON.stringify(existing.definition.config);
     const updated: HookRecord = {
       ...existing,
@@ -144,6 +181,7 @@ export async function updateHook(
       version: existing.version + 1,
       configVersion: existing.configVersion + (configChanged ? 1 : 0),
       ...pendingSyncMark(services),
+      runCommands,
     };
     try {
       await services.store.replaceHook(updated, existing.version);

@@ -15,7 +15,7 @@ import { notificationSummary } from '../core/notificationSummary.ts';
 import type { PlannedStep, RunRecord, StepRecord, StepStatus } from '../core/runModel.ts';
 import { ConditionFailed, type HookRecord } from '../ports/store.ts';
 import type { Action, ActionInput, ActionOutcome, StopReason } from '../runners/action.ts';
-import { runCommand } from '../runners/command.ts';
+import { commandAction } from '../runners/commandStep.ts';
 import { eventAction } from '../runners/event.ts';
 import { runHttp } from '../runners/http.ts';
 import { lambdaAction } from '../runners/lambda.ts';
@@ -360,7 +360,7 @@ export async function recordEngineError(
 function actionFor(services: Services, run: RunRecord, planned: PlannedStep): Action {
   switch (stepActionKind(planned.step)) {
     case 'command':
-      return runCommand;
+      return commandAction(services.commands);
     case 'http':
       return runHttp;
     case 'lambda':
@@ -370,14 +370,15 @@ function actionFor(services: Services, run: RunRecord, planned: PlannedStep): Ac
   }
 }
 
+/** A command's whole environment, in the order of `functions/app/commandEnvironment.ts`. */
 function stepEnvironment(
+  services: Services,
   run: RunRecord,
   planned: PlannedStep,
   jobStatus: string,
   extra: Record<string, string>,
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  const env: Record<string, string> = { ...services.commandEnvironment };
   Object.assign(env, run.job.env ?? {}, planned.step.env ?? {}, extra, {
     HOOKLINE_HOOK_GROUP_ID: run.hookGroupId,
     HOOKLINE_HOOK_ID: run.hookId,
@@ -507,7 +508,7 @@ function actionInput(
   const effective = planned.step.http && summary ? withSummaryBody(planned, summary) : planned;
   return {
     planned: effective,
-    env: stepEnvironment(run, planned, jobStatus, extraEnv),
+    env: stepEnvironment(services, run, planned, jobStatus, extraEnv),
     document,
     signal,
     timeoutMs: Math.max(1, Math.min(stepTimeoutMs, deadlineMs + 1000)),

@@ -1,5 +1,6 @@
 import type { Bus } from '../ports/bus.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { CommandRunner } from '../ports/commandRunner.ts';
 import type { ConcurrencyStore } from '../ports/concurrencyStore.ts';
 import type { Executions } from '../ports/executions.ts';
 import type { HookTypeStore } from '../ports/hookTypeStore.ts';
@@ -47,6 +48,13 @@ export interface Services {
   executions: Executions;
   bus: Bus;
   invoker: Invoker;
+  /** Runs `command` steps away from Hookline's credentials (a child process locally, the command-runner function in the cloud). */
+  commands: CommandRunner;
+  /**
+   * The variables every command starts from (PATH, HOME, LANG, TZ, USER, SHELL and the names the
+   * operator passes), picked by the stack from its own environment (`functions/app/commandEnvironment.ts`).
+   */
+  commandEnvironment: Readonly<Record<string, string>>;
   clock: Clock;
   logger: Logger;
   settings: ServiceSettings;

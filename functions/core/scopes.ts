@@ -39,3 +39,11 @@ export function normalizeScopes(scopes: readonly string[]): string[] {
     .filter((scope) => !unique.some((other) => other !== scope && scopeMatches(other, scope)))
     .sort();
 }
+
+/**
+ * The scope a client needs, besides `hooks:modify-hook:<g>/<h>`, for the hook it creates or
+ * updates to run `command` steps (README, "Authentication"): whoever holds it can run programs.
+ */
+export function runCommandsScope(hookGroupId: string, hookId: string): string {
+  return `hooks:run-commands:${hookGroupId}/${hookId}`;
+}

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sweepQueues } from '../app/concurrency.ts';
 import type { DeliveredEvent } from '../app/fireFromSources.ts';
 import { type HandledFire, handleFire } from '../app/handleFire.ts';

@@ -26,6 +26,12 @@ export interface HookRecord {
   missedOccurrences?: number;
   /** Cloud drift between the hook and its rules/schedules, repaired by reconcile. */
   outOfSync?: string[];
+  /**
+   * Whether the hook may run `command` steps: the client that last created or updated it held
+   * `hooks:run-commands:<g>/<h>` (functions/app/runCommandsRight.ts). Absent on hooks stored
+   * before the right existed.
+   */
+  runCommands?: boolean;
 }
 
 export type FireResult = 'success' | 'error' | 'declined' | 'skipped-concurrency' | 'queued';

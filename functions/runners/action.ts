@@ -3,7 +3,7 @@ import type { PlannedStep, StepError, StepOutput } from '../core/runModel.ts';
 /** What a step action (command, http, lambda, event) is given and what it reports. */
 export interface ActionInput {
   planned: PlannedStep;
-  /** The full environment for command steps (server env + job env + step env + HOOKLINE_*). */
+  /** The whole environment of a command step (functions/app/commandEnvironment.ts: base variables, passed names, job and step env, HOOKLINE_*). */
   env: Record<string, string>;
   /** The JSON document a command step gets on stdin (DESIGN.md §3.3), also the context of other actions. */
   document: Record<string, unknown>;

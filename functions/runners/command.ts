@@ -1,15 +1,38 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BoundedText } from '../core/outputBounds.ts';
-import type { Action, ActionInput, ActionOutcome, StopReason } from './action.ts';
+import type { CommandOutputChunk, CommandRequest } from '../ports/commandRunner.ts';
+import type { ActionOutcome, StopReason } from './action.ts';
 import { readStdoutProtocol } from './action.ts';
 
 /**
- * The `command` action: a child process in its own process group, under `shell` (default /bin/sh)
- * when the command is a string, or exec'd directly when it is an argv array. Payload values reach
- * it only through env and stdin. A timeout or stop kills the whole group.
+ * The program of a `command` step: a child process in its own process group, under `shell`
+ * (default /bin/sh) when the command is a string, or exec'd directly when it is an argv array.
+ * Payload values reach it only through env and stdin. Its environment is exactly the request's
+ * (nothing is inherited from this process). Unless the step sets `cwd` it runs in a fresh 0700
+ * directory under the system's temporary directory (`/tmp` in Lambda), made for this command and
+ * removed when it ends. With a `RunAsIdentity` (the local stack's `--run-as`, when it runs as root)
+ * it runs with that user's uid and gid, and its directory belongs to that user. A timeout or stop
+ * kills the whole group. The local stack runs this in-process; the cloud's command-runner function
+ * (`functions/handlers/commandRunner.ts`) runs the same module.
  */
 const DEFAULT_SHELL = '/bin/sh';
 const KILL_GRACE_MS = 2000;
+
+/** The user commands run as (uid and primary gid; Node's spawn drops supplementary groups). */
+export interface RunAsIdentity {
+  user: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+export interface CommandProcessOptions {
+  identity?: RunAsIdentity;
+  onOutput?: (chunk: CommandOutputChunk) => void;
+}
 
 /** Process groups still running, so the local stack can kill them all when it stops. */
 const liveGroups = new Set<number>();
@@ -38,31 +61,53 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function spawnCommand(input: ActionInput): ChildProcess {
-  const { step } = input.planned;
-  const command = step.command!;
+/** A fresh working directory for one command: mode 0700, owned by the user the command runs as. */
+function freshWorkingDirectory(identity: RunAsIdentity | undefined): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-step-'));
+  if (identity) chownSync(dir, identity.uid, identity.gid);
+  return dir;
+}
+
+function spawnCommand(
+  request: CommandRequest,
+  cwd: string,
+  identity: RunAsIdentity | undefined,
+): ChildProcess {
+  const { command } = request;
   const [file, args] =
     typeof command === 'string'
-      ? [step.shell ?? DEFAULT_SHELL, ['-c', command]]
+      ? [request.shell ?? DEFAULT_SHELL, ['-c', command]]
       : [command[0]!, command.slice(1)];
   return spawn(file, args, {
-    cwd: step.cwd,
-    env: input.env,
+    cwd,
+    env: request.env,
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
   });
 }
 
-export const runCommand: Action = (input) =>
-  new Promise<ActionOutcome>((resolve) => {
-    const stdout = new BoundedText(input.outputLimitBytes);
-    const stderr = new BoundedText(input.outputLimitBytes);
-    const timeoutSeconds = input.timeoutMs / 1000;
+export function runCommandProcess(
+  request: CommandRequest,
+  signal: AbortSignal,
+  options: CommandProcessOptions = {},
+): Promise<ActionOutcome> {
+  let madeDirectory: string | undefined;
+  const removeDirectory = () => {
+    if (madeDirectory) rmSync(madeDirectory, { recursive: true, force: true });
+    madeDirectory = undefined;
+  };
+  return new Promise<ActionOutcome>((resolve) => {
+    const stdout = new BoundedText(request.outputLimitBytes);
+    const stderr = new BoundedText(request.outputLimitBytes);
+    const timeoutSeconds = request.timeoutMs / 1000;
     let stopped: StopReason | 'timeout' | undefined;
     let child: ChildProcess;
     try {
-      child = spawnCommand(input);
+      madeDirectory = request.cwd === undefined ? freshWorkingDirectory(options.identity) : undefined;
+      child = spawnCommand(request, request.cwd ?? madeDirectory!, options.identity);
     } catch (error) {
+      removeDirectory();
       resolve({
         status: 'failed',
         error: { message: `could not start the command: ${(error as Error).message}` },
@@ -79,36 +124,44 @@ export const runCommand: Action = (input) =>
       killGroup(pid, 'SIGTERM');
       setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS).unref();
     };
-    const timer = setTimeout(() => stop('timeout'), input.timeoutMs);
-    const onAbort = () => stop((input.signal.reason as StopReason) ?? 'cancelled');
-    if (input.signal.aborted) onAbort();
-    else input.signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => stop('timeout'), request.timeoutMs);
+    const onAbort = () => stop((signal.reason as StopReason) ?? 'cancelled');
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
 
-    child.stdout?.on('data', (chunk: Buffer) => stdout.append(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => stderr.append(chunk));
+    const { onOutput } = options;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout.append(chunk);
+      onOutput?.({ stream: 'stdout', text: chunk.toString('utf8') });
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr.append(chunk);
+      onOutput?.({ stream: 'stderr', text: chunk.toString('utf8') });
+    });
     child.stdin?.on('error', () => {
       // the command did not read its stdin; that is its business
     });
-    child.stdin?.end(JSON.stringify(input.document));
+    child.stdin?.end(request.stdin);
 
     let spawnError: Error | undefined;
     child.on('error', (error) => {
       spawnError = error;
     });
-    child.on('close', (code, signal) => {
+    child.on('close', (code, exitSignal) => {
       clearTimeout(timer);
-      input.signal.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
       if (pid !== undefined) {
         // reap whatever the command left behind in its group
         killGroup(pid, 'SIGKILL');
         liveGroups.delete(pid);
       }
+      removeDirectory();
       const output = {
         stdout: stdout.toString(),
         stderr: stderr.toString(),
         truncated: stdout.truncated || stderr.truncated,
       };
-      const base = { exitCode: code, signal, output };
+      const base = { exitCode: code, signal: exitSignal, output };
       if (pid !== undefined && interruptedGroups.delete(pid)) {
         resolve({ ...base, status: 'failed', interrupted: true, error: { message: INTERRUPTED_MESSAGE } });
         return;
@@ -146,8 +199,8 @@ export const runCommand: Action = (input) =>
       if (code !== 0) {
         const message = protocol.error?.message
           ? protocol.error.message
-          : signal
-            ? `the command was killed by ${signal}`
+          : exitSignal
+            ? `the command was killed by ${exitSignal}`
             : `the command exited with code ${code}`;
         resolve({ ...base, output: withData, status: 'failed', error: { ...protocol.error, message } });
         return;
@@ -165,3 +218,4 @@ export const runCommand: Action = (input) =>
       resolve({ ...base, output: withData, status: 'succeeded', configChange: protocol.configChange });
     });
   });
+}

@@ -1,3 +1,4 @@
+import { isReservedSource, RESERVED_SOURCE_MESSAGE } from '../app/lifecycleEvents.ts';
 import type { Bus } from '../ports/bus.ts';
 import type { Action } from './action.ts';
 
@@ -5,12 +6,8 @@ import type { Action } from './action.ts';
 export function eventAction(bus: Bus, chainDepth: number): Action {
   return async (input) => {
     const { source, detailType, detail } = input.planned.step.event!;
-    if (source === 'hookline') {
-      return {
-        status: 'failed',
-        output: {},
-        error: { message: 'the source "hookline" is reserved for lifecycle events' },
-      };
+    if (isReservedSource(source)) {
+      return { status: 'failed', output: {}, error: { message: RESERVED_SOURCE_MESSAGE } };
     }
     try {
       await bus.put([{ source, detailType, detail: { ...detail, chainDepth: chainDepth + 1 } }]);

@@ -21,6 +21,9 @@ import { LocalScheduler, type ScheduledFire } from '../../functions/adapters/loc
 import { LocalTriggerSync } from '../../functions/adapters/local/localTriggerSync.ts';
 import { LocalExecutions } from '../../functions/adapters/local/localExecutions.ts';
 import { type LocalFunction, LocalInvoker } from '../../functions/adapters/local/localInvoker.ts';
+import { LocalCommandRunner } from '../../functions/adapters/local/localCommandRunner.ts';
+import { resolveRunAsUser } from '../../functions/adapters/local/runAsUser.ts';
+import { baseCommandEnvironment, passEnvRefusal } from '../../functions/app/commandEnvironment.ts';
 import { allowAll, createApiApp } from '../../functions/api/app.ts';
 import type { RateLimit } from '../../functions/api/auth/rateLimiter.ts';
 import type { Authorizer } from '../../functions/api/authorization.ts';
@@ -87,6 +90,15 @@ export interface LocalStackOptions {
   scheduleLateAfterMs?: number;
   /** Told about every scheduled fire (benchmarks, tests). */
   onScheduledFire?: (fire: ScheduledFire) => void;
+  /**
+   * The environment commands take PATH, HOME, LANG, TZ, USER, SHELL and the `passEnv` names from
+   * (nothing else of it reaches them). Default: this process's environment.
+   */
+  environment?: Readonly<Record<string, string | undefined>>;
+  /** More names of `environment` given to commands (`--pass-env`); `AWS_*` and `HOOKLINE_*` are refused. */
+  passEnv?: string[];
+  /** Run commands as this user (`--run-as`); only when the stack runs as root. */
+  runAs?: string;
 }
 
 export interface LocalStack {
@@ -137,7 +149,16 @@ function loadServiceKey(dataDir: string | null): Buffer {
 
 export async function createLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dataDir = options.dataDir === null ? null : resolve(options.dataDir ?? '.hookline');
-  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const commandIdentity = options.runAs ? resolveRunAsUser(options.runAs, process.getuid?.()) : undefined;
+  for (const name of options.passEnv ?? []) {
+    const refusal = passEnvRefusal(name);
+    if (refusal) throw new Error(`--pass-env: ${refusal}`);
+  }
+  if (dataDir) {
+    // Only the server's user may read the data (the service key, the table, the root credentials).
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
+  }
   const logger = options.logger ?? jsonLogger({ component: 'hookline' });
   const settings: ServiceSettings = { ...DEFAULT_SETTINGS, stopPollMs: 200, ...options.settings };
   const bindHost = options.host ?? '127.0.0.1';
@@ -167,6 +188,12 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       },
       bus,
       invoker,
+      commands: new LocalCommandRunner(commandIdentity),
+      commandEnvironment: baseCommandEnvironment(
+        options.environment ?? process.env,
+        options.passEnv ?? [],
+        commandIdentity ? { HOME: commandIdentity.home, USER: commandIdentity.user } : {},
+      ),
       clock: options.clock ?? systemClock,
       logger,
       settings,

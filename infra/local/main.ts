@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parsePassEnv } from '../../functions/app/commandEnvironment.ts';
 import { createLocalStack } from './localStack.ts';
 
 /** `npm start`: boots the local stack and runs until Ctrl-C. */
@@ -11,6 +12,8 @@ const { values } = parseArgs({
     'rate-limit': { type: 'string' },
     handlers: { type: 'string' },
     'hook-types': { type: 'string' },
+    'pass-env': { type: 'string' },
+    'run-as': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
   allowPositionals: false,
@@ -18,6 +21,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(`Usage: npm start -- [--port N] [--host ADDR] [--data-dir DIR] [--no-auth] [--rate-limit N]
+       [--handlers DIR] [--hook-types DIR] [--pass-env NAME[,NAME]] [--run-as USER]
 
   --port      HTTP port (default 8080, or HOOKLINE_PORT)
   --host      address to bind (default 127.0.0.1, or HOOKLINE_HOST)
@@ -29,6 +33,10 @@ if (values.help) {
                     pre-job, post-start, post-testcase, post-job, post-end) with the event
                     name and run id as arguments and the event JSON on stdin
   --hook-types DIR  load hook types from DIR/<name>.hook/ folders
+  --pass-env NAME[,NAME]  also give commands these variables of this environment (or
+                    HOOKLINE_PASS_ENV); commands otherwise get only PATH, HOME, LANG, TZ,
+                    USER, SHELL, the job's and step's env and the HOOKLINE_* step variables
+  --run-as USER     run commands as USER (or HOOKLINE_RUN_AS); the stack must run as root
 `);
   process.exit(0);
 }
@@ -55,6 +63,14 @@ if (nodeMajor < 22) {
   );
 }
 
+let passEnv: string[];
+try {
+  passEnv = parsePassEnv(values['pass-env'] ?? process.env.HOOKLINE_PASS_ENV);
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(2);
+}
+
 const stack = await createLocalStack({
   auth: !values['no-auth'],
   rateLimit: rate === undefined ? undefined : rate === 0 ? false : { perSecond: rate, burst: rate * 2 },
@@ -63,6 +79,9 @@ const stack = await createLocalStack({
   dataDir: values['data-dir'] ?? process.env.HOOKLINE_DATA_DIR ?? '.hookline',
   handlersDir: values.handlers ?? process.env.HOOKLINE_HANDLERS_DIR,
   hookTypesDir: values['hook-types'] ?? process.env.HOOKLINE_HOOK_TYPES_DIR,
+  environment: process.env,
+  passEnv,
+  runAs: values['run-as'] ?? (process.env.HOOKLINE_RUN_AS || undefined),
 }).catch((error: Error) => {
   process.stderr.write(`${error.message}\n`);
   process.exit(1);

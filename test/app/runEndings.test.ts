@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 async function startedRun(services: Services, hookId: string, task: Record<string, unknown>) {
-  await createHook(services, 'endings', hookId, hookBody({ task }), {});
+  await createHook(services, 'endings', hookId, hookBody({ task }), { scopes: ['*'] });
   const outcome = await fireHook(services, {
     hook: await getHook(services, 'endings', hookId),
     firedBy: 'triggerHook',

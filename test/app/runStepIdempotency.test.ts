@@ -38,7 +38,7 @@ describe('runStep idempotency', () => {
       'idem',
       'once',
       hookBody({ task: { name: 'append', command: ['sh', '-c', `sleep 0.3; echo x >> ${file}`] } }),
-      {},
+      { scopes: ['*'] },
     );
     const outcome = await fireHook(services, {
       hook: await getHook(services, 'idem', 'once'),
@@ -66,7 +66,7 @@ describe('runStep idempotency', () => {
         preHooks: [{ name: 'gate', command: ['false'], critical: true }],
         task: { name: 'after', command: ['touch', file] },
       }),
-      {},
+      { scopes: ['*'] },
     );
     const outcome = await fireHook(services, {
       hook: await getHook(services, 'idem', 'critical'),

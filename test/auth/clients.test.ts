@@ -110,8 +110,14 @@ describe('using a client', () => {
   it('names the client in the audit record of the hook changes it makes', async () => {
     const creds = await create('auditor', { scopes: ['hooks:modify-hook:aud/*'] });
     expect(
-      (await stack.apiAs(creds, 'PUT', '/hooks/aud/h', hookBody({ task: { name: 'n', command: ['true'] } })))
-        .status,
+      (
+        await stack.apiAs(
+          creds,
+          'PUT',
+          '/hooks/aud/h',
+          hookBody({ task: { name: 'n', event: { source: 'audit', detailType: 'n', detail: {} } } }),
+        )
+      ).status,
     ).toBe(200);
     expect((await stack.apiAs(creds, 'DELETE', '/hooks/aud/h')).status).toBe(200);
     const history = await stack.api<{ history: Array<{ action: string; clientId: string }> }>(

@@ -28,6 +28,8 @@ const G = 'mx';
 const H = 'h1';
 const task = { task: { name: 'noop', command: ['true'] } };
 const hookType = { description: 'matrix', events: { run: task } };
+/** What a client with only `hooks:modify-hook:…` may define: no command step (test/auth/runCommandsScope.test.ts). */
+const eventTask = { task: { name: 'noop', event: { source: 'matrix', detailType: 'noop', detail: {} } } };
 
 let stack: TestStack;
 let runId = '';
@@ -68,13 +70,13 @@ const rows: Record<string, Row> = {
   'PUT /hooks/:hookGroupId/:hookId': {
     scope: (k) => `hooks:modify-hook:${G}/new-${k}`,
     path: (k) => `/hooks/${G}/new-${k}`,
-    body: hookBody(task),
+    body: hookBody(eventTask),
     ok: 200,
   },
   'POST /hooks/:hookGroupId/:hookId': {
     scope: `hooks:modify-hook:${G}/${H}`,
     path: () => `/hooks/${G}/${H}`,
-    body: hookBody(task),
+    body: hookBody(eventTask),
     ok: 200,
   },
   'DELETE /hooks/:hookGroupId/:hookId': {
@@ -163,6 +165,11 @@ const rows: Record<string, Row> = {
     scope: `hooks:trigger-hook:${G}/${H}`,
     path: () => `/runs/${runId}/rerun`,
     ok: 200,
+    // The run's job has a command step: the hook must (again) have been last changed by a client
+    // holding hooks:run-commands (root), since the POST row's client without it changed the hook.
+    prepare: async () => {
+      await put(`/hooks/${G}/${H}`, hookBody(task), 'POST');
+    },
   },
 
   'GET /hook-types': { scope: 'hooks:list-hook-types', path: () => '/hook-types', ok: 200 },

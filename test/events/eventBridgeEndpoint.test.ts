@@ -122,6 +122,42 @@ describe('local EventBridge endpoint through @aws-sdk/client-eventbridge', () =>
     expect(received.map((e) => e.id)).toEqual([entries[0]?.EventId, entries[7]?.EventId]);
   });
 
+  it('refuses the reserved source "hookline" per entry, so lifecycle events cannot be forged', async () => {
+    const lifecycle: DeliveredEvent[] = [];
+    const unsubscribe = stack.bus.subscribe((event) => {
+      if (event.source === 'hookline') lifecycle.push(event);
+    });
+    try {
+      const forged = {
+        Source: 'hookline',
+        DetailType: 'Run Finished',
+        Detail: JSON.stringify({
+          hookGroupId: 'backups',
+          hookId: 'nightly',
+          runId: 'forged',
+          result: 'failed',
+        }),
+      };
+      const out = await client.send(
+        new PutEventsCommand({
+          Entries: [forged, { Source: 'hookline.tools', DetailType: 'ok', Detail: '{}' }],
+        }),
+      );
+      expect(out.FailedEntryCount).toBe(1);
+      expect(out.Entries?.[0]).toEqual({
+        ErrorCode: 'NotAuthorizedForSourceException',
+        ErrorMessage:
+          'Not authorized for the source: the source "hookline" is reserved for Hookline\'s lifecycle events.',
+      });
+      expect(out.Entries?.[1]?.EventId).toBeTruthy();
+      await stack.bus.drain();
+      expect(lifecycle).toEqual([]);
+      expect(received.map((e) => e.source)).toEqual(['hookline.tools']);
+    } finally {
+      unsubscribe();
+    }
+  });
+
   it('takes 1 to 10 entries; 0 or 11 is a ValidationException for the whole request', async () => {
     const entry = { Source: 'app', DetailType: 'n', Detail: '{}' };
     const ten = await client.send(new PutEventsCommand({ Entries: Array.from({ length: 10 }, () => entry) }));

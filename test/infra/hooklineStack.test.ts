@@ -48,11 +48,11 @@ function ofType(templateJson: TemplateJson, type: string) {
 }
 
 describe('resources', () => {
-  it('has exactly the resources of the design, one of each (four functions, seven alarms)', () => {
+  it('has exactly the resources of the design, one of each (five functions, eight alarms)', () => {
     const counts: Record<string, number> = {};
     for (const r of Object.values(R)) counts[r.Type] = (counts[r.Type] ?? 0) + 1;
     expect(counts).toMatchObject({
-      'AWS::Lambda::Function': 4,
+      'AWS::Lambda::Function': 5, // api, fire, step, finish, commandRunner
       'AWS::DynamoDB::Table': 1,
       'AWS::Events::EventBus': 1,
       'AWS::Scheduler::ScheduleGroup': 1,
@@ -63,10 +63,10 @@ describe('resources', () => {
       'AWS::ApiGatewayV2::Integration': 1,
       'AWS::SQS::Queue': 1,
       'AWS::SecretsManager::Secret': 1,
-      'AWS::CloudWatch::Alarm': 7,
+      'AWS::CloudWatch::Alarm': 8,
       'AWS::Logs::MetricFilter': 2, // engine errors, in the step and finish functions' logs
       'AWS::Scheduler::Schedule': 3, // queue sweep, run sweep, trigger repair
-      'AWS::Logs::LogGroup': 6, // 4 functions + state machine + API access logs
+      'AWS::Logs::LogGroup': 7, // 5 functions + state machine + API access logs
     });
     // Nothing else that costs money at idle or widens access (no custom resources, no managed policies).
     expect(
@@ -163,8 +163,13 @@ describe('Lambda functions', () => {
     expect(api[ENVIRONMENT_VARIABLES.scheduleGroupName]).toBe(R[groupId]!.Properties!.Name);
     expect(api[ENVIRONMENT_VARIABLES.schedulerRoleArn]).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
     expect(api[ENVIRONMENT_VARIABLES.fireFunctionArn]).toEqual({ 'Fn::GetAtt': [fnId.fire, 'Arn'] });
-    // Every name the contract defines is given to the api function.
-    for (const name of Object.values(ENVIRONMENT_VARIABLES)) expect(api).toHaveProperty(name);
+    // Every name the contract defines is given to the api function, but the command runner's
+    // name, which only the step function (the one that runs command steps) is told.
+    for (const name of Object.values(ENVIRONMENT_VARIABLES)) {
+      if (name === ENVIRONMENT_VARIABLES.commandRunnerFunctionName) continue;
+      expect(api).toHaveProperty(name);
+    }
+    expect(env(fnId.step)).toHaveProperty(ENVIRONMENT_VARIABLES.commandRunnerFunctionName);
     // The state machine ARN given to the functions is the state machine's.
     expect(R[smId]!.Properties!.StateMachineName).toBe(smName);
   });
@@ -392,10 +397,12 @@ describe('IAM least privilege', () => {
     ]);
   });
 
-  it('step: table, events, and lambda steps only on hookline-* functions by default', () => {
+  it('step: table, events, the command runner, and lambda steps only on hookline-* functions by default', () => {
+    const runner = logicalIdOf(t, 'AWS::Lambda::Function', 'HooklineCommandRunnerFunction');
     expect(grants('step')).toEqual([
       { actions: dynamo, resource: table, condition: undefined },
       { actions: ['events:PutEvents'], resource: bus, condition: undefined },
+      { actions: ['lambda:InvokeFunction'], resource: `<${runner}.Arn>`, condition: undefined },
       {
         actions: ['lambda:InvokeFunction'],
         resource: 'arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:hookline-*',
@@ -563,7 +570,9 @@ function iamActionFor(pkg: string, command: string): string {
   };
   if (!prefix[pkg]) throw new Error(`no IAM mapping for ${pkg} (add it here and grant it in the construct)`);
   if (pkg === '@aws-sdk/lib-dynamodb') return `dynamodb:${documentClient[command] ?? command}`;
-  if (pkg === '@aws-sdk/client-lambda' && command === 'Invoke') return 'lambda:InvokeFunction';
+  // InvokeWithResponseStream is authorized by lambda:InvokeFunction, as Invoke is.
+  if (pkg === '@aws-sdk/client-lambda' && (command === 'Invoke' || command === 'InvokeWithResponseStream'))
+    return 'lambda:InvokeFunction';
   return `${prefix[pkg]}:${command}`;
 }
 

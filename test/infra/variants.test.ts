@@ -56,17 +56,25 @@ describe('other context and props', () => {
     const invoke = statementsOfRole(t, roleOfFunction(t, fn('Step'))).filter(
       (s) => s.Action === 'lambda:InvokeFunction',
     );
-    expect(invoke).toEqual([{ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: notifyArn }]);
+    // the command runner (command steps) and the functions lambda steps may call: only notify-team
+    expect(invoke).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [fn('CommandRunner'), 'Arn'] },
+      },
+      { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: notifyArn },
+    ]);
   });
 
   it('every alarm notifies the alarm topic', () => {
     const alarms = Object.values(t.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(8);
     for (const a of alarms) expect(a.Properties!.AlarmActions).toEqual([topicArn]);
   });
 
   it('tracing turns on X-Ray for the functions and the state machine', () => {
-    for (const name of ['Api', 'Fire', 'Step', 'Finish']) {
+    for (const name of ['Api', 'Fire', 'Step', 'Finish', 'CommandRunner']) {
       expect(t.Resources[fn(name)]!.Properties!.TracingConfig).toEqual({ Mode: 'Active' });
     }
     expect(t.Resources[smId]!.Properties!.TracingConfiguration).toEqual({ Enabled: true });
@@ -74,7 +82,7 @@ describe('other context and props', () => {
 
   it('log retention applies to every log group', () => {
     const groups = Object.values(t.Resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(6);
+    expect(groups).toHaveLength(7);
     for (const g of groups) expect(g.Properties!.RetentionInDays).toBe(7);
   });
 

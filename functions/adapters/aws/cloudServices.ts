@@ -1,6 +1,8 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createHash } from 'node:crypto';
+import { baseCommandEnvironment } from '../../app/commandEnvironment.ts';
 import { DEFAULT_SETTINGS, type Services } from '../../app/services.ts';
+import type { CommandRunner } from '../../ports/commandRunner.ts';
 import { systemClock } from '../../ports/clock.ts';
 import { jsonLogger } from '../jsonLogger.ts';
 import { DynamoConcurrencyStore } from './dynamoConcurrencyStore.ts';
@@ -8,6 +10,7 @@ import { DynamoHookTypeStore } from './dynamoHookTypeStore.ts';
 import { DynamoStore } from './dynamoStore.ts';
 import { requireCloudSetting } from './environment.ts';
 import { EventBridgeBus } from './eventBridgeBus.ts';
+import { LambdaCommandRunner } from './lambdaCommandRunner.ts';
 import { LambdaInvoker } from './lambdaInvoker.ts';
 import { SfnExecutions } from './sfnExecutions.ts';
 
@@ -72,6 +75,9 @@ async function build(functionName: string): Promise<Services> {
     executions: new SfnExecutions(requireCloudSetting('stateMachineArn')),
     bus: new EventBridgeBus(requireCloudSetting('eventBusName')),
     invoker: new LambdaInvoker(),
+    commands: functionName === 'step' ? commandRunnerFunction() : noCommandRunner(functionName),
+    // PATH, LANG, TZ… of the Lambda runtime (the command runner runs the same one); nothing else.
+    commandEnvironment: baseCommandEnvironment(process.env, []),
     clock: systemClock,
     logger: jsonLogger({ function: functionName }),
     settings: DEFAULT_SETTINGS,
@@ -86,6 +92,17 @@ async function build(functionName: string): Promise<Services> {
         return tokenKey;
       },
     },
+  };
+}
+
+/** Only the step function runs command steps: through the command-runner function it is given. */
+function commandRunnerFunction(): CommandRunner {
+  return new LambdaCommandRunner(requireCloudSetting('commandRunnerFunctionName'));
+}
+
+function noCommandRunner(functionName: string): CommandRunner {
+  return {
+    run: () => Promise.reject(new Error(`the ${functionName} function does not run command steps`)),
   };
 }
 

@@ -10,6 +10,7 @@ export const ENVIRONMENT_VARIABLES = {
   schedulerRoleArn: 'HOOKLINE_SCHEDULER_ROLE_ARN',
   fireFunctionArn: 'HOOKLINE_FIRE_FUNCTION_ARN',
   rootCredentialsSecretArn: 'HOOKLINE_ROOT_CREDENTIALS_SECRET_ARN',
+  commandRunnerFunctionName: 'HOOKLINE_COMMAND_RUNNER_FUNCTION_NAME',
 } as const;
 
 export type CloudEnvironmentKey = keyof typeof ENVIRONMENT_VARIABLES;

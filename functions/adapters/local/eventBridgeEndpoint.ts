@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { compileEventPattern, validateEventPattern } from '../../core/eventPattern.ts';
 import type { DeliveredEvent } from '../../app/fireFromSources.ts';
+import { isReservedSource, RESERVED_SOURCE_MESSAGE } from '../../app/lifecycleEvents.ts';
 import { toDeliveredEvent } from './localBus.ts';
 
 /**
@@ -24,7 +25,8 @@ import { toDeliveredEvent } from './localBus.ts';
  *   checked like AWS's request validation (`ValidationException`);
  * - each entry succeeds (`{EventId}`) or fails on its own (`{ErrorCode, ErrorMessage}`): a missing
  *   Source, DetailType or Detail is `InvalidArgument`, a Detail that is not a JSON object
- *   `MalformedDetail`, a source starting with `aws.` `NotAuthorizedForSourceException`;
+ *   `MalformedDetail`, a source starting with `aws.` or the reserved source `hookline` (lifecycle
+ *   events come only from Hookline: `functions/app/lifecycleEvents.ts`) `NotAuthorizedForSourceException`;
  *   `FailedEntryCount` counts the failures;
  * - accepted events get the envelope EventBridge adds (version, id, account, region, time — the entry's
  *   Time or now — resources) and are delivered asynchronously, as EventBridge delivers to targets.
@@ -227,6 +229,13 @@ function acceptEntry(
   }
   if (source.startsWith('aws.')) {
     return entryError('NotAuthorizedForSourceException', 'Not authorized for the source.');
+  }
+  if (isReservedSource(source)) {
+    // What EventBridge answers when the producer's IAM policy denies the source (events:source).
+    return entryError(
+      'NotAuthorizedForSourceException',
+      `Not authorized for the source: ${RESERVED_SOURCE_MESSAGE}.`,
+    );
   }
   const time = entryTime(entry.Time, now);
   if (time === null) {

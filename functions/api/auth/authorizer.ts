@@ -24,7 +24,8 @@ import { parseAmzDate, parseSigV4Header, sigV4SignatureMatches } from './sigv4.t
  * The real Authorizer: who is calling (Bearer or Taskcluster's Hawk), may they (scopes), and not
  * too often (a token bucket per client).
  *
- * - `Authorization: Bearer <clientId>:<accessToken>` — checked against the salted hash.
+ * - `Authorization: Bearer <clientId>:<accessToken>` — checked against the stored verifier, with the
+ *   server-side access-token key (`functions/app/clients.ts`).
  * - `Authorization: Hawk id=…, ts=…, nonce=…, mac=…` — what taskcluster-client sends; verified by
  *   @hapi/hawk with the host and port the client addressed, refused when the timestamp is more
  *   than 60 s off or the nonce was seen before. Taskcluster's `ext.authorizedScopes` narrows the
@@ -165,7 +166,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       );
     }
     const record = await lookup(value.slice(0, colon));
-    const ok = accessTokenMatches(record, value.slice(colon + 1));
+    const ok = accessTokenMatches(ctx, record, value.slice(colon + 1));
     if (!record || !ok)
       throw new AuthFailure(record ? 'wrong access token' : 'unknown client', GENERIC_FAILURE, record);
     return { record, scopes: record.scopes };

@@ -37,7 +37,7 @@ export function hookConfigRoutes(services: Services) {
       hookGroupId,
       hookId,
       { update: { [key]: (body as { value: unknown }).value } },
-      { clientId: caller.clientId },
+      { clientId: caller.clientId, scopes: caller.scopes },
     );
     if (refused) throw inputError(`config change refused: ${refused}`);
     return c.json({ config: (await getHook(services, hookGroupId, hookId)).definition.config ?? {} });
@@ -55,7 +55,7 @@ export function hookConfigRoutes(services: Services) {
       hookGroupId,
       hookId,
       { remove: [key] },
-      { clientId: caller.clientId },
+      { clientId: caller.clientId, scopes: caller.scopes },
     );
     if (refused) throw inputError(`config change refused: ${refused}`);
     return c.json({ config: (await getHook(services, hookGroupId, hookId)).definition.config ?? {} });

@@ -44,14 +44,24 @@ export function hookRoutes(services: Services) {
     const { hookGroupId, hookId } = hookParams(c);
     const caller = await authorize(c, `hooks:modify-hook:${hookGroupId}/${hookId}`);
     const body = await readJsonBody(c);
-    return c.json(await createHook(services, hookGroupId, hookId, body, { clientId: caller.clientId }));
+    return c.json(
+      await createHook(services, hookGroupId, hookId, body, {
+        clientId: caller.clientId,
+        scopes: caller.scopes,
+      }),
+    );
   });
 
   app.post('/hooks/:hookGroupId/:hookId', async (c) => {
     const { hookGroupId, hookId } = hookParams(c);
     const caller = await authorize(c, `hooks:modify-hook:${hookGroupId}/${hookId}`);
     const body = await readJsonBody(c);
-    return c.json(await updateHook(services, hookGroupId, hookId, body, { clientId: caller.clientId }));
+    return c.json(
+      await updateHook(services, hookGroupId, hookId, body, {
+        clientId: caller.clientId,
+        scopes: caller.scopes,
+      }),
+    );
   });
 
   app.delete('/hooks/:hookGroupId/:hookId', async (c) => {

@@ -12,14 +12,16 @@ beforeAll(async () => {
   env = await inProcessServices();
   const { services } = env;
   const task = { task: { name: 't', command: ['true'] } };
-  await createHook(services, 'fire', 'cron', hookBody(task, { schedule: ['0 * * * *'] }), {});
-  await createHook(services, 'fire', 'bound/deep', hookBody(task, { bindings: [{ source: ['shop'] }] }), {});
+  await createHook(services, 'fire', 'cron', hookBody(task, { schedule: ['0 * * * *'] }), { scopes: ['*'] });
+  await createHook(services, 'fire', 'bound/deep', hookBody(task, { bindings: [{ source: ['shop'] }] }), {
+    scopes: ['*'],
+  });
   await createHook(
     services,
     'fire',
     'broken',
     hookBody({ task: { name: 't', command: ['echo', { $eval: 'payload.missing.deeper' }] } }),
-    {},
+    { scopes: ['*'] },
   );
 });
 afterAll(async () => {

@@ -62,6 +62,12 @@ export async function inProcessServices(start = '2030-01-01T00:00:00Z'): Promise
       },
     },
     invoker: { invoke: async () => ({}) } as unknown as Services['invoker'],
+    commands: {
+      run: async () => {
+        throw new Error('these unit tests run no commands');
+      },
+    } as unknown as Services['commands'],
+    commandEnvironment: {},
     clock,
     logger: logs,
     settings: DEFAULT_SETTINGS,

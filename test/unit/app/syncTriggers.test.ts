@@ -32,7 +32,7 @@ const body = hookBody({ task: { name: 't', command: ['true'] } }, { schedule: ['
 describe('repairOutOfSyncHooks', () => {
   it('reconciles a hook whose sync failed, once its mark is older than the grace period', async () => {
     failing = true;
-    await createHook(env.services, 'rep', 'failed', body, {});
+    await createHook(env.services, 'rep', 'failed', body, { scopes: ['*'] });
     failing = false;
     expect((await env.services.store.getHook('rep', 'failed'))?.outOfSync).toEqual([
       'rules/schedules not updated: Scheduler unavailable',
@@ -48,7 +48,7 @@ describe('repairOutOfSyncHooks', () => {
 
   it('a change killed halfway leaves the hook marked; the repair applies it', async () => {
     killed = true;
-    void createHook(env.services, 'rep', 'killed', body, {});
+    void createHook(env.services, 'rep', 'killed', body, { scopes: ['*'] });
     let stored = await env.services.store.getHook('rep', 'killed');
     for (let i = 0; !stored && i < 200; i++) {
       await new Promise((r) => setImmediate(r));
@@ -65,10 +65,10 @@ describe('repairOutOfSyncHooks', () => {
 
   it('a create retried after a failed sync completes it', async () => {
     failing = true;
-    await createHook(env.services, 'rep', 'retried', body, {});
+    await createHook(env.services, 'rep', 'retried', body, { scopes: ['*'] });
     failing = false;
     expect((await env.services.store.getHook('rep', 'retried'))?.outOfSync).toHaveLength(1);
-    await createHook(env.services, 'rep', 'retried', body, {});
+    await createHook(env.services, 'rep', 'retried', body, { scopes: ['*'] });
     expect((await env.services.store.getHook('rep', 'retried'))?.outOfSync).toBeUndefined();
     expect(applied).toContain('rep/retried');
   });

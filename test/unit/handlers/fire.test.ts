@@ -55,7 +55,7 @@ beforeAll(async () => {
               { task: { name: 't', command: ['true'] } },
               { bindings: [{ source: ['shop'], detail: { shard: [i] } }] },
             ),
-            {},
+            { scopes: ['*'] },
           ),
         ),
     );
@@ -117,7 +117,7 @@ describe('the fire function routes bus events over the stored bindings', () => {
         { task: { name: 't', command: ['true'] } },
         { bindings: [{ source: ['shop'], detail: { shard: [8000] } }] },
       ),
-      {},
+      { scopes: ['*'] },
     );
     const stale = await fire(event('evt-8', { shard: 8 }));
     expect(stale).toEqual({

@@ -1,0 +1,39 @@
+import type { ActionOutcome } from '../runners/action.ts';
+
+/**
+ * Runs the program of a `command` step somewhere that holds none of Hookline's credentials: locally
+ * a child process (as the `--run-as` user when one is set), in the cloud the command-runner Lambda
+ * function, whose role grants nothing but its own logs. Both run `functions/runners/command.ts`.
+ */
+export interface CommandRequest {
+  /** An argv array (exec'd directly) or a string (run under `shell -c`). */
+  command: string | string[];
+  shell?: string;
+  /** The step's `cwd`; absent: a fresh 0700 directory made for this command and removed after it. */
+  cwd?: string;
+  /** The whole environment of the command (see `functions/app/commandEnvironment.ts`); nothing else is inherited. */
+  env: Record<string, string>;
+  /** The JSON document written to the command's stdin. */
+  stdin: string;
+  timeoutMs: number;
+  /** Bytes kept per output stream (head and tail). */
+  outputLimitBytes: number;
+}
+
+/** A piece of output as it is produced (streamed back by the cloud runner; live output builds on it). */
+export interface CommandOutputChunk {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface CommandRunner {
+  /**
+   * Runs the command to its end: exit code, bounded stdout/stderr, the parsed stdout protocol.
+   * Aborting `signal` (reason `cancelled` or `timed_out`) kills the command's process group.
+   */
+  run(
+    request: CommandRequest,
+    signal: AbortSignal,
+    onOutput?: (chunk: CommandOutputChunk) => void,
+  ): Promise<ActionOutcome>;
+}

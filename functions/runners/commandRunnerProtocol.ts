@@ -1,0 +1,63 @@
+import * as z from 'zod';
+import type { ActionOutcome } from './action.ts';
+
+/**
+ * What goes between the step function and the cloud's command-runner function
+ * (`functions/handlers/commandRunner.ts`, invoked with InvokeWithResponseStream): the request is
+ * one JSON document; the response is a stream of newline-delimited JSON lines, output chunks as
+ * the command writes them (at most `outputLimitBytes` a stream; the result keeps head and tail)
+ * and one final result line.
+ */
+export const commandRunnerRequestSchema = z
+  .object({
+    command: z.union([z.string().min(1).max(100_000), z.array(z.string().max(100_000)).min(1).max(1000)]),
+    shell: z.string().min(1).max(4096).optional(),
+    cwd: z.string().min(1).max(4096).optional(),
+    env: z.record(z.string(), z.string()),
+    stdin: z.string(),
+    timeoutMs: z.number().int().positive().max(900_000),
+    outputLimitBytes: z
+      .number()
+      .int()
+      .positive()
+      .max(1024 * 1024),
+  })
+  .strict();
+
+export type CommandRunnerLine =
+  | { chunk: { stream: 'stdout' | 'stderr'; text: string } }
+  | { result: ActionOutcome };
+
+const outcomeSchema = z
+  .object({
+    status: z.enum(['succeeded', 'failed', 'timed_out', 'cancelled']),
+    exitCode: z.number().int().nullable().optional(),
+    signal: z.string().nullable().optional(),
+    error: z.object({ message: z.string() }).passthrough().optional(),
+    output: z.record(z.string(), z.unknown()),
+    interrupted: z.boolean().optional(),
+    configChange: z
+      .object({
+        update: z.record(z.string(), z.unknown()).optional(),
+        remove: z.array(z.string()).optional(),
+      })
+      .optional(),
+  })
+  .strict();
+
+const lineSchema = z.union([
+  z.object({ chunk: z.object({ stream: z.enum(['stdout', 'stderr']), text: z.string() }).strict() }).strict(),
+  z.object({ result: outcomeSchema }).strict(),
+]);
+
+/** One line of the runner's response, checked; undefined when it is not one. */
+export function parseCommandRunnerLine(text: string): CommandRunnerLine | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = lineSchema.safeParse(value);
+  return parsed.success ? (parsed.data as CommandRunnerLine) : undefined;
+}
