@@ -66,8 +66,9 @@ export class SqliteStore implements Store {
         'INSERT INTO runs (run_id, hook_group_id, hook_id, sk, finished, expires_at, record) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       getRun: db.prepare<[string], Row>('SELECT record FROM runs WHERE run_id = ?'),
+      // Once finished, a run stays off the unfinished list (DynamoDB deletes its marker item).
       writeRun: db.prepare<[string, number, string]>(
-        'UPDATE runs SET record = ?, finished = ? WHERE run_id = ?',
+        'UPDATE runs SET record = ?, finished = max(finished, ?) WHERE run_id = ?',
       ),
       runs: db.prepare<[string, string, number], SortedRow>(
         'SELECT sk, record FROM runs WHERE hook_group_id = ? AND hook_id = ? ORDER BY sk DESC LIMIT ?',
@@ -183,14 +184,13 @@ export class SqliteStore implements Store {
   async createRun(run: RunRecord, steps: StepRecord[], expiresAt?: number): Promise<void> {
     this.database.transaction(() => {
       const sk = keys.runsSortKey(run.createdAt, run.runId);
-      const finished = run.status === 'finished' ? 1 : 0;
       const stored = withoutExpiry(run);
       const inserted = this.sql.insertRun.run(
         run.runId,
         run.hookGroupId,
         run.hookId,
         sk,
-        finished,
+        0, // on the unfinished list until an update finishes it, as DynamoDB's marker item
         expiresAt ?? null,
         toDocument(stored),
       );
@@ -215,7 +215,7 @@ export class SqliteStore implements Store {
       const row = this.sql.getRun.get(runId);
       const updated = row && conditionalUpdate(fromDocument<RunRecord>(row.record), changes, onlyIf);
       if (!updated) throw new ConditionFailed();
-      this.sql.writeRun.run(toDocument(updated), updated.status === 'finished' ? 1 : 0, runId);
+      this.sql.writeRun.run(toDocument(updated), changes.status === 'finished' ? 1 : 0, runId);
     });
   }
 
