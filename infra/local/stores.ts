@@ -1,12 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoArchive } from '../../functions/adapters/aws/dynamoArchive.ts';
-import { DynamoClientStore } from '../../functions/adapters/aws/dynamoClientStore.ts';
-import { DynamoConcurrencyStore } from '../../functions/adapters/aws/dynamoConcurrencyStore.ts';
-import { DynamoHookTypeStore } from '../../functions/adapters/aws/dynamoHookTypeStore.ts';
-import { DynamoStore } from '../../functions/adapters/aws/dynamoStore.ts';
-import { ensureTable, startDynalite } from '../../functions/adapters/local/dynaliteServer.ts';
 import type { ExpirySweeper } from '../../functions/adapters/local/expirySweeper.ts';
 import { DATABASE_FILE, openDatabase } from '../../functions/adapters/local/sqlite/database.ts';
 import { SqliteArchive } from '../../functions/adapters/local/sqlite/sqliteArchive.ts';
@@ -15,7 +8,6 @@ import { SqliteConcurrencyStore } from '../../functions/adapters/local/sqlite/sq
 import { SqliteExpirySweeper } from '../../functions/adapters/local/sqlite/sqliteExpirySweeper.ts';
 import { SqliteHookTypeStore } from '../../functions/adapters/local/sqlite/sqliteHookTypeStore.ts';
 import { SqliteStore } from '../../functions/adapters/local/sqlite/sqliteStore.ts';
-import { TtlSweeper } from '../../functions/adapters/local/ttlSweeper.ts';
 import type { ClientStore } from '../../functions/ports/clientStore.ts';
 import type { Clock } from '../../functions/ports/clock.ts';
 import type { ConcurrencyStore } from '../../functions/ports/concurrencyStore.ts';
@@ -122,6 +114,26 @@ function openSqlite(options: StoreOptions): Stores {
 
 async function openDynamo(options: StoreOptions): Promise<Stores> {
   const { dataDir, clock } = options;
+  // Loaded only for this store: a SQLite stack never loads the AWS SDK's DynamoDB client or dynalite.
+  const [
+    { DynamoDBClient },
+    { DynamoArchive },
+    { DynamoClientStore },
+    { DynamoConcurrencyStore },
+    { DynamoHookTypeStore },
+    { DynamoStore },
+    { ensureTable, startDynalite },
+    { TtlSweeper },
+  ] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('../../functions/adapters/aws/dynamoArchive.ts'),
+    import('../../functions/adapters/aws/dynamoClientStore.ts'),
+    import('../../functions/adapters/aws/dynamoConcurrencyStore.ts'),
+    import('../../functions/adapters/aws/dynamoHookTypeStore.ts'),
+    import('../../functions/adapters/aws/dynamoStore.ts'),
+    import('../../functions/adapters/local/dynaliteServer.ts'),
+    import('../../functions/adapters/local/ttlSweeper.ts'),
+  ]);
   const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
   const dynalite = options.dynamodbEndpoint
     ? undefined
