@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../infra/local/cli.ts';
 import { exportRecords, importRecords } from '../../infra/local/dataTransfer.ts';
 import { createLocalStack } from '../../infra/local/localStack.ts';
 import { openStores, type StoreKind } from '../../infra/local/stores.ts';
@@ -183,6 +184,36 @@ describe('export and import', () => {
       await stack.cleanup();
     }
     expect((await dump('sqlite', running)).records.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the CLI', () => {
+  it('`export --data-dir D` and `import --data-dir D2` carry the records over; bad usage is refused', async () => {
+    const source = dir();
+    const stores = await openStores({ store: 'sqlite', dataDir: source, clock: { now: () => new Date() } });
+    await stores.hookTypes.putHookType({ name: 'cli-type', description: 'by the CLI' } as never);
+    await stores.close();
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = (stdin = '') => ({
+      out: (t: string) => void out.push(t),
+      err: (t: string) => void err.push(t),
+      stdin: () => stdin,
+      env: {},
+    });
+    expect(await runCli(['export', '--data-dir', source], io())).toBe(0);
+    const text = out.join('');
+    expect(text.split('\n')[1]).toBe(
+      '{"kind":"hookType","record":{"description":"by the CLI","name":"cli-type"}}',
+    );
+    const target = dir();
+    expect(await runCli(['import', '--data-dir', target, '--store', 'dynamodb'], io(text))).toBe(0);
+    expect(err.join('')).toMatch(/imported 1 records/);
+    expect((await dump('dynamodb', target)).records).toEqual((await dump('sqlite', source)).records);
+    expect(await runCli(['import', '--data-dir', target, '--store', 'dynamodb'], io(text))).toBe(1);
+    expect(err.join('')).toMatch(/import failed: .* is not empty/);
+    expect(await runCli(['export', '--data-dir', source, '--store', 'mysql'], io())).toBe(1);
+    expect(err.join('')).toMatch(/unknown store "mysql"/);
   });
 });
 
