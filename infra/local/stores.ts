@@ -80,7 +80,7 @@ export function parseStoreKind(value: string): StoreKind {
 }
 
 export async function openStores(options: StoreOptions): Promise<Stores> {
-  const kind = options.store ?? 'sqlite';
+  const kind = parseStoreKind(options.store ?? 'sqlite'); // embedders pass plain strings too
   if (kind === 'sqlite') {
     if (options.dynamodbEndpoint) throw new Error('--dynamodb-endpoint goes with --store dynamodb');
     return openSqlite(options);
