@@ -531,6 +531,10 @@ function withSummaryBody(planned: PlannedStep, summary: unknown): PlannedStep {
 
 /** Aborts the controller when the run is asked to stop or its deadline passes; returns the stopper. */
 function watchForStop(services: Services, run: RunRecord, controller: AbortController): () => void {
+  // A step that starts after the run was stopped runs anyway (runOnFailure post-hooks): that stop is not
+  // for it, and no later one can come (the first stop wins). Without this, a store fast enough to answer
+  // before the step's command exits would kill it at once.
+  if (run.stopRequested) return () => undefined;
   const timers: NodeJS.Timeout[] = [];
   const poll = setInterval(async () => {
     try {

@@ -3,8 +3,10 @@ import type { FiredBy } from '../core/render.ts';
 import type { RunRecord, RunResult, RunStatus, StepOutput, StepRecord } from '../core/runModel.ts';
 
 /**
- * Durable state (DESIGN.md §2: one DynamoDB table). The same adapter runs against DynamoDB in the
- * cloud and dynalite locally, so every write is a single-item (conditional) write: no transactions.
+ * Durable state (DESIGN.md §2: one DynamoDB table). The DynamoDB adapter runs in the cloud (and
+ * locally on request); the embedded SQLite adapter is the local default; both keep one contract
+ * (test/contracts/). Since DynamoDB's does, every write is a single-item (conditional) write: no
+ * transactions.
  */
 
 export interface HookRecord {

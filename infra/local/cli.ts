@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { exportRecords, importRecords } from './dataTransfer.ts';
+import { parseStoreKind } from './stores.ts';
 
 /**
  * `npm run hookline -- <command>`: a small client for a running Hookline (local or deployed).
@@ -23,6 +26,13 @@ const USAGE = `Usage: npm run hookline -- <command> [--url URL] [--data-dir DIR]
   cancel <runId>                  cancel a run
   runs <group> <hook>             the hook's runs, newest first
   status <group> <hook>           last fire and next scheduled time
+
+Offline, on a data directory whose stack is not running (backup, restore, moving between stores):
+  export [--store sqlite|dynamodb] [--dynamodb-endpoint URL] [--table NAME] > dump.jsonl
+                                  every record as JSON lines (default store: sqlite)
+  import [--store sqlite|dynamodb] [--dynamodb-endpoint URL] [--table NAME] < dump.jsonl
+                                  into an empty store
+  Keep DIR/service.key with the dump: trigger and client tokens are derived from it.
 `;
 
 export interface CliIo {
@@ -38,6 +48,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     options: {
       url: { type: 'string' },
       'data-dir': { type: 'string' },
+      store: { type: 'string' },
+      'dynamodb-endpoint': { type: 'string' },
+      table: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -46,6 +59,30 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (values.help || !command) {
     io.out(USAGE);
     return command || values.help ? 0 : 2;
+  }
+  if (command === 'export' || command === 'import') {
+    try {
+      const dynamodbEndpoint = values['dynamodb-endpoint'] ?? io.env.HOOKLINE_DYNAMODB_ENDPOINT;
+      const location = {
+        store: parseStoreKind(
+          values.store ?? io.env.HOOKLINE_STORE ?? (dynamodbEndpoint ? 'dynamodb' : 'sqlite'),
+        ),
+        dataDir: resolve(values['data-dir'] ?? io.env.HOOKLINE_DATA_DIR ?? '.hookline'),
+        dynamodbEndpoint,
+        tableName: values.table ?? io.env.HOOKLINE_TABLE,
+      };
+      if (command === 'export') {
+        const count = await exportRecords(location, (line) => io.out(line));
+        io.err(`exported ${count} records from ${location.dataDir} (${location.store})\n`);
+      } else {
+        const count = await importRecords(location, Readable.from([io.stdin()]));
+        io.err(`imported ${count} records into ${location.dataDir} (${location.store})\n`);
+      }
+      return 0;
+    } catch (error) {
+      io.err(`${command} failed: ${(error as Error).message}\n`);
+      return 1;
+    }
   }
   const baseUrl = (values.url ?? io.env.HOOKLINE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
   let authorization: string;

@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoClientStore } from '../../functions/adapters/aws/dynamoClientStore.ts';
 import { createAuthorizer } from '../../functions/api/auth/authorizer.ts';
 import type { RateLimit } from '../../functions/api/auth/rateLimiter.ts';
 import type { Authorizer } from '../../functions/api/authorization.ts';
@@ -18,9 +16,10 @@ import {
   resetAccessToken,
 } from '../../functions/app/clients.ts';
 import type { Services } from '../../functions/app/services.ts';
+import type { ClientStore } from '../../functions/ports/clientStore.ts';
 
 /**
- * Authentication for the local stack: the clients in the local table, the root client created at
+ * Authentication for the local stack: the clients in the local store, the root client created at
  * first start with its credentials in `<dataDir>/credentials.json` (mode 0600), the Authorizer.
  */
 export const CREDENTIALS_FILE = 'credentials.json';
@@ -36,14 +35,13 @@ export interface LocalAuth {
 
 export async function setUpLocalAuth(options: {
   services: Services;
-  dynamoClient: DynamoDBClient;
-  tableName: string;
+  clientStore: ClientStore;
   dataDir: string | null;
   rateLimit?: RateLimit | false;
 }): Promise<LocalAuth> {
   const { services, dataDir } = options;
   const clients: ClientContext = {
-    store: new DynamoClientStore({ tableName: options.tableName, client: options.dynamoClient }),
+    store: options.clientStore,
     clock: services.clock,
     logger: services.logger,
     accessTokenKey: accessTokenKeyFrom(services.secrets.tokenKey),

@@ -5,18 +5,9 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { DynamoConcurrencyStore } from '../../functions/adapters/aws/dynamoConcurrencyStore.ts';
-import { DynamoHookTypeStore } from '../../functions/adapters/aws/dynamoHookTypeStore.ts';
-import { DynamoStore } from '../../functions/adapters/aws/dynamoStore.ts';
 import { jsonLogger } from '../../functions/adapters/jsonLogger.ts';
-import {
-  ensureTable,
-  startDynalite,
-  type DynaliteHandle,
-} from '../../functions/adapters/local/dynaliteServer.ts';
 import { eventBridgeEndpoint } from '../../functions/adapters/local/eventBridgeEndpoint.ts';
 import { LocalBus } from '../../functions/adapters/local/localBus.ts';
-import { TtlSweeper } from '../../functions/adapters/local/ttlSweeper.ts';
 import { LocalScheduler, type ScheduledFire } from '../../functions/adapters/local/localScheduler.ts';
 import { LocalTriggerSync } from '../../functions/adapters/local/localTriggerSync.ts';
 import { LocalExecutions } from '../../functions/adapters/local/localExecutions.ts';
@@ -43,21 +34,27 @@ import { type Clock, systemClock } from '../../functions/ports/clock.ts';
 import type { Logger } from '../../functions/ports/logger.ts';
 import { INTERRUPTED_MESSAGE, killAllCommands } from '../../functions/runners/command.ts';
 import { isLoopback, setUpLocalAuth } from './localAuth.ts';
+import { openStores, type StoreKind, type Stores } from './stores.ts';
 
 /**
- * The local stack: the API (the same HTTP app the api Lambda serves), dynalite on disk, the same
- * job.asl.json run by aws-local-stepfunctions with the same handler modules, the local bus —
- * in one Node process.
+ * The local stack: the API (the same HTTP app the api Lambda serves), the store (embedded SQLite by
+ * default, or the DynamoDB adapters: infra/local/stores.ts), the same job.asl.json run by
+ * aws-local-stepfunctions with the same handler modules, the local bus — in one Node process.
  */
-export const TABLE_NAME = 'hookline';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. Default 8080. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Where dynalite keeps its data; `null` keeps everything in memory. Default `.hookline/`. */
+  /** Where the data is kept; `null` keeps everything in memory. Default `.hookline/`. */
   dataDir?: string | null;
+  /** `sqlite` (default: `<dataDir>/hookline.db`) or `dynamodb` (the cloud's adapters, on dynalite or an endpoint). */
+  store?: StoreKind;
+  /** With `store: 'dynamodb'`: a DynamoDB-compatible endpoint (DynamoDB Local, DynamoDB) instead of dynalite. */
+  dynamodbEndpoint?: string;
+  /** With `store: 'dynamodb'`: the table name. Default `hookline`. */
+  tableName?: string;
   clock?: Clock;
   logger?: Logger;
   settings?: Partial<ServiceSettings>;
@@ -105,6 +102,8 @@ export interface LocalStack {
   url: string;
   port: number;
   dataDir: string | null;
+  /** Which store the stack runs on, where its data is, and every record of it (export). */
+  storage: Pick<Stores, 'kind' | 'location' | 'archive'>;
   services: Services;
   executions: LocalExecutions;
   bus: LocalBus;
@@ -169,19 +168,26 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     );
   }
 
-  let dynamo: DynaliteHandle | undefined;
+  let stores: Stores | undefined;
   let server: Server | undefined;
   let executions: LocalExecutions | undefined;
   try {
-    dynamo = await startDynalite(dataDir ? join(dataDir, 'dynamodb') : undefined);
-    await ensureTable(dynamo.client, TABLE_NAME);
+    const clock = options.clock ?? systemClock;
+    stores = await openStores({
+      store: options.store,
+      dataDir,
+      dynamodbEndpoint: options.dynamodbEndpoint,
+      tableName: options.tableName,
+      clock,
+    });
+    logger.info('store opened', { store: stores.kind, location: stores.location });
     const bus = new LocalBus(logger);
     const invoker = new LocalInvoker();
     const lazy: { executions?: LocalExecutions } = {};
     const services: Services = {
-      store: new DynamoStore({ tableName: TABLE_NAME, client: dynamo.client }),
-      concurrency: new DynamoConcurrencyStore(TABLE_NAME, dynamo.client),
-      hookTypes: new DynamoHookTypeStore(TABLE_NAME, dynamo.client),
+      store: stores.store,
+      concurrency: stores.concurrency,
+      hookTypes: stores.hookTypes,
       executions: {
         start: (runId) => lazy.executions!.start(runId),
         describe: (runId) => lazy.executions!.describe(runId),
@@ -194,7 +200,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
         options.passEnv ?? [],
         commandIdentity ? { HOME: commandIdentity.home, USER: commandIdentity.user } : {},
       ),
-      clock: options.clock ?? systemClock,
+      clock,
       logger,
       settings,
       secrets: { tokenKey: loadServiceKey(dataDir) },
@@ -224,8 +230,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
         ? undefined
         : await setUpLocalAuth({
             services,
-            dynamoClient: dynamo.client,
-            tableName: TABLE_NAME,
+            clientStore: stores.clients,
             dataDir,
             rateLimit: options.rateLimit,
           });
@@ -261,7 +266,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
 
     await resumeUnfinishedRuns(services, executions);
     await scheduler.start();
-    const ttl = new TtlSweeper(dynamo.client, TABLE_NAME, () => services.clock.now());
+    const ttl = stores.sweeper;
     let ttlSweeping: Promise<unknown> | undefined;
     const sweepExpired = () => {
       ttlSweeping ??= ttl.sweep().finally(() => {
@@ -305,12 +310,13 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     runSweep.unref();
 
     const localExecutions = executions;
-    const dynaliteHandle = dynamo;
+    const openedStores = stores;
     let stopped: Promise<void> | undefined;
     return {
       url,
       port: address.port,
       dataDir,
+      storage: { kind: openedStores.kind, location: openedStores.location, archive: openedStores.archive },
       services,
       executions: localExecutions,
       bus,
@@ -351,7 +357,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           unsubscribeCallbacks();
           unsubscribeRouter();
           await closing;
-          await dynaliteHandle.close();
+          await openedStores.close();
         })();
         return stopped;
       },
@@ -359,7 +365,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
   } catch (error) {
     server?.close();
     await executions?.stop();
-    await dynamo?.close();
+    await stores?.close();
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parsePassEnv } from '../../functions/app/commandEnvironment.ts';
 import { createLocalStack } from './localStack.ts';
+import { parseStoreKind, type StoreKind } from './stores.ts';
 
 /** `npm start`: boots the local stack and runs until Ctrl-C. */
 const { values } = parseArgs({
@@ -14,6 +15,9 @@ const { values } = parseArgs({
     'hook-types': { type: 'string' },
     'pass-env': { type: 'string' },
     'run-as': { type: 'string' },
+    store: { type: 'string' },
+    'dynamodb-endpoint': { type: 'string' },
+    table: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
   allowPositionals: false,
@@ -22,6 +26,7 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(`Usage: npm start -- [--port N] [--host ADDR] [--data-dir DIR] [--no-auth] [--rate-limit N]
        [--handlers DIR] [--hook-types DIR] [--pass-env NAME[,NAME]] [--run-as USER]
+       [--store sqlite|dynamodb] [--dynamodb-endpoint URL] [--table NAME]
 
   --port      HTTP port (default 8080, or HOOKLINE_PORT)
   --host      address to bind (default 127.0.0.1, or HOOKLINE_HOST)
@@ -37,6 +42,15 @@ if (values.help) {
                     HOOKLINE_PASS_ENV); commands otherwise get only PATH, HOME, LANG, TZ,
                     USER, SHELL, the job's and step's env and the HOOKLINE_* step variables
   --run-as USER     run commands as USER (or HOOKLINE_RUN_AS); the stack must run as root
+  --store sqlite|dynamodb   where records are kept (default sqlite, or HOOKLINE_STORE):
+                    sqlite: the embedded database DIR/hookline.db;
+                    dynamodb: the DynamoDB adapters the cloud runs, on embedded dynalite
+                    (DIR/dynamodb) unless --dynamodb-endpoint is given
+  --dynamodb-endpoint URL   with --store dynamodb: a DynamoDB-compatible endpoint (DynamoDB
+                    Local, or DynamoDB itself; region and credentials from the usual AWS
+                    chain), or HOOKLINE_DYNAMODB_ENDPOINT
+  --table NAME      with --store dynamodb: the table (created if missing; default hookline,
+                    or HOOKLINE_TABLE)
 `);
   process.exit(0);
 }
@@ -53,6 +67,31 @@ if (rateText !== undefined && !/^\d{1,6}$/.test(rateText)) {
   process.exit(2);
 }
 const rate = rateText === undefined ? undefined : Number(rateText);
+
+const dynamodbEndpoint = values['dynamodb-endpoint'] ?? process.env.HOOKLINE_DYNAMODB_ENDPOINT;
+const tableName = values.table ?? process.env.HOOKLINE_TABLE;
+let store: StoreKind;
+try {
+  // An endpoint alone says which store: the DynamoDB one.
+  store = parseStoreKind(
+    values.store ?? process.env.HOOKLINE_STORE ?? (dynamodbEndpoint ? 'dynamodb' : 'sqlite'),
+  );
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(2);
+}
+if (store !== 'dynamodb' && (dynamodbEndpoint || tableName)) {
+  process.stderr.write('--dynamodb-endpoint and --table go with --store dynamodb\n');
+  process.exit(2);
+}
+if (dynamodbEndpoint && !URL.canParse(dynamodbEndpoint)) {
+  process.stderr.write(`invalid DynamoDB endpoint "${dynamodbEndpoint.slice(0, 200)}": give a URL\n`);
+  process.exit(2);
+}
+if (tableName !== undefined && !/^[a-zA-Z0-9_.-]{3,255}$/.test(tableName)) {
+  process.stderr.write(`invalid table name "${tableName.slice(0, 100)}": 3 to 255 of a-z A-Z 0-9 _ . -\n`);
+  process.exit(2);
+}
 
 // The AWS SDK's multi-line notice about Node 20 becomes one structured log line.
 const nodeMajor = Number(process.versions.node.split('.')[0]);
@@ -82,13 +121,16 @@ const stack = await createLocalStack({
   environment: process.env,
   passEnv,
   runAs: values['run-as'] ?? (process.env.HOOKLINE_RUN_AS || undefined),
+  store,
+  dynamodbEndpoint,
+  tableName,
 }).catch((error: Error) => {
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
 });
 
 process.stdout.write(
-  `${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: 'hookline listening', url: stack.url, api: `${stack.url}/api/hooks/v1`, dataDir: stack.dataDir, auth: values['no-auth'] ? 'off' : 'on', ...(stack.credentialsFile ? { credentialsFile: stack.credentialsFile } : {}) })}\n`,
+  `${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: 'hookline listening', url: stack.url, api: `${stack.url}/api/hooks/v1`, dataDir: stack.dataDir, store: stack.storage.kind, storeLocation: stack.storage.location, auth: values['no-auth'] ? 'off' : 'on', ...(stack.credentialsFile ? { credentialsFile: stack.credentialsFile } : {}) })}\n`,
 );
 
 let stopping = false;

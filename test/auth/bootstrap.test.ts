@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { allowAll } from '../../functions/api/app.ts';
 import { isLoopback } from '../../infra/local/localAuth.ts';
 import { createLocalStack } from '../../infra/local/localStack.ts';
-import { bearer, startTestStack, tempDataDir } from '../support/stack.ts';
+import { bearer, startTestStack, tempDataDir, testStore } from '../support/stack.ts';
 
 /** The root client at first start, its credentials file, restarts, and binding with auth off. */
 
@@ -106,7 +106,12 @@ describe('root bootstrap', () => {
     const first = await startTestStack({ dataDir });
     await first.cleanup();
     writeFileSync(file, JSON.stringify({ clientId: 'root', accessToken: 'not-the-token' }), { mode: 0o600 });
-    const stack = await createLocalStack({ port: 0, dataDir, logger: { info() {}, warn() {}, error() {} } });
+    const stack = await createLocalStack({
+      port: 0,
+      dataDir,
+      store: testStore(),
+      logger: { info() {}, warn() {}, error() {} },
+    });
     try {
       expect(stack.rootCredentials).toBeUndefined();
       expect(stack.credentialsFile).toBe(file);

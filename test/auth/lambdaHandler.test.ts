@@ -16,7 +16,7 @@ type Handler = Awaited<ReturnType<typeof createApiHandler>>;
 let stack: TestStack;
 
 beforeAll(async () => {
-  // The local stack provides the services and the table (dynalite) the Lambda code runs against.
+  // The local stack provides the services and the store the Lambda code runs against.
   stack = await startTestStack({ dataDir: null });
 });
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunStatusView } from '../../functions/app/runQueries.ts';
 import { hookBody, startTestStack, type TestStack } from '../support/stack.ts';
 
-/** The job flow through the real local stack: real processes, the real state machine engine, dynalite. */
+/** The job flow through the real local stack: real processes, the real state machine engine, the real store. */
 let stack: TestStack;
 let counter = 0;
 

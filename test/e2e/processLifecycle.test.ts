@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDataDir } from '../support/stack.ts';
+import { tempDataDir, testStore } from '../support/stack.ts';
 
 /**
  * `npm start` as a user runs it: a real process, Ctrl-C (SIGINT) stops it cleanly — no orphaned
@@ -18,7 +18,7 @@ afterAll(() => {
 async function start(): Promise<{ child: ChildProcess; url: string; lines: string[] }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'infra/local/main.ts', '--port', '0', '--data-dir', dataDir],
+    ['--import', 'tsx', 'infra/local/main.ts', '--port', '0', '--data-dir', dataDir, '--store', testStore()],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, HOOKLINE_PORT: '' },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hookBody, startTestStack, type TestStack } from '../support/stack.ts';
 
-/** Per-hook concurrency through the real local stack: the DynamoDB semaphore against dynalite. */
+/** Per-hook concurrency through the real local stack: the semaphore in the stack's store (SQLite or DynamoDB). */
 let stack: TestStack;
 let dir: string;
 beforeAll(async () => {

@@ -89,8 +89,3 @@ export function withoutFields<T>(
   for (const [k, v] of Object.entries(item)) if (!fields.has(k)) out[k] = v;
   return out as T;
 }
-
-/** A query's LastEvaluatedKey as an opaque continuation token. */
-export function encodeContinuationToken(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}

@@ -9,32 +9,12 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { inputError } from '../../core/errors.ts';
 import type { ClientAuditRecord, ClientRecord, ClientStore } from '../../ports/clientStore.ts';
 import { ConditionFailed, type Page, type PageRequest } from '../../ports/store.ts';
-import {
-  documentClient,
-  encodeContinuationToken,
-  isConditionFailure,
-  withoutFields,
-} from './documentClient.ts';
-
-/**
- * Clients in the one table: `pk = CLIENT, sk = clientId`; their audit records under
- * `pk = CLIENT_AUDIT#<clientId>, sk = <time>#<random>`; Hawk nonces (replay protection across
- * processes) under `pk = HAWK_NONCE#<clientId>, sk = <ts>:<nonce>` with `expiresAt` (DynamoDB TTL).
- * Single-item conditional writes only.
- */
-export const clientKeys = {
-  client: (clientId: string) => ({ pk: 'CLIENT', sk: clientId }),
-  clients: 'CLIENT',
-  audit: (clientId: string, time: string, id: string) => ({
-    pk: `CLIENT_AUDIT#${clientId}`,
-    sk: `${time}#${id}`,
-  }),
-  auditOf: (clientId: string) => `CLIENT_AUDIT#${clientId}`,
-  nonce: (clientId: string, nonce: string) => ({ pk: `HAWK_NONCE#${clientId}`, sk: nonce }),
-} as const;
+import { type Clock, systemClock } from '../../ports/clock.ts';
+import { decodeContinuationToken, encodeContinuationToken } from '../continuationToken.ts';
+import { documentClient, isConditionFailure, withoutFields } from './documentClient.ts';
+import { clientKeys } from './tableLayout.ts';
 
 type Item = Record<string, unknown>;
 
@@ -45,40 +25,24 @@ const strip = <T>(item: Item | undefined): T | undefined => withoutFields<T>(ite
 const encodeToken = encodeContinuationToken;
 
 /** A continuation token must decode to a key of the very partition being listed (else a 400). */
-function decodeToken(token: string | undefined, pk: string): Record<string, unknown> | undefined {
-  if (!token) return undefined;
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    key = undefined;
-  }
-  const k = key as Record<string, unknown> | undefined;
-  if (
-    !k ||
-    typeof k !== 'object' ||
-    Array.isArray(k) ||
-    Object.keys(k).length !== 2 ||
-    k.pk !== pk ||
-    typeof k.sk !== 'string' ||
-    k.sk.length === 0
-  ) {
-    throw inputError('continuationToken is not one this service issued');
-  }
-  return k;
-}
+const decodeToken = (token: string | undefined, pk: string) =>
+  decodeContinuationToken(token, ['pk', 'sk'], { name: 'pk', value: pk });
 
 export interface DynamoClientStoreOptions {
   tableName: string;
   client?: DynamoDBClient;
+  /** What "now" is when an expired Hawk nonce is claimed again. Default: the system clock. */
+  clock?: Clock;
 }
 
 export class DynamoClientStore implements ClientStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
+  private readonly clock: Clock;
 
   constructor(options: DynamoClientStoreOptions) {
     this.table = options.tableName;
+    this.clock = options.clock ?? systemClock;
     this.doc = documentClient(options.client);
   }
 
@@ -196,7 +160,7 @@ export class DynamoClientStore implements ClientStore {
   }
 
   async claimNonce(clientId: string, nonce: string, expiresAt: number): Promise<boolean> {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.clock.now().getTime() / 1000);
     try {
       await this.doc.send(
         new PutCommand({

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ConcurrencyStore, QueuedRun, SemaphoreState } from '../../ports/concurrencyStore.ts';
 import { conditional, documentClient, isConditionFailure } from './documentClient.ts';
+import { keys } from './tableLayout.ts';
 
 /** Concurrency semaphores and queues in the one table: pk `SEMAPHORE#g#h` / `QUEUE#g#h`. */
 export class DynamoConcurrencyStore implements ConcurrencyStore {
@@ -20,13 +21,9 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
     this.doc = documentClient(client);
   }
 
-  private semaphoreKey(g: string, h: string) {
-    return { pk: `SEMAPHORE#${g}#${h}`, sk: 'SEMAPHORE' };
-  }
-
   async getSemaphore(g: string, h: string): Promise<SemaphoreState | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: this.semaphoreKey(g, h), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: keys.semaphore(g, h), ConsistentRead: true }),
     );
     if (!out.Item) return undefined;
     return { holders: (out.Item.holders as Record<string, number>) ?? {}, version: Number(out.Item.version) };
@@ -38,7 +35,7 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            ...this.semaphoreKey(g, h),
+            ...keys.semaphore(g, h),
             kind: 'semaphore',
             holders: state.holders,
             version: state.version,
@@ -59,7 +56,7 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: `QUEUE#${g}#${h}`, sk: run.position, kind: 'queued', runId: run.runId },
+        Item: { pk: keys.queueOf(g, h), sk: run.position, kind: 'queued', runId: run.runId },
       }),
     );
   }
@@ -69,7 +66,7 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `QUEUE#${g}#${h}` },
+        ExpressionAttributeValues: { ':pk': keys.queueOf(g, h) },
         ConsistentRead: true,
         Limit: limit,
       }),
@@ -82,7 +79,7 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
       await this.doc.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: { pk: `QUEUE#${g}#${h}`, sk: run.position },
+          Key: { pk: keys.queueOf(g, h), sk: run.position },
           ConditionExpression: 'attribute_exists(pk)',
         }),
       );

@@ -9,6 +9,7 @@ import {
 import type { HookType } from '../../core/hookType.ts';
 import type { HookTypeStore } from '../../ports/hookTypeStore.ts';
 import { documentClient } from './documentClient.ts';
+import { keys } from './tableLayout.ts';
 
 /** Hook types in the one table: pk `HOOKTYPE`, sk = name. */
 export class DynamoHookTypeStore implements HookTypeStore {
@@ -23,7 +24,7 @@ export class DynamoHookTypeStore implements HookTypeStore {
 
   async getHookType(name: string): Promise<HookType | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: 'HOOKTYPE', sk: name }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: keys.hookType(name), ConsistentRead: true }),
     );
     return out.Item ? (out.Item.type as HookType) : undefined;
   }
@@ -32,13 +33,13 @@ export class DynamoHookTypeStore implements HookTypeStore {
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: 'HOOKTYPE', sk: type.name, kind: 'hook-type', type },
+        Item: { ...keys.hookType(type.name), kind: 'hook-type', type },
       }),
     );
   }
 
   async deleteHookType(name: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: 'HOOKTYPE', sk: name } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.hookType(name) }));
   }
 
   async listHookTypes(): Promise<HookType[]> {
@@ -49,7 +50,7 @@ export class DynamoHookTypeStore implements HookTypeStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'HOOKTYPE' },
+          ExpressionAttributeValues: { ':pk': keys.hookTypes },
           ExclusiveStartKey: start,
         }),
       );

@@ -9,7 +9,6 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { HooklineError } from '../../core/errors.ts';
 import type { RunRecord, StepOutput, StepRecord } from '../../core/runModel.ts';
 import type {
   AuditRecord,
@@ -20,13 +19,9 @@ import type {
   RunSummary,
   Store,
 } from '../../ports/store.ts';
-import {
-  conditional,
-  documentClient,
-  encodeContinuationToken,
-  isConditionFailure,
-  withoutFields,
-} from './documentClient.ts';
+import { type Clock, systemClock } from '../../ports/clock.ts';
+import { decodeContinuationToken, encodeContinuationToken } from '../continuationToken.ts';
+import { conditional, documentClient, isConditionFailure, withoutFields } from './documentClient.ts';
 import { keys } from './tableLayout.ts';
 
 type Item = Record<string, unknown>;
@@ -37,42 +32,13 @@ const strip = <T>(item: Item | undefined): T | undefined => withoutFields<T>(ite
 
 const encodeToken = encodeContinuationToken;
 
-/**
- * A continuation token is the query's LastEvaluatedKey. One that does not decode to a key of the very
- * partition being queried (forged, mangled, or from another listing) is refused with a 400 rather than
- * handed to DynamoDB, which would answer ValidationException (a 500) or page through another partition.
- */
+/** The token of a query on the table (`pk`, `sk`) or on its index (`gsi1pk`, `gsi1sk` as well). */
 function decodeToken(
   token: string | undefined,
   partition: { name: string; value: string } | undefined,
 ): Record<string, unknown> | undefined {
-  if (!token) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-  } catch {
-    throw new InvalidContinuationToken();
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidContinuationToken();
-  const key = parsed as Record<string, unknown>;
-  const names = Object.keys(key);
-  const allowed = partition?.name === 'gsi1pk' ? ['pk', 'sk', 'gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
-  if (
-    names.length !== allowed.length ||
-    !allowed.every((name) => typeof key[name] === 'string' && (key[name] as string).length > 0) ||
-    (partition && key[partition.name] !== partition.value)
-  ) {
-    throw new InvalidContinuationToken();
-  }
-  return key;
-}
-
-/** A 400 InputError (the caller's token is bad), not a 500. */
-export class InvalidContinuationToken extends HooklineError {
-  constructor() {
-    super('InputError', 'continuationToken is not one this service issued');
-    this.name = 'InvalidContinuationToken';
-  }
+  const fields = partition?.name === 'gsi1pk' ? ['pk', 'sk', 'gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
+  return decodeContinuationToken(token, fields, partition);
 }
 
 /** Builds `SET a = :a, ...` and an optional `a = :c_a AND ...` condition from plain objects. */
@@ -115,15 +81,19 @@ function updateExpression(changes: Item, onlyIf?: Item, mustExist = true) {
 export interface DynamoStoreOptions {
   tableName: string;
   client?: DynamoDBClient;
+  /** What "now" is when an expired idempotency key is claimed again. Default: the system clock. */
+  clock?: Clock;
 }
 
 /** The Store on DynamoDB (cloud) or dynalite (local): the same code in both modes. */
 export class DynamoStore implements Store {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
+  private readonly clock: Clock;
 
   constructor(options: DynamoStoreOptions) {
     this.table = options.tableName;
+    this.clock = options.clock ?? systemClock;
     this.doc = documentClient(options.client);
   }
 
@@ -285,7 +255,7 @@ export class DynamoStore implements Store {
           Item: {
             ...keys.run(run.runId),
             gsi1pk: keys.runsOf(run.hookGroupId, run.hookId),
-            gsi1sk: `${run.createdAt}#${run.runId}`,
+            gsi1sk: keys.runsSortKey(run.createdAt, run.runId),
             kind: 'run',
             expiresAt,
             ...run,
@@ -445,7 +415,7 @@ export class DynamoStore implements Store {
     runId: string,
     expiresAt: number,
   ): Promise<string | undefined> {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.clock.now().getTime() / 1000);
     try {
       await this.doc.send(
         new PutCommand({

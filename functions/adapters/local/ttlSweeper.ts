@@ -2,13 +2,14 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../aws/documentClient.ts';
 import { TABLE_KEYS } from '../aws/tableLayout.ts';
+import type { ExpirySweeper } from './expirySweeper.ts';
 
 /**
  * Local stand-in for DynamoDB TTL (dynalite has none): deletes items whose `expiresAt` (epoch
  * seconds) has passed — fires, runs, steps, outputs, idempotency keys, Hawk nonces. The cloud table
  * has TTL on the same attribute, so the data lives as long in both modes.
  */
-export class TtlSweeper {
+export class TtlSweeper implements ExpirySweeper {
   private readonly doc;
 
   constructor(
