@@ -1,5 +1,6 @@
 import type { HookDefinition } from '../core/hookDefinition.ts';
-import { nextFireTimes, parseScheduleExpression } from '../core/schedule.ts';
+import { nextFireTimes } from '../core/schedule/fireTimes.ts';
+import { parseScheduleExpression } from '../core/schedule/grammar.ts';
 
 /** The next time any of the hook's schedules fires, after `now` (getHookStatus.nextScheduledDate). */
 export function nextScheduledDate(definition: HookDefinition, now: Date): string | undefined {

@@ -1,11 +1,6 @@
 import type { HookDefinition } from '../core/hookDefinition.ts';
-import {
-  fireTimesBetween,
-  nextFireTimes,
-  type ParsedSchedule,
-  parseScheduleExpression,
-  previousFireTimes,
-} from '../core/schedule.ts';
+import { fireTimesBetween, nextFireTimes, previousFireTimes } from '../core/schedule/fireTimes.ts';
+import { type ParsedSchedule, parseScheduleExpression } from '../core/schedule/grammar.ts';
 
 /**
  * When a hook's schedules are due, and what to do about occurrences that were missed (DESIGN.md §3.1

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { inputError } from '../../core/errors.ts';
-import { nextFireTimes, parseScheduleExpression, validateTimezone } from '../../core/schedule.ts';
+import { nextFireTimes } from '../../core/schedule/fireTimes.ts';
+import { parseScheduleExpression } from '../../core/schedule/grammar.ts';
+import { validateTimezone } from '../../core/schedule/timezone.ts';
 import type { Services } from '../../app/services.ts';
 import type { ApiEnv } from '../authorization.ts';
 
