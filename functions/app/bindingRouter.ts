@@ -1,4 +1,4 @@
-import { type CompiledEventPattern, compileEventPattern } from '../core/eventPattern.ts';
+import { type CompiledEventPattern, compileEventPattern } from '../core/eventPattern/match.ts';
 import { isHooklineError } from '../core/errors.ts';
 import type { HookDefinition } from '../core/hookDefinition.ts';
 import { hookKey } from '../core/ids.ts';

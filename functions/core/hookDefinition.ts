@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { awsExpressionsOf } from './awsCron.ts';
-import { validateEventPattern } from './eventPattern.ts';
+import { validateEventPattern } from './eventPattern/parse.ts';
 import { HOOK_GROUP_ID_PATTERN, HOOK_ID_PATTERN } from './ids.ts';
 import { parseScheduleExpression } from './schedule/grammar.ts';
 import { normaliseScheduleExpression } from './schedule/normalise.ts';
