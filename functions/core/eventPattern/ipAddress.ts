@@ -7,8 +7,16 @@ const IPV4_SHAPE = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
 const IPV6_SHAPE = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
 const IPV6_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
-/** 4 or 16 bytes; an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) becomes IPv4, as in Java. */
+/** The longest spelling of an address (`ffff:…:255.255.255.255` is 45); longer text is not one. */
+const MAX_ADDRESS_LENGTH = 45;
+
+/**
+ * 4 or 16 bytes; an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) becomes IPv4, as in Java. Event
+ * strings of any length reach here: the length check comes first, so the shape tests stay bounded
+ * (IPV6_SHAPE takes quadratic time on a long run of colons).
+ */
 export function parseIpAddress(text: string): Uint8Array | undefined {
+  if (text.length > MAX_ADDRESS_LENGTH) return undefined;
   if (IPV4_SHAPE.test(text)) return parseIpv4(text);
   if (!IPV6_SHAPE.test(text)) return undefined;
   const bytes = parseIpv6(text);

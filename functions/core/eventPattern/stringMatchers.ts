@@ -1,19 +1,22 @@
+import { compileLinearRegExp } from '../linearRegExp.ts';
 import { EventPatternError } from './patternError.ts';
 
 /** The string operators that are more than a comparison: `equals-ignore-case` (also inside `prefix`/`suffix`) and `wildcard`. */
 
 export type Anchor = 'whole' | 'prefix' | 'suffix';
 
-/** Each character of `text` matches itself, its lower case or its upper case (event-ruler's rule). */
+/**
+ * Each character of `text` matches itself, its lower case or its upper case (event-ruler's rule).
+ * Run by RE2 (../linearRegExp.ts): linear in the event's string, even unanchored (`suffix`).
+ */
 export function ignoreCaseMatcher(text: string, anchor: Anchor): (s: string) => boolean {
   let source = '';
   for (const char of text) {
     const variants = [...new Set([char, char.toLowerCase(), char.toUpperCase()])].map(escapeRegExp);
     source += variants.length === 1 ? variants[0] : `(?:${variants.join('|')})`;
   }
-  const regExp = new RegExp(
+  const regExp = compileLinearRegExp(
     `${anchor === 'suffix' ? '' : '^'}${source}${anchor === 'prefix' ? '' : '$'}`,
-    'u',
   );
   return (s) => regExp.test(s);
 }
@@ -51,7 +54,10 @@ function parseWildcard(text: string, name: string, at: string): string[] {
   return segments;
 }
 
-/** Glob match in linear passes: first segment is a prefix, last a suffix, the rest found in order. */
+/**
+ * Glob match in linear passes: first segment is a prefix, last a suffix, the rest found in order, each
+ * searched from where the previous one ended (leftmost is always right for a glob), so no backtracking.
+ */
 export function wildcardMatcher(text: string, name: string, at: string): (s: string) => boolean {
   const segments = parseWildcard(text, name, at);
   const first = segments[0] ?? '';
