@@ -8,6 +8,7 @@ import { benchTriggers } from './api.ts';
 import { measureBundles } from './bundles.ts';
 import { benchEvents } from './events.ts';
 import { benchJobFlow } from './jobFlow.ts';
+import { benchRedos } from './redos.ts';
 
 const only = new Set(process.argv.slice(2));
 const wanted = (name: string) => only.size === 0 || only.has(name);
@@ -23,5 +24,6 @@ process.stdout.write(
 if (wanted('jobs')) print('job flow (issue 3)', await benchJobFlow());
 if (wanted('api')) print('triggers (issue 4)', await benchTriggers());
 if (wanted('events')) print('events and scheduler (issue 5)', await benchEvents());
+if (wanted('redos')) print('user regexes under ReDoS payloads (issue 16)', await benchRedos());
 if (wanted('bundles')) print('Lambda bundles (issue 6)', await measureBundles());
 process.exit(0);
