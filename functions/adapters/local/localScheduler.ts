@@ -1,17 +1,11 @@
 import { fireFromSchedule } from '../../app/fireFromSources.ts';
 import type { FireOutcome } from '../../app/fireHook.ts';
-import {
-  DEFAULT_LATE_AFTER_MS,
-  type HookSchedules,
-  hookSchedules,
-  nextOccurrence,
-  planDue,
-  scheduleSignature,
-} from '../../app/scheduler.ts';
+import { DEFAULT_LATE_AFTER_MS, planDue, scheduleSignature } from '../../app/scheduler.ts';
 import type { Services } from '../../app/services.ts';
 import { isHooklineError } from '../../core/errors.ts';
 import type { HookDefinition } from '../../core/hookDefinition.ts';
 import { hookKey } from '../../core/ids.ts';
+import { type HookSchedules, hookSchedules, nextOccurrence } from '../../core/schedule/hookSchedules.ts';
 import { ConditionFailed, type HookRecord } from '../../ports/store.ts';
 
 /**
