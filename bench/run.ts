@@ -7,6 +7,7 @@ import os from 'node:os';
 import { benchTriggers } from './api.ts';
 import { measureBundles } from './bundles.ts';
 import { benchEvents } from './events.ts';
+import { benchIdle } from './idle.ts';
 import { benchJobFlow } from './jobFlow.ts';
 import { benchRedos } from './redos.ts';
 
@@ -24,6 +25,7 @@ process.stdout.write(
 if (wanted('jobs')) print('job flow (issue 3)', await benchJobFlow());
 if (wanted('api')) print('triggers (issue 4)', await benchTriggers());
 if (wanted('events')) print('events and scheduler (issue 5)', await benchEvents());
+if (wanted('idle')) print('idle cost of scheduled, concurrency-limited hooks (issue 16)', await benchIdle());
 if (wanted('redos')) print('user regexes under ReDoS payloads (issue 16)', await benchRedos());
 if (wanted('bundles')) print('Lambda bundles (issue 6)', await measureBundles());
 process.exit(0);

@@ -5,14 +5,18 @@ import type { Services } from '../../app/services.ts';
 import { isHooklineError } from '../../core/errors.ts';
 import type { HookDefinition } from '../../core/hookDefinition.ts';
 import { hookKey } from '../../core/ids.ts';
+import { DueQueue } from './dueQueue.ts';
 import { type HookSchedules, hookSchedules, nextOccurrence } from '../../core/schedule/hookSchedules.ts';
 import { ConditionFailed, type HookRecord } from '../../ports/store.ts';
 
 /**
- * The local stand-in for EventBridge Scheduler: one timer loop over every stored hook's schedules.
+ * The local stand-in for EventBridge Scheduler: one timer for every stored hook's schedules.
  *
- * - It sleeps until the earliest next occurrence (at most `tickMs`, so a test's injected clock that jumps
- *   is noticed within a tick), then fires each due occurrence with `fireFromSchedule`: `now` is the
+ * - Each hook's next occurrence (core/schedule/hookSchedules.ts) sits in a min-heap (./dueQueue.ts); the
+ *   one timer sleeps until the earliest of them and is re-armed when a hook changes, so idle hooks cost
+ *   nothing: no pass looks at a hook before it is due. The sleep is capped at `tickMs`, so an injected
+ *   clock that jumps (tests) or a wall clock that moved is noticed within it; a wake-up with nothing due
+ *   only looks at the heap's top. When due, it fires each due occurrence with `fireFromSchedule`: `now` is the
  *   scheduled time and the run id is derived from (hook, scheduled time), so an occurrence fired twice
  *   (a retry, a restart between the fire and the bookkeeping) still starts one run.
  * - Each hook's watermark (`lastScheduledAt`, the latest occurrence handled) is stored after the
@@ -22,7 +26,7 @@ import { ConditionFailed, type HookRecord } from '../../ports/store.ts';
  * - Time comes from the injected Clock only; real time is used for nothing but timers and retry pacing.
  */
 export interface LocalSchedulerOptions {
-  /** The longest sleep between two looks at the clock (ms). Default 500. */
+  /** The longest sleep between two looks at the clock (ms), whatever is due. Default 30 s. */
   tickMs?: number;
   /** Occurrences overdue by more than this are missed (see app/scheduler.ts). Default 60 s. */
   lateAfterMs?: number;
@@ -48,14 +52,17 @@ interface Entry {
   schedules: HookSchedules;
   watermark: Date;
   nextDue?: Date;
-  /** Real time (ms) before which a failed hook is not retried. */
-  retryAt?: number;
+  /** When (clock ms) the scheduler next looks at the hook: its next due time, or a retry after a failure. */
+  wakeAt?: number;
 }
 
 const RETRY_AFTER_MS = 2000;
+const DEFAULT_TICK_MS = 30_000;
 
 export class LocalScheduler {
   private readonly entries = new Map<string, Entry>();
+  /** The entries by wakeAt; an item whose entry was replaced or re-timed is stale and skipped. */
+  private readonly queue = new DueQueue<Entry>();
   private readonly tickMs: number;
   private readonly lateAfterMs: number;
   private readonly concurrency: number;
@@ -68,7 +75,7 @@ export class LocalScheduler {
     private readonly services: Services,
     private readonly options: LocalSchedulerOptions = {},
   ) {
-    this.tickMs = options.tickMs ?? 500;
+    this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
     this.lateAfterMs = options.lateAfterMs ?? DEFAULT_LATE_AFTER_MS;
     this.concurrency = Math.max(1, options.concurrency ?? 16);
   }
@@ -84,7 +91,7 @@ export class LocalScheduler {
     this.started = this.services.clock.now();
     for (const record of await this.services.store.listAllHooks()) this.track(record, undefined);
     this.running = true;
-    this.arm(0);
+    this.arm();
   }
 
   /** Stops the loop and waits for a pass in progress. */
@@ -119,9 +126,10 @@ export class LocalScheduler {
       await this.storeProgress(record.definition.hookGroupId, record.definition.hookId, restartAt, 0);
     }
     this.track(record, restartAt);
-    if (this.running) this.arm(0);
+    this.arm();
   }
 
+  /** Forgets the hook; its item in the queue goes stale and is dropped when it surfaces. */
   hookRemoved(hookGroupId: string, hookId: string): void {
     this.entries.delete(hookKey(hookGroupId, hookId));
   }
@@ -137,32 +145,61 @@ export class LocalScheduler {
     const stored = record.lastScheduledAt ? new Date(record.lastScheduledAt) : created;
     const watermark = restartAt && restartAt > stored ? restartAt : stored;
     const schedules = hookSchedules(definition, created);
-    this.entries.set(hookKey(definition.hookGroupId, definition.hookId), {
+    const entry: Entry = {
       hookGroupId: definition.hookGroupId,
       hookId: definition.hookId,
       signature: scheduleSignature(definition),
       schedules,
       watermark,
-      nextDue: nextOccurrence(schedules, watermark),
-    });
+    };
+    this.entries.set(hookKey(definition.hookGroupId, definition.hookId), entry);
+    this.dueAt(entry, nextOccurrence(schedules, watermark));
   }
 
-  /** Sleeps until the earliest next occurrence, at most tickMs. */
-  private arm(delayMs?: number): void {
-    if (!this.running) return;
-    clearTimeout(this.timer);
-    let delay = delayMs ?? this.tickMs;
-    if (delayMs === undefined) {
-      const now = this.services.clock.now().getTime();
-      for (const entry of this.entries.values()) {
-        if (!entry.nextDue) continue;
-        const wait =
-          entry.retryAt !== undefined
-            ? Math.max(entry.retryAt - Date.now(), entry.nextDue.getTime() - now)
-            : entry.nextDue.getTime() - now;
-        delay = Math.min(delay, Math.max(0, wait));
+  /** Sets the entry's next occurrence and queues it for then. */
+  private dueAt(entry: Entry, nextDue: Date | undefined): void {
+    entry.nextDue = nextDue;
+    this.wakeAt(entry, nextDue?.getTime());
+  }
+
+  /** Queues the entry for `time` (clock ms); undefined: never (the hook's schedules are over). */
+  private wakeAt(entry: Entry, time: number | undefined): void {
+    entry.wakeAt = time;
+    if (time === undefined) return;
+    this.queue.push(time, entry);
+    // Stale items pile up only as fast as hooks change; rebuild when they outnumber the live ones.
+    if (this.queue.size > 2 * this.entries.size + 64) {
+      this.queue.clear();
+      for (const live of this.entries.values()) {
+        if (live.wakeAt !== undefined) this.queue.push(live.wakeAt, live);
       }
     }
+  }
+
+  /** Whether a queue item is the current wake-up of a tracked hook. */
+  private isCurrent(item: { time: number; item: Entry }): boolean {
+    const entry = item.item;
+    return entry.wakeAt === item.time && this.entries.get(hookKey(entry.hookGroupId, entry.hookId)) === entry;
+  }
+
+  /** The earliest current wake-up, dropping stale items on the way. */
+  private earliest(): { time: number; item: Entry } | undefined {
+    for (let top = this.queue.peek(); top; top = this.queue.peek()) {
+      if (this.isCurrent(top)) return top;
+      this.queue.pop();
+    }
+    return undefined;
+  }
+
+  /** One timer: sleeps until the earliest wake-up, at most tickMs, then runs a pass and re-arms. */
+  private arm(): void {
+    if (!this.running) return;
+    clearTimeout(this.timer);
+    const next = this.earliest();
+    const delay =
+      next === undefined
+        ? this.tickMs
+        : Math.min(this.tickMs, Math.max(0, next.time - this.services.clock.now().getTime()));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.runDue().finally(() => this.arm());
@@ -170,12 +207,21 @@ export class LocalScheduler {
     this.timer.unref();
   }
 
+  /** Takes the entries due at `now` off the queue (each once); handling them queues their next time. */
+  private takeDue(now: Date): Entry[] {
+    const due: Entry[] = [];
+    for (let next = this.earliest(); next && next.time <= now.getTime(); next = this.earliest()) {
+      this.queue.pop();
+      next.item.wakeAt = undefined; // off the queue until handling it queues its next time
+      due.push(next.item);
+    }
+    return due;
+  }
+
   private async pass(): Promise<void> {
     const now = this.services.clock.now();
     const startedAt = this.started ?? now;
-    const due = [...this.entries.values()].filter(
-      (e) => e.nextDue && e.nextDue <= now && (e.retryAt === undefined || e.retryAt <= Date.now()),
-    );
+    const due = this.takeDue(now);
     let next = 0;
     const worker = async () => {
       while (next < due.length) {
@@ -241,13 +287,12 @@ export class LocalScheduler {
       const current = this.entries.get(key);
       if (!current) return;
       if (plan.handledUpTo && plan.handledUpTo > current.watermark) current.watermark = plan.handledUpTo;
-      current.retryAt = undefined;
       const after = current.watermark > now ? current.watermark : now;
-      current.nextDue = plan.more ? now : nextOccurrence(current.schedules, after);
+      this.dueAt(current, plan.more ? now : nextOccurrence(current.schedules, after));
     } catch (error) {
       // The store or the engine failed: nothing was recorded as handled, so the whole plan is tried
       // again later (fires already made are duplicates then, and start nothing).
-      entry.retryAt = Date.now() + RETRY_AFTER_MS;
+      if (this.entries.get(key) === entry) this.wakeAt(entry, now.getTime() + RETRY_AFTER_MS);
       this.services.logger.error('scheduled fire failed; will retry', {
         hookGroupId,
         hookId,
