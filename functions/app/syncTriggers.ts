@@ -1,5 +1,4 @@
 import type { HookDefinition } from '../core/hookDefinition.ts';
-import { ConditionFailed } from '../ports/store.ts';
 import type { Services } from './services.ts';
 
 /**
@@ -60,16 +59,6 @@ async function recordSyncState(
   hookId: string,
   problem: string | undefined,
 ) {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const hook = await services.store.getHook(hookGroupId, hookId);
-    if (!hook) return;
-    const outOfSync = problem ? [problem] : undefined;
-    if (JSON.stringify(hook.outOfSync ?? null) === JSON.stringify(outOfSync ?? null)) return;
-    try {
-      await services.store.replaceHook({ ...hook, outOfSync, version: hook.version + 1 }, hook.version);
-      return;
-    } catch (error) {
-      if (!(error instanceof ConditionFailed)) throw error;
-    }
-  }
+  // A bookkeeping update: no version bump, so it never conflicts with (or gives up on) a user's edit.
+  await services.store.updateHookBookkeeping(hookGroupId, hookId, { outOfSync: problem ? [problem] : [] });
 }

@@ -7,7 +7,7 @@ import type { HookDefinition } from '../../core/hookDefinition.ts';
 import { hookKey } from '../../core/ids.ts';
 import { DueQueue } from './dueQueue.ts';
 import { type HookSchedules, hookSchedules, nextOccurrence } from '../../core/schedule/hookSchedules.ts';
-import { ConditionFailed, type HookRecord } from '../../ports/store.ts';
+import type { HookRecord } from '../../ports/store.ts';
 
 /**
  * The local stand-in for EventBridge Scheduler: one timer for every stored hook's schedules.
@@ -281,7 +281,7 @@ export class LocalScheduler {
         });
       }
       if (plan.handledUpTo || plan.missed > 0) {
-        await this.storeProgress(hookGroupId, hookId, plan.handledUpTo, plan.missed, record);
+        await this.storeProgress(hookGroupId, hookId, plan.handledUpTo, plan.missed);
       }
       // The hook may have been changed (and re-tracked) meanwhile: move whichever entry is current.
       const current = this.entries.get(key);
@@ -301,38 +301,20 @@ export class LocalScheduler {
     }
   }
 
-  /** Stores the watermark (never moving it back) and adds to the missed count, with a version check. */
+  /**
+   * Stores the watermark (the store never moves it back) and adds to the missed count: a bookkeeping
+   * update that leaves the hook's version alone, so it never conflicts with a user's edit.
+   */
   private async storeProgress(
     hookGroupId: string,
     hookId: string,
     handledUpTo: Date | undefined,
     missed: number,
-    known?: HookRecord,
   ): Promise<void> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      // The record read for the fires is usually still current: try it first, read again on a conflict.
-      const record = attempt === 0 && known ? known : await this.services.store.getHook(hookGroupId, hookId);
-      if (!record) return;
-      const stored = record.lastScheduledAt ? Date.parse(record.lastScheduledAt) : Number.NEGATIVE_INFINITY;
-      const watermark =
-        handledUpTo && handledUpTo.getTime() > stored ? handledUpTo.toISOString() : record.lastScheduledAt;
-      if (watermark === record.lastScheduledAt && missed === 0) return;
-      const updated: HookRecord = {
-        ...record,
-        ...(watermark ? { lastScheduledAt: watermark } : {}),
-        ...(record.missedOccurrences !== undefined || missed > 0
-          ? { missedOccurrences: (record.missedOccurrences ?? 0) + missed }
-          : {}),
-        version: record.version + 1,
-      };
-      try {
-        await this.services.store.replaceHook(updated, record.version);
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionFailed)) throw error;
-        await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * (attempt + 1)));
-      }
-    }
-    throw new Error(`hook ${hookGroupId}/${hookId} kept changing; its schedule progress was not stored`);
+    if (!handledUpTo && missed === 0) return;
+    await this.services.store.updateHookBookkeeping(hookGroupId, hookId, {
+      ...(handledUpTo ? { lastScheduledAt: handledUpTo.toISOString() } : {}),
+      ...(missed > 0 ? { addMissedOccurrences: missed } : {}),
+    });
   }
 }
