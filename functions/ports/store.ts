@@ -3,7 +3,7 @@ import type { FiredBy } from '../core/render.ts';
 import type { RunRecord, RunResult, RunStatus, StepOutput, StepRecord } from '../core/runModel.ts';
 
 /**
- * Durable state (DESIGN.md §2: one DynamoDB table). The same adapter runs against DynamoDB in the
+ * Durable state (one DynamoDB table, functions/adapters/aws/tableLayout.ts). The same adapter runs against DynamoDB in the
  * cloud and dynalite locally, so every write is a single-item (conditional) write: no transactions.
  */
 
