@@ -3,8 +3,9 @@ import type { FiredBy } from '../core/render.ts';
 import type { RunRecord, RunResult, RunStatus, StepOutput, StepRecord } from '../core/runModel.ts';
 
 /**
- * Durable state (one DynamoDB table, functions/adapters/aws/tableLayout.ts). The same adapter runs against DynamoDB in the
- * cloud and dynalite locally, so every write is a single-item (conditional) write: no transactions.
+ * Durable state (one DynamoDB table, functions/adapters/aws/tableLayout.ts). The same adapter runs
+ * against DynamoDB in the cloud and dynalite locally, so every write is a single-item (conditional)
+ * write: no transactions.
  */
 
 export interface HookRecord {
