@@ -5,25 +5,27 @@ import type { Services } from '../../app/services.ts';
 import { isHooklineError } from '../../core/errors.ts';
 import type { HookDefinition } from '../../core/hookDefinition.ts';
 import { hookKey } from '../../core/ids.ts';
-import { DueQueue } from './dueQueue.ts';
 import { type HookSchedules, hookSchedules, nextOccurrence } from '../../core/schedule/hookSchedules.ts';
 import type { HookRecord } from '../../ports/store.ts';
+import { DueQueue } from './dueQueue.ts';
 
 /**
  * The local stand-in for EventBridge Scheduler: one timer for every stored hook's schedules.
  *
- * - Each hook's next occurrence (core/schedule/hookSchedules.ts) sits in a min-heap (./dueQueue.ts); the
- *   one timer sleeps until the earliest of them and is re-armed when a hook changes, so idle hooks cost
- *   nothing: no pass looks at a hook before it is due. The sleep is capped at `tickMs`, so an injected
- *   clock that jumps (tests) or a wall clock that moved is noticed within it; a wake-up with nothing due
- *   only looks at the heap's top. When due, it fires each due occurrence with `fireFromSchedule`: `now` is the
- *   scheduled time and the run id is derived from (hook, scheduled time), so an occurrence fired twice
- *   (a retry, a restart between the fire and the bookkeeping) still starts one run.
+ * - Each hook's next occurrence (core/schedule/hookSchedules.ts) sits in a min-heap (./dueQueue.ts);
+ *   the one timer sleeps until the earliest of them and is re-armed when a hook changes, so idle hooks
+ *   cost nothing: no pass looks at a hook before it is due. The sleep is capped at `tickMs`, so an
+ *   injected clock that jumps (tests) or a wall clock that moved is noticed within it; a wake-up with
+ *   nothing due only looks at the heap's top.
+ * - A due hook's occurrences are fired with `fireFromSchedule`: `now` is the scheduled time and the run
+ *   id is derived from (hook, scheduled time), so an occurrence fired twice (a retry, a restart between
+ *   the fire and the bookkeeping) still starts one run.
  * - Each hook's watermark (`lastScheduledAt`, the latest occurrence handled) is stored after the
  *   occurrences are fired, so a restart picks up where the last run stopped; what was missed while the
  *   stack was down follows the hook's `catchUp` policy (app/scheduler.ts) and is counted in
  *   `missedOccurrences`.
- * - Time comes from the injected Clock only; real time is used for nothing but timers and retry pacing.
+ * - Time comes from the injected Clock only (a failed hook is retried RETRY_AFTER_MS later by it);
+ *   real time is used for nothing but the timer.
  */
 export interface LocalSchedulerOptions {
   /** The longest sleep between two looks at the clock (ms), whatever is due. Default 30 s. */
