@@ -10,7 +10,7 @@ describe('DueQueue (the local scheduler min-heap)', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % 1000;
     });
-    times.forEach((time, i) => queue.push(time, `item-${i}`));
+    for (const [i, time] of times.entries()) queue.push(time, `item-${i}`);
     expect(queue.size).toBe(500);
     expect(queue.peek()?.time).toBe(Math.min(...times));
     const popped: number[] = [];
