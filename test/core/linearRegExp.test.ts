@@ -124,6 +124,11 @@ describe('event patterns match in linear time', () => {
     expect(suffix({ s: long })).toBe(false);
     expect(suffix({ s: `${long}B` })).toBe(true);
     expect(prefix({ s: `Ab${long}` })).toBe(true);
+    // Non-ASCII text, whose cases differ in length, runs on RE2.
+    const sharpS = compileEventPattern({ s: [{ suffix: { 'equals-ignore-case': 'straße' } }] });
+    expect(sharpS({ s: `${long}STRASSE` })).toBe(true);
+    expect(sharpS({ s: `${long}straße` })).toBe(true);
+    expect(sharpS({ s: `${long}STRASE` })).toBe(false);
     const butNot = compileEventPattern({ s: [{ 'anything-but': { 'equals-ignore-case': ['x', 'Y'] } }] });
     expect(butNot({ s: 'y' })).toBe(false);
     expect(butNot({ s: long })).toBe(true);

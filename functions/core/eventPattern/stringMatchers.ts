@@ -1,15 +1,20 @@
 import { compileLinearRegExp } from '../linearRegExp.ts';
 import { EventPatternError } from './patternError.ts';
 
-/** The string operators that are more than a comparison: `equals-ignore-case` (also inside `prefix`/`suffix`) and `wildcard`. */
-
+/**
+ * The string operators that are more than a comparison: `equals-ignore-case` (also inside
+ * `prefix`/`suffix`) and `wildcard`. Both match in time linear in the event's string.
+ */
 export type Anchor = 'whole' | 'prefix' | 'suffix';
 
 /**
  * Each character of `text` matches itself, its lower case or its upper case (event-ruler's rule).
- * Run by RE2 (../linearRegExp.ts): linear in the event's string, even unanchored (`suffix`).
+ * ASCII text is compared character by character; other text, whose cases may differ in length
+ * (`ß`/`SS`), is matched by RE2 (../linearRegExp.ts), linear even unanchored (`suffix`).
  */
 export function ignoreCaseMatcher(text: string, anchor: Anchor): (s: string) => boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, control characters included
+  if (/^[\x00-\x7f]*$/.test(text)) return asciiIgnoreCaseMatcher(text, anchor);
   let source = '';
   for (const char of text) {
     const variants = [...new Set([char, char.toLowerCase(), char.toUpperCase()])].map(escapeRegExp);
@@ -19,6 +24,23 @@ export function ignoreCaseMatcher(text: string, anchor: Anchor): (s: string) => 
     `${anchor === 'suffix' ? '' : '^'}${source}${anchor === 'prefix' ? '' : '$'}`,
   );
   return (s) => regExp.test(s);
+}
+
+/** For ASCII, a character's variants are its lower and upper case, each one UTF-16 unit. */
+function asciiIgnoreCaseMatcher(text: string, anchor: Anchor): (s: string) => boolean {
+  const lower = text.toLowerCase();
+  const upper = text.toUpperCase();
+  const length = text.length;
+  const matchesAt = (s: string, offset: number): boolean => {
+    for (let i = 0; i < length; i++) {
+      const c = s.charCodeAt(offset + i);
+      if (c !== lower.charCodeAt(i) && c !== upper.charCodeAt(i)) return false;
+    }
+    return true;
+  };
+  if (anchor === 'whole') return (s) => s.length === length && matchesAt(s, 0);
+  if (anchor === 'prefix') return (s) => s.length >= length && matchesAt(s, 0);
+  return (s) => s.length >= length && matchesAt(s, s.length - length);
 }
 
 function escapeRegExp(text: string): string {
