@@ -73,7 +73,7 @@ function event(shard: number): DeliveredEvent {
  * Stores many hooks quickly (the API's createHook costs ~8 dynalite round trips each): the record is
  * written directly, 25 at a time, and the local TriggerSync told, as createHook would.
  */
-async function storeHooks(
+export async function storeHooks(
   services: Services,
   bodies: Array<[string, Record<string, unknown>]>,
 ): Promise<void> {

@@ -7,7 +7,9 @@ import os from 'node:os';
 import { benchTriggers } from './api.ts';
 import { measureBundles } from './bundles.ts';
 import { benchEvents } from './events.ts';
+import { benchIdle } from './idle.ts';
 import { benchJobFlow } from './jobFlow.ts';
+import { benchRedos } from './redos.ts';
 
 /**
  *   npm run bench                  every section, full size (minutes; quote medians and ratios)
@@ -34,4 +36,6 @@ if (wanted('api'))
 if (wanted('events'))
   print('events and scheduler', await benchEvents(quick ? { bindings: 50, events: 100, dueTimes: 5 } : {}));
 if (wanted('bundles')) print('Lambda bundles', await measureBundles(quick ? { runs: 1 } : {}));
+if (wanted('idle')) print('idle cost of scheduled, concurrency-limited hooks', await benchIdle());
+if (wanted('redos')) print('user regexes under ReDoS payloads', await benchRedos());
 process.exit(0);

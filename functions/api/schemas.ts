@@ -337,7 +337,12 @@ export const schedulePreviewQuery = {
   count: z.int().min(1).max(100).default(5).describe('How many fire times.'),
 };
 export const schedulePreviewResponseSchema = z.strictObject({
-  expression: z.string().describe('The canonical form.'),
+  expression: z.string().describe('The expression as given.'),
+  canonicalExpression: z
+    .string()
+    .describe(
+      "The form a hook's `schedule` stores it in (e.g. Taskcluster's `0 30 9 * * *` as `30 9 * * *`).",
+    ),
   timezone: z.string(),
   times: z.array(z.iso.datetime()),
 });

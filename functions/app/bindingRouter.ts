@@ -1,4 +1,4 @@
-import { type CompiledEventPattern, compileEventPattern } from '../core/eventPattern.ts';
+import { type CompiledEventPattern, compileEventPattern } from '../core/eventPattern/match.ts';
 import type { HookDefinition } from '../core/hookDefinition.ts';
 import { hookKey } from '../core/ids.ts';
 import type { DeliveredEvent } from './fireFromSources.ts';
@@ -16,7 +16,7 @@ import type { Services } from './services.ts';
  * hold one of a few exact values (`"detail": {"shard": [7]}`, `"detail-type": ["Run Finished"]`, the
  * `source` list — preferring the most specific), so an event is tested only against the bindings filed
  * under the values it actually has, plus the few that require no exact value anywhere. The index only
- * narrows the candidates; every candidate is still matched in full (core/eventPattern.ts).
+ * narrows the candidates; every candidate is still matched in full (core/eventPattern/match.ts).
  *
  * Each matching hook is handed to handleFire (app/handleFire.ts: read fresh, skipped when gone or no
  * longer bound, payload = detail, event = the whole event, run id derived from the event id, so a

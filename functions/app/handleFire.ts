@@ -1,4 +1,4 @@
-import { compileEventPattern } from '../core/eventPattern.ts';
+import { compileEventPattern } from '../core/eventPattern/match.ts';
 import { isHooklineError } from '../core/errors.ts';
 import type { HookRecord } from '../ports/store.ts';
 import { type DeliveredEvent, fireFromEvent, fireFromSchedule } from './fireFromSources.ts';

@@ -1,18 +1,13 @@
 import type { HookDefinition } from '../core/hookDefinition.ts';
-import { nextFireTimes, parseScheduleExpression } from '../core/schedule.ts';
+import { hookSchedules, nextOccurrence } from '../core/schedule/hookSchedules.ts';
 
-/** The next time any of the hook's schedules fires, after `now` (getHookStatus.nextScheduledDate). */
-export function nextScheduledDate(definition: HookDefinition, now: Date): string | undefined {
-  let next: Date | undefined;
-  for (const expression of definition.schedule) {
-    const parsed = parseScheduleExpression(expression);
-    if (!parsed.ok) continue;
-    const [time] = nextFireTimes(parsed.schedule, {
-      timezone: definition.scheduleTimezone,
-      after: now,
-      count: 1,
-    });
-    if (time && (!next || time < next)) next = time;
-  }
-  return next?.toISOString();
+/**
+ * The next time the hook fires after `now` (getHookStatus.nextScheduledDate): the scheduler's own answer
+ * (core/schedule/hookSchedules.ts), `rate(...)` grids anchored at the hook's creation as it fires them.
+ */
+export function nextScheduledDate(
+  hook: { definition: HookDefinition; createdAt: string },
+  now: Date,
+): string | undefined {
+  return nextOccurrence(hookSchedules(hook.definition, new Date(hook.createdAt)), now)?.toISOString();
 }

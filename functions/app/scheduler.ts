@@ -1,16 +1,16 @@
 import type { HookDefinition } from '../core/hookDefinition.ts';
 import {
-  fireTimesBetween,
-  nextFireTimes,
-  type ParsedSchedule,
-  parseScheduleExpression,
-  previousFireTimes,
-} from '../core/schedule.ts';
+  countOccurrences,
+  type HookSchedules,
+  latestOccurrences,
+  occurrencesBetween,
+} from '../core/schedule/hookSchedules.ts';
 
 /**
- * When a hook's schedules are due, and what to do about occurrences that were missed (DESIGN.md §3.1
- * `catchUp`). Pure: every time comes from the caller; the local scheduler
- * (adapters/local/localScheduler.ts) runs it on a timer.
+ * When a hook's schedules are due, and what to do about occurrences that were missed (its `catchUp`,
+ * README.md "Events and schedules"). Pure: every time comes from the caller; the occurrences themselves
+ * come from core/schedule/hookSchedules.ts; the local scheduler (adapters/local/localScheduler.ts)
+ * runs it on a timer.
  *
  * Vocabulary
  * - An *occurrence* is one fire time of any of the hook's expressions (two expressions firing at the same
@@ -42,72 +42,9 @@ export const MAX_DUE_PER_PASS = 1000;
 
 export type CatchUp = HookDefinition['catchUp'];
 
-export interface HookSchedules {
-  schedules: ParsedSchedule[];
-  timezone: string;
-  /** Where `rate(...)` grids start: the hook's creation time (EventBridge Scheduler starts at once). */
-  anchor: Date;
-}
-
-/** The hook's parsed schedules (an invalid expression, which validation prevents, is skipped). */
-export function hookSchedules(definition: HookDefinition, anchor: Date): HookSchedules {
-  const schedules: ParsedSchedule[] = [];
-  for (const expression of definition.schedule) {
-    const parsed = parseScheduleExpression(expression);
-    if (parsed.ok) schedules.push(parsed.schedule);
-  }
-  return { schedules, timezone: definition.scheduleTimezone, anchor };
-}
-
 /** What decides when a hook fires: a change to it restarts the hook's watermark. */
 export function scheduleSignature(definition: HookDefinition): string {
   return JSON.stringify([definition.schedule, definition.scheduleTimezone]);
-}
-
-const sortedUnique = (times: Date[]): Date[] =>
-  [...new Set(times.map((t) => t.getTime()))].sort((a, b) => a - b).map((t) => new Date(t));
-
-/** The first occurrence strictly after `after`, if any. */
-export function nextOccurrence(hook: HookSchedules, after: Date): Date | undefined {
-  let next: Date | undefined;
-  for (const schedule of hook.schedules) {
-    const [time] = nextFireTimes(schedule, { timezone: hook.timezone, after, count: 1, anchor: hook.anchor });
-    if (time && (!next || time < next)) next = time;
-  }
-  return next;
-}
-
-/** Occurrences t with from < t <= to, earliest first, the first `limit`. */
-export function occurrencesBetween(hook: HookSchedules, from: Date, to: Date, limit: number): Date[] {
-  if (to <= from || limit <= 0) return [];
-  const all = hook.schedules.flatMap((schedule) =>
-    fireTimesBetween(schedule, { timezone: hook.timezone, from, to, limit, anchor: hook.anchor }),
-  );
-  return sortedUnique(all).slice(0, limit);
-}
-
-/** Occurrences t with from < t <= to, earliest first, the LAST `limit` of them. */
-export function latestOccurrences(hook: HookSchedules, from: Date, to: Date, limit: number): Date[] {
-  if (to <= from || limit <= 0) return [];
-  const all = hook.schedules.flatMap((schedule) =>
-    previousFireTimes(schedule, { timezone: hook.timezone, from, to, limit, anchor: hook.anchor }),
-  );
-  return sortedUnique(all).slice(-limit);
-}
-
-/** How many occurrences t with from < t <= to, counting at most `limit`. */
-export function countOccurrences(hook: HookSchedules, from: Date, to: Date, limit: number): number {
-  let count = 0;
-  let cursor = from;
-  while (count < limit) {
-    const want = Math.min(1000, limit - count);
-    const page = occurrencesBetween(hook, cursor, to, want);
-    count += page.length;
-    const last = page[page.length - 1];
-    if (!last || page.length < want) break;
-    cursor = last;
-  }
-  return count;
 }
 
 export interface DueInput {

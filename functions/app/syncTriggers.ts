@@ -1,5 +1,4 @@
 import { type HookDefinition, sameDefinition } from '../core/hookDefinition.ts';
-import { ConditionFailed, type HookRecord } from '../ports/store.ts';
 import type { Services } from './services.ts';
 
 /**
@@ -94,20 +93,11 @@ export async function repairOutOfSyncHooks(
 
 async function recordSyncState(services: Services, applied: HookDefinition, problem: string | undefined) {
   const { hookGroupId, hookId } = applied;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const hook = await services.store.getHook(hookGroupId, hookId);
-    // Gone, or changed since: that change's own sync records its state.
-    if (!hook || !sameDefinition(hook.definition, applied)) return;
-    const outOfSync = problem ? [problem] : undefined;
-    if (JSON.stringify(hook.outOfSync ?? null) === JSON.stringify(outOfSync ?? null)) return;
-    const updated: HookRecord = { ...hook, version: hook.version + 1 };
-    if (outOfSync) updated.outOfSync = outOfSync;
-    else delete updated.outOfSync;
-    try {
-      await services.store.replaceHook(updated, hook.version);
-      return;
-    } catch (error) {
-      if (!(error instanceof ConditionFailed)) throw error;
-    }
-  }
+  const hook = await services.store.getHook(hookGroupId, hookId);
+  // Gone, or changed since: that change's own sync records its state.
+  if (!hook || !sameDefinition(hook.definition, applied)) return;
+  const outOfSync = problem ? [problem] : [];
+  if (JSON.stringify(hook.outOfSync ?? []) === JSON.stringify(outOfSync)) return;
+  // A bookkeeping update: no version bump, so it never conflicts with (or gives up on) a user's edit.
+  await services.store.updateHookBookkeeping(hookGroupId, hookId, { outOfSync });
 }

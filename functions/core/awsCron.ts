@@ -1,4 +1,4 @@
-import { type ParsedSchedule, parseScheduleExpression } from './schedule.ts';
+import { type ParsedSchedule, parseScheduleExpression } from './schedule/grammar.ts';
 
 /**
  * Schedule expressions as EventBridge Scheduler takes them (`ScheduleExpression`).

@@ -1,8 +1,10 @@
 import * as z from 'zod';
 import { awsExpressionsOf } from './awsCron.ts';
-import { validateEventPattern } from './eventPattern.ts';
+import { validateEventPattern } from './eventPattern/parse.ts';
 import { HOOK_GROUP_ID_PATTERN, HOOK_ID_PATTERN } from './ids.ts';
-import { normaliseScheduleExpression, parseScheduleExpression, validateTimezone } from './schedule.ts';
+import { parseScheduleExpression } from './schedule/grammar.ts';
+import { normaliseScheduleExpression } from './schedule/normalise.ts';
+import { validateTimezone } from './schedule/timezone.ts';
 import { compileTriggerSchema, DEFAULT_TRIGGER_SCHEMA } from './triggerSchema.ts';
 
 /**

@@ -1,12 +1,16 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { RegExpEngine } from 'ajv/dist/types/index.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { inputError } from './errors.ts';
+import { compileLinearRegExp } from './linearRegExp.ts';
 
 /**
  * User JSON Schemas (a hook's `triggerSchema`): compiled with ajv, draft 2020-12 by default and
  * draft-07 when the schema says so, formats on, and defaults applied to the payload
- * (Taskcluster documents defaults but never applies them).
+ * (Taskcluster documents defaults but never applies them). `pattern` and `patternProperties` run on
+ * RE2 (./linearRegExp.ts), so matching is linear in the payload; a pattern RE2 cannot run
+ * (backreferences, lookarounds) makes the schema invalid, naming the pattern.
  */
 export const DEFAULT_TRIGGER_SCHEMA = { type: 'object', additionalProperties: false } as const;
 
@@ -14,7 +18,16 @@ type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
   addFormatsModule) as unknown as AddFormats;
 
-const options = { allErrors: true, useDefaults: true, strict: false, validateSchema: true } as const;
+const linearRegExp: RegExpEngine = Object.assign((pattern: string) => compileLinearRegExp(pattern), {
+  code: 'compileLinearRegExp',
+});
+const options = {
+  allErrors: true,
+  useDefaults: true,
+  strict: false,
+  validateSchema: true,
+  code: { regExp: linearRegExp },
+} as const;
 const draft2020 = new Ajv2020(options);
 const draft07 = new Ajv(options);
 addFormats(draft2020 as unknown as Ajv);

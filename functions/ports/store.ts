@@ -3,10 +3,10 @@ import type { FiredBy } from '../core/render.ts';
 import type { RunRecord, RunResult, RunStatus, StepOutput, StepRecord } from '../core/runModel.ts';
 
 /**
- * Durable state (DESIGN.md §2: one DynamoDB table). The DynamoDB adapter runs in the cloud (and
- * locally on request); the embedded SQLite adapter is the local default; both keep one contract
- * (test/contracts/). Since DynamoDB's does, every write is a single-item (conditional) write: no
- * transactions.
+ * Durable state (one DynamoDB table in the cloud, functions/adapters/aws/tableLayout.ts). The DynamoDB
+ * adapter runs in the cloud (and locally on request); the embedded SQLite adapter is the local
+ * default; both keep one contract (test/contracts/). Since DynamoDB's does, every write is a
+ * single-item (conditional) write: no transactions.
  */
 
 export interface HookRecord {
@@ -34,6 +34,19 @@ export interface HookRecord {
    * before the right existed.
    */
   runCommands?: boolean;
+}
+
+/** The fields of a HookRecord that only {@link Store.updateHookBookkeeping} writes (after createHook). */
+export const HOOK_BOOKKEEPING_FIELDS = ['lastScheduledAt', 'missedOccurrences', 'outOfSync'] as const;
+
+/** A targeted change to a hook's bookkeeping; each field given is applied, the others are left alone. */
+export interface HookBookkeepingChange {
+  /** The scheduler's watermark: stored only when later than the stored one (it never moves back). */
+  lastScheduledAt?: string;
+  /** Added to the stored `missedOccurrences` (which starts at 0). */
+  addMissedOccurrences?: number;
+  /** Replaces `outOfSync`; an empty list removes it. */
+  outOfSync?: string[];
 }
 
 export type FireResult = 'success' | 'error' | 'declined' | 'skipped-concurrency' | 'queued';
@@ -93,8 +106,18 @@ export interface Store {
   getHook(hookGroupId: string, hookId: string): Promise<HookRecord | undefined>;
   /** Creates the hook; throws ConditionFailed when it exists. */
   createHook(record: HookRecord): Promise<void>;
-  /** Replaces the hook if its stored version is `expectedVersion`; throws ConditionFailed otherwise. */
+  /**
+   * Replaces the hook if its stored version is `expectedVersion`; throws ConditionFailed otherwise.
+   * The bookkeeping fields (HOOK_BOOKKEEPING_FIELDS) keep their stored values, so an edit never undoes
+   * what the scheduler recorded meanwhile — except a non-empty `outOfSync` the record carries: the
+   * pending-sync mark (app/syncTriggers.ts) is written in the same write as the definition.
+   */
   replaceHook(record: HookRecord, expectedVersion: number): Promise<void>;
+  /**
+   * Applies a bookkeeping change to the hook without touching its `version` (the scheduler and the
+   * trigger sync never race a user's edit); one atomic write. A hook that does not exist is left so.
+   */
+  updateHookBookkeeping(hookGroupId: string, hookId: string, change: HookBookkeepingChange): Promise<void>;
   deleteHook(hookGroupId: string, hookId: string): Promise<void>;
   listHookGroups(): Promise<string[]>;
   listHooks(hookGroupId: string): Promise<HookRecord[]>;

@@ -81,7 +81,7 @@ export interface LocalStackOptions {
   handlerTimeoutMs?: number;
   /** A directory of `<name>.hook/` folders loaded as hook types at start. */
   hookTypesDir?: string;
-  /** The scheduler's longest sleep between two looks at the clock (ms). Default 500. */
+  /** The scheduler's longest sleep (ms): it sleeps until the next due time, at most this. Default 30 s. */
   schedulerTickMs?: number;
   /** A schedule occurrence overdue by more than this is missed (catchUp policy). Default 60 s. */
   scheduleLateAfterMs?: number;

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { compileEventPattern, matchesEventPattern } from '../../functions/core/eventPattern/match.ts';
 import {
-  compileEventPattern,
   DEFAULT_MAX_PATTERN_LENGTH,
-  EventPatternError,
   type EventPattern,
-  matchesEventPattern,
   validateEventPattern,
-} from '../../functions/core/eventPattern.ts';
+} from '../../functions/core/eventPattern/parse.ts';
+import { EventPatternError } from '../../functions/core/eventPattern/patternError.ts';
 
 /** The EC2 event of the AWS guide's "Creating Amazon EventBridge event patterns" page. */
 const guideEc2Event = {

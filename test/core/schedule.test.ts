@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   fireTimesBetween,
   MAX_FIRE_TIMES,
-  normaliseScheduleExpression,
-  type ParsedSchedule,
-  parseScheduleExpression,
-  previousFireTimes,
-  validateTimezone,
   nextFireTimes,
-} from '../../functions/core/schedule.ts';
+  previousFireTimes,
+} from '../../functions/core/schedule/fireTimes.ts';
+import { type ParsedSchedule, parseScheduleExpression } from '../../functions/core/schedule/grammar.ts';
+import { normaliseScheduleExpression } from '../../functions/core/schedule/normalise.ts';
+import { validateTimezone } from '../../functions/core/schedule/timezone.ts';
 
 function parsed(expr: string): ParsedSchedule {
   const result = parseScheduleExpression(expr);

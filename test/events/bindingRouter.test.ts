@@ -3,7 +3,7 @@ import { memoryLogger } from '../../functions/adapters/jsonLogger.ts';
 import { BindingRouter } from '../../functions/app/bindingRouter.ts';
 import type { DeliveredEvent } from '../../functions/app/fireFromSources.ts';
 import type { Services } from '../../functions/app/services.ts';
-import { matchesEventPattern } from '../../functions/core/eventPattern.ts';
+import { matchesEventPattern } from '../../functions/core/eventPattern/match.ts';
 import type { HookDefinition } from '../../functions/core/hookDefinition.ts';
 
 /**

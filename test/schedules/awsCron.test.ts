@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toAwsScheduleExpressions } from '../../functions/core/awsCron.ts';
-import { fireTimesBetween, parseScheduleExpression } from '../../functions/core/schedule.ts';
+import { fireTimesBetween } from '../../functions/core/schedule/fireTimes.ts';
+import { parseScheduleExpression } from '../../functions/core/schedule/grammar.ts';
 
 /** Unix (and Taskcluster) cron → EventBridge Scheduler `cron(...)`; AWS forms pass through. */
 describe('toAwsScheduleExpressions', () => {

@@ -16,6 +16,7 @@ async function preview(query: Record<string, string>) {
     status: res.status,
     body: (await res.json()) as {
       expression: string;
+      canonicalExpression: string;
       timezone: string;
       times: string[];
       code: string;
@@ -26,20 +27,29 @@ async function preview(query: Record<string, string>) {
 
 describe('schedule preview', () => {
   const rows: Array<
-    [string, Record<string, string>, { expression: string; timezone?: string; times: string[] }]
+    [
+      string,
+      Record<string, string>,
+      { expression: string; canonicalExpression: string; timezone?: string; times: string[] },
+    ]
   > = [
     [
       'AWS cron, UTC by default',
       { expression: 'cron(0 12 * * ? *)', from: '2030-01-01T00:00:00Z', count: '3' },
       {
         expression: 'cron(0 12 * * ? *)',
+        canonicalExpression: 'cron(0 12 * * ? *)',
         times: ['2030-01-01T12:00:00.000Z', '2030-01-02T12:00:00.000Z', '2030-01-03T12:00:00.000Z'],
       },
     ],
     [
       'strictly after from',
       { expression: 'cron(0 12 * * ? *)', from: '2030-01-01T12:00:00Z', count: '1' },
-      { expression: 'cron(0 12 * * ? *)', times: ['2030-01-02T12:00:00.000Z'] },
+      {
+        expression: 'cron(0 12 * * ? *)',
+        canonicalExpression: 'cron(0 12 * * ? *)',
+        times: ['2030-01-02T12:00:00.000Z'],
+      },
     ],
     [
       'Unix cron in a time zone, over a weekend',
@@ -51,6 +61,7 @@ describe('schedule preview', () => {
       },
       {
         expression: '*/15 9-17 * * 1-5',
+        canonicalExpression: '*/15 9-17 * * 1-5',
         timezone: 'Europe/Berlin',
         times: ['2030-01-07T08:00:00.000Z', '2030-01-07T08:15:00.000Z', '2030-01-07T08:30:00.000Z'],
       },
@@ -58,18 +69,23 @@ describe('schedule preview', () => {
     [
       "Taskcluster's 6-field form, normalised",
       { expression: '0 0 12 * * *', from: '2030-01-01T00:00:00Z', count: '1' },
-      { expression: '0 12 * * *', times: ['2030-01-01T12:00:00.000Z'] },
+      { expression: '0 0 12 * * *', canonicalExpression: '0 12 * * *', times: ['2030-01-01T12:00:00.000Z'] },
     ],
     [
       'rate(...) on the minute grid of from',
       { expression: 'rate(1 hour)', from: '2030-01-01T10:20:30Z', count: '2' },
-      { expression: 'rate(1 hour)', times: ['2030-01-01T11:20:00.000Z', '2030-01-01T12:20:00.000Z'] },
+      {
+        expression: 'rate(1 hour)',
+        canonicalExpression: 'rate(1 hour)',
+        times: ['2030-01-01T11:20:00.000Z', '2030-01-01T12:20:00.000Z'],
+      },
     ],
     [
       'at(...) once, in its time zone',
       { expression: 'at(2030-06-01T08:00:00)', timezone: 'America/New_York', from: '2030-01-01T00:00:00Z' },
       {
         expression: 'at(2030-06-01T08:00:00)',
+        canonicalExpression: 'at(2030-06-01T08:00:00)',
         timezone: 'America/New_York',
         times: ['2030-06-01T12:00:00.000Z'],
       },
@@ -84,6 +100,7 @@ describe('schedule preview', () => {
       },
       {
         expression: 'cron(30 2 * * ? *)',
+        canonicalExpression: 'cron(30 2 * * ? *)',
         timezone: 'Europe/Berlin',
         times: ['2030-03-30T01:30:00.000Z', '2030-04-01T00:30:00.000Z', '2030-04-02T00:30:00.000Z'],
       },
@@ -93,6 +110,7 @@ describe('schedule preview', () => {
       { expression: '0 * * * *' },
       {
         expression: '0 * * * *',
+        canonicalExpression: '0 * * * *',
         times: ['01', '02', '03', '04', '05'].map((h) => `2030-01-01T${h}:00:00.000Z`),
       },
     ],
@@ -102,6 +120,18 @@ describe('schedule preview', () => {
     const { status, body } = await preview(query);
     expect(status).toBe(200);
     expect(body).toEqual({ timezone: 'UTC', ...expected });
+  });
+
+  it('echoes the expression exactly as given, the canonical form beside it (issue 13)', async () => {
+    const { status, body } = await preview({
+      expression: ' 0 30 9 * * mon ',
+      from: '2030-01-01T00:00:00Z',
+      count: '1',
+    });
+    expect(status).toBe(200);
+    expect(body.expression).toBe(' 0 30 9 * * mon ');
+    expect(body.canonicalExpression).toBe('30 9 * * MON');
+    expect(body.times).toEqual(['2030-01-07T09:30:00.000Z']);
   });
 
   it('answers up to 100 times', async () => {

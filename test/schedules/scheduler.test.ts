@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  countOccurrences,
   type DueInput,
-  hookSchedules,
   MAX_CATCH_UP_RUNS,
   MISSED_COUNT_LIMIT,
-  nextOccurrence,
   planDue,
   scheduleSignature,
 } from '../../functions/app/scheduler.ts';
+import {
+  countOccurrences,
+  hookSchedules,
+  nextOccurrence,
+} from '../../functions/core/schedule/hookSchedules.ts';
 import type { HookDefinition } from '../../functions/core/hookDefinition.ts';
 
 /** The due-time logic: which occurrences fire now, which were missed, and the catch-up policy. */

@@ -10,14 +10,17 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { RunRecord, StepOutput, StepRecord } from '../../core/runModel.ts';
-import type {
-  AuditRecord,
-  FireRecord,
-  HookRecord,
-  Page,
-  PageRequest,
-  RunSummary,
-  Store,
+import {
+  type AuditRecord,
+  ConditionFailed,
+  type FireRecord,
+  HOOK_BOOKKEEPING_FIELDS,
+  type HookBookkeepingChange,
+  type HookRecord,
+  type Page,
+  type PageRequest,
+  type RunSummary,
+  type Store,
 } from '../../ports/store.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import { decodeContinuationToken, encodeContinuationToken } from '../continuationToken.ts';
@@ -176,17 +179,100 @@ export class DynamoStore implements Store {
 
   async replaceHook(record: HookRecord, expectedVersion: number): Promise<void> {
     const { hookGroupId: g, hookId: h } = record.definition;
+    // An UpdateItem of every field but the bookkeeping ones (a Put would overwrite those); a
+    // pending-sync mark the record carries (app/syncTriggers.ts) is written with the definition.
+    const fields: Item = { kind: 'hook', ...record };
+    for (const name of HOOK_BOOKKEEPING_FIELDS) {
+      if (name === 'outOfSync' && record.outOfSync?.length) continue;
+      delete fields[name];
+    }
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, unknown> = { ':expected': expectedVersion };
+    const sets: string[] = [];
+    for (const [name, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      names[`#f_${name}`] = name;
+      values[`:f_${name}`] = value;
+      sets.push(`#f_${name} = :f_${name}`);
+    }
     await conditional(() =>
       this.doc.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.table,
-          Item: { ...keys.hook(g, h), kind: 'hook', ...record },
+          Key: keys.hook(g, h),
+          UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': expectedVersion },
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       ),
     );
+  }
+
+  async updateHookBookkeeping(g: string, h: string, change: HookBookkeepingChange): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const adds: string[] = [];
+    const removes: string[] = [];
+    if (change.addMissedOccurrences) {
+      names['#missed'] = 'missedOccurrences';
+      values[':missed'] = change.addMissedOccurrences;
+      adds.push('#missed :missed');
+    }
+    if (change.outOfSync !== undefined) {
+      names['#outOfSync'] = 'outOfSync';
+      if (change.outOfSync.length === 0) removes.push('#outOfSync');
+      else {
+        values[':outOfSync'] = change.outOfSync;
+        sets.push('#outOfSync = :outOfSync');
+      }
+    }
+    const send = (watermark: boolean) => {
+      const n = { ...names };
+      const v = { ...values };
+      const s = [...sets];
+      const conditions = ['attribute_exists(pk)'];
+      if (watermark && change.lastScheduledAt !== undefined) {
+        n['#watermark'] = 'lastScheduledAt';
+        v[':watermark'] = change.lastScheduledAt;
+        s.push('#watermark = :watermark');
+        // ISO 8601 UTC times in one format order as strings do.
+        conditions.push('(attribute_not_exists(#watermark) OR #watermark < :watermark)');
+      }
+      const expression = [
+        s.length ? `SET ${s.join(', ')}` : '',
+        adds.length ? `ADD ${adds.join(', ')}` : '',
+        removes.length ? `REMOVE ${removes.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      if (expression === '') return Promise.resolve();
+      return conditional(() =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: keys.hook(g, h),
+            UpdateExpression: expression,
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: n,
+            ExpressionAttributeValues: Object.keys(v).length ? v : undefined,
+          }),
+        ),
+      );
+    };
+    try {
+      await send(true);
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      // Gone (nothing to do), or the stored watermark is already as late: apply the rest alone.
+      if (change.lastScheduledAt === undefined) return;
+      try {
+        await send(false);
+      } catch (again) {
+        if (!(again instanceof ConditionFailed)) throw again;
+      }
+    }
   }
 
   async deleteHook(g: string, h: string): Promise<void> {

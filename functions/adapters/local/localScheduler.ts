@@ -1,33 +1,32 @@
 import { type HandledFire, handleFire } from '../../app/handleFire.ts';
-import {
-  DEFAULT_LATE_AFTER_MS,
-  type HookSchedules,
-  hookSchedules,
-  nextOccurrence,
-  planDue,
-  scheduleSignature,
-} from '../../app/scheduler.ts';
+import { DEFAULT_LATE_AFTER_MS, planDue, scheduleSignature } from '../../app/scheduler.ts';
 import type { Services } from '../../app/services.ts';
 import type { HookDefinition } from '../../core/hookDefinition.ts';
 import { hookKey } from '../../core/ids.ts';
-import { ConditionFailed, type HookRecord } from '../../ports/store.ts';
+import { type HookSchedules, hookSchedules, nextOccurrence } from '../../core/schedule/hookSchedules.ts';
+import type { HookRecord } from '../../ports/store.ts';
+import { DueQueue } from './dueQueue.ts';
 
 /**
- * The local stand-in for EventBridge Scheduler: one timer loop over every stored hook's schedules.
+ * The local stand-in for EventBridge Scheduler: one timer for every stored hook's schedules.
  *
- * - It sleeps until the earliest next occurrence (at most `tickMs`, so a test's injected clock that jumps
- *   is noticed within a tick), then hands each due occurrence to app/handleFire.ts, the fire path the
- *   cloud's fire function runs: `now` is the
- *   scheduled time and the run id is derived from (hook, scheduled time), so an occurrence fired twice
- *   (a retry, a restart between the fire and the bookkeeping) still starts one run.
+ * - Each hook's next occurrence (core/schedule/hookSchedules.ts) sits in a min-heap (./dueQueue.ts);
+ *   the one timer sleeps until the earliest of them and is re-armed when a hook changes, so idle hooks
+ *   cost nothing: no pass looks at a hook before it is due. The sleep is capped at `tickMs`, so an
+ *   injected clock that jumps (tests) or a wall clock that moved is noticed within it; a wake-up with
+ *   nothing due only looks at the heap's top.
+ * - A due occurrence is handed to app/handleFire.ts, the fire path the cloud's fire function runs:
+ *   `now` is the scheduled time and the run id is derived from (hook, scheduled time), so an
+ *   occurrence fired twice (a retry, a restart between the fire and the bookkeeping) still starts one run.
  * - Each hook's watermark (`lastScheduledAt`, the latest occurrence handled) is stored after the
  *   occurrences are fired, so a restart picks up where the last run stopped; what was missed while the
  *   stack was down follows the hook's `catchUp` policy (app/scheduler.ts) and is counted in
  *   `missedOccurrences`.
- * - Time comes from the injected Clock only; real time is used for nothing but timers and retry pacing.
+ * - Time comes from the injected Clock only (a failed hook is retried RETRY_AFTER_MS later by it);
+ *   real time is used for nothing but the timer.
  */
 export interface LocalSchedulerOptions {
-  /** The longest sleep between two looks at the clock (ms). Default 500. */
+  /** The longest sleep between two looks at the clock (ms), whatever is due. Default 30 s. */
   tickMs?: number;
   /** Occurrences overdue by more than this are missed (see app/scheduler.ts). Default 60 s. */
   lateAfterMs?: number;
@@ -53,14 +52,17 @@ interface Entry {
   schedules: HookSchedules;
   watermark: Date;
   nextDue?: Date;
-  /** Real time (ms) before which a failed hook is not retried. */
-  retryAt?: number;
+  /** When (clock ms) the scheduler next looks at the hook: its next due time, or a retry after a failure. */
+  wakeAt?: number;
 }
 
 const RETRY_AFTER_MS = 2000;
+const DEFAULT_TICK_MS = 30_000;
 
 export class LocalScheduler {
   private readonly entries = new Map<string, Entry>();
+  /** The entries by wakeAt; an item whose entry was replaced or re-timed is stale and skipped. */
+  private readonly queue = new DueQueue<Entry>();
   private readonly tickMs: number;
   private readonly lateAfterMs: number;
   private readonly concurrency: number;
@@ -73,7 +75,7 @@ export class LocalScheduler {
     private readonly services: Services,
     private readonly options: LocalSchedulerOptions = {},
   ) {
-    this.tickMs = options.tickMs ?? 500;
+    this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
     this.lateAfterMs = options.lateAfterMs ?? DEFAULT_LATE_AFTER_MS;
     this.concurrency = Math.max(1, options.concurrency ?? 16);
   }
@@ -89,7 +91,7 @@ export class LocalScheduler {
     this.started = this.services.clock.now();
     for (const record of await this.services.store.listAllHooks()) this.track(record, undefined);
     this.running = true;
-    this.arm(0);
+    this.arm();
   }
 
   /** Stops the loop and waits for a pass in progress. */
@@ -124,9 +126,10 @@ export class LocalScheduler {
       await this.storeProgress(record.definition.hookGroupId, record.definition.hookId, restartAt, 0);
     }
     this.track(record, restartAt);
-    if (this.running) this.arm(0);
+    this.arm();
   }
 
+  /** Forgets the hook; its item in the queue goes stale and is dropped when it surfaces. */
   hookRemoved(hookGroupId: string, hookId: string): void {
     this.entries.delete(hookKey(hookGroupId, hookId));
   }
@@ -142,32 +145,61 @@ export class LocalScheduler {
     const stored = record.lastScheduledAt ? new Date(record.lastScheduledAt) : created;
     const watermark = restartAt && restartAt > stored ? restartAt : stored;
     const schedules = hookSchedules(definition, created);
-    this.entries.set(hookKey(definition.hookGroupId, definition.hookId), {
+    const entry: Entry = {
       hookGroupId: definition.hookGroupId,
       hookId: definition.hookId,
       signature: scheduleSignature(definition),
       schedules,
       watermark,
-      nextDue: nextOccurrence(schedules, watermark),
-    });
+    };
+    this.entries.set(hookKey(definition.hookGroupId, definition.hookId), entry);
+    this.dueAt(entry, nextOccurrence(schedules, watermark));
   }
 
-  /** Sleeps until the earliest next occurrence, at most tickMs. */
-  private arm(delayMs?: number): void {
-    if (!this.running) return;
-    clearTimeout(this.timer);
-    let delay = delayMs ?? this.tickMs;
-    if (delayMs === undefined) {
-      const now = this.services.clock.now().getTime();
-      for (const entry of this.entries.values()) {
-        if (!entry.nextDue) continue;
-        const wait =
-          entry.retryAt !== undefined
-            ? Math.max(entry.retryAt - Date.now(), entry.nextDue.getTime() - now)
-            : entry.nextDue.getTime() - now;
-        delay = Math.min(delay, Math.max(0, wait));
+  /** Sets the entry's next occurrence and queues it for then. */
+  private dueAt(entry: Entry, nextDue: Date | undefined): void {
+    entry.nextDue = nextDue;
+    this.wakeAt(entry, nextDue?.getTime());
+  }
+
+  /** Queues the entry for `time` (clock ms); undefined: never (the hook's schedules are over). */
+  private wakeAt(entry: Entry, time: number | undefined): void {
+    entry.wakeAt = time;
+    if (time === undefined) return;
+    this.queue.push(time, entry);
+    // Stale items pile up only as fast as hooks change; rebuild when they outnumber the live ones.
+    if (this.queue.size > 2 * this.entries.size + 64) {
+      this.queue.clear();
+      for (const live of this.entries.values()) {
+        if (live.wakeAt !== undefined) this.queue.push(live.wakeAt, live);
       }
     }
+  }
+
+  /** Whether a queue item is the current wake-up of a tracked hook. */
+  private isCurrent(item: { time: number; item: Entry }): boolean {
+    const entry = item.item;
+    return entry.wakeAt === item.time && this.entries.get(hookKey(entry.hookGroupId, entry.hookId)) === entry;
+  }
+
+  /** The earliest current wake-up, dropping stale items on the way. */
+  private earliest(): { time: number; item: Entry } | undefined {
+    for (let top = this.queue.peek(); top; top = this.queue.peek()) {
+      if (this.isCurrent(top)) return top;
+      this.queue.pop();
+    }
+    return undefined;
+  }
+
+  /** One timer: sleeps until the earliest wake-up, at most tickMs, then runs a pass and re-arms. */
+  private arm(): void {
+    if (!this.running) return;
+    clearTimeout(this.timer);
+    const next = this.earliest();
+    const delay =
+      next === undefined
+        ? this.tickMs
+        : Math.min(this.tickMs, Math.max(0, next.time - this.services.clock.now().getTime()));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.runDue().finally(() => this.arm());
@@ -175,12 +207,21 @@ export class LocalScheduler {
     this.timer.unref();
   }
 
+  /** Takes the entries due at `now` off the queue (each once); handling them queues their next time. */
+  private takeDue(now: Date): Entry[] {
+    const due: Entry[] = [];
+    for (let next = this.earliest(); next && next.time <= now.getTime(); next = this.earliest()) {
+      this.queue.pop();
+      next.item.wakeAt = undefined; // off the queue until handling it queues its next time
+      due.push(next.item);
+    }
+    return due;
+  }
+
   private async pass(): Promise<void> {
     const now = this.services.clock.now();
     const startedAt = this.started ?? now;
-    const due = [...this.entries.values()].filter(
-      (e) => e.nextDue && e.nextDue <= now && (e.retryAt === undefined || e.retryAt <= Date.now()),
-    );
+    const due = this.takeDue(now);
     let next = 0;
     const worker = async () => {
       while (next < due.length) {
@@ -238,19 +279,18 @@ export class LocalScheduler {
         }
       }
       if (plan.handledUpTo || plan.missed > 0) {
-        await this.storeProgress(hookGroupId, hookId, plan.handledUpTo, plan.missed, record);
+        await this.storeProgress(hookGroupId, hookId, plan.handledUpTo, plan.missed);
       }
       // The hook may have been changed (and re-tracked) meanwhile: move whichever entry is current.
       const current = this.entries.get(key);
       if (!current) return;
       if (plan.handledUpTo && plan.handledUpTo > current.watermark) current.watermark = plan.handledUpTo;
-      current.retryAt = undefined;
       const after = current.watermark > now ? current.watermark : now;
-      current.nextDue = plan.more ? now : nextOccurrence(current.schedules, after);
+      this.dueAt(current, plan.more ? now : nextOccurrence(current.schedules, after));
     } catch (error) {
       // The store or the engine failed: nothing was recorded as handled, so the whole plan is tried
       // again later (fires already made are duplicates then, and start nothing).
-      entry.retryAt = Date.now() + RETRY_AFTER_MS;
+      if (this.entries.get(key) === entry) this.wakeAt(entry, now.getTime() + RETRY_AFTER_MS);
       this.services.logger.error('scheduled fire failed; will retry', {
         hookGroupId,
         hookId,
@@ -259,38 +299,20 @@ export class LocalScheduler {
     }
   }
 
-  /** Stores the watermark (never moving it back) and adds to the missed count, with a version check. */
+  /**
+   * Stores the watermark (the store never moves it back) and adds to the missed count: a bookkeeping
+   * update that leaves the hook's version alone, so it never conflicts with a user's edit.
+   */
   private async storeProgress(
     hookGroupId: string,
     hookId: string,
     handledUpTo: Date | undefined,
     missed: number,
-    known?: HookRecord,
   ): Promise<void> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      // The record read for the fires is usually still current: try it first, read again on a conflict.
-      const record = attempt === 0 && known ? known : await this.services.store.getHook(hookGroupId, hookId);
-      if (!record) return;
-      const stored = record.lastScheduledAt ? Date.parse(record.lastScheduledAt) : Number.NEGATIVE_INFINITY;
-      const watermark =
-        handledUpTo && handledUpTo.getTime() > stored ? handledUpTo.toISOString() : record.lastScheduledAt;
-      if (watermark === record.lastScheduledAt && missed === 0) return;
-      const updated: HookRecord = {
-        ...record,
-        ...(watermark ? { lastScheduledAt: watermark } : {}),
-        ...(record.missedOccurrences !== undefined || missed > 0
-          ? { missedOccurrences: (record.missedOccurrences ?? 0) + missed }
-          : {}),
-        version: record.version + 1,
-      };
-      try {
-        await this.services.store.replaceHook(updated, record.version);
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionFailed)) throw error;
-        await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * (attempt + 1)));
-      }
-    }
-    throw new Error(`hook ${hookGroupId}/${hookId} kept changing; its schedule progress was not stored`);
+    if (!handledUpTo && missed === 0) return;
+    await this.services.store.updateHookBookkeeping(hookGroupId, hookId, {
+      ...(handledUpTo ? { lastScheduledAt: handledUpTo.toISOString() } : {}),
+      ...(missed > 0 ? { addMissedOccurrences: missed } : {}),
+    });
   }
 }

@@ -76,7 +76,7 @@ export function hookRoutes(services: Services) {
     await authorize(c, `hooks:status:${hookGroupId}/${hookId}`);
     const hook = await getHook(services, hookGroupId, hookId);
     const lastFire = await lastFireOf(services, hook);
-    const next = nextScheduledDate(hook.definition, services.clock.now());
+    const next = nextScheduledDate(hook, services.clock.now());
     return c.json({
       lastFire,
       ...(next ? { nextScheduledDate: next } : {}),

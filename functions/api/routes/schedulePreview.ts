@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { inputError } from '../../core/errors.ts';
-import { nextFireTimes, parseScheduleExpression, validateTimezone } from '../../core/schedule.ts';
+import { nextOccurrences } from '../../core/schedule/hookSchedules.ts';
+import { parseScheduleExpression } from '../../core/schedule/grammar.ts';
+import { validateTimezone } from '../../core/schedule/timezone.ts';
 import type { Services } from '../../app/services.ts';
 import type { ApiEnv } from '../authorization.ts';
 
@@ -10,7 +12,8 @@ import type { ApiEnv } from '../authorization.ts';
  * putting it in a hook. Pure computation over the caller's input: no hook is read, so no scope is needed.
  *
  * `expression` accepts what a hook's `schedule` accepts (AWS cron/rate/at, Unix 5-field cron,
- * Taskcluster's 6-field form) and is answered in its canonical form; `timezone` is IANA (default UTC);
+ * Taskcluster's 6-field form) and is echoed as given, with the canonical form a hook stores beside it
+ * (`canonicalExpression`: whitespace collapsed, names upper-cased, 6 fields reduced to 5); `timezone` is IANA (default UTC);
  * `count` is 1-100 (default 5). A `rate(...)` grid starts at the minute of `from` (a hook's starts when
  * the hook is created). Anything invalid is a 400 saying why.
  */
@@ -57,9 +60,11 @@ export function schedulePreviewRoutes(services: Services) {
       count = Number(countText);
     }
 
-    const times = nextFireTimes(parsed.schedule, { timezone, after: from, count });
+    // The scheduler's own next-time function; a preview's rate(...) grid starts at `from`.
+    const times = nextOccurrences({ schedules: [parsed.schedule], timezone, anchor: from }, from, count);
     return c.json({
-      expression: parsed.schedule.expression,
+      expression,
+      canonicalExpression: parsed.schedule.expression,
       timezone,
       times: times.map((t) => t.toISOString()),
     });

@@ -5,6 +5,8 @@ import {
   type AuditRecord,
   ConditionFailed,
   type FireRecord,
+  HOOK_BOOKKEEPING_FIELDS,
+  type HookBookkeepingChange,
   type HookRecord,
   type Page,
   type PageRequest,
@@ -135,8 +137,29 @@ export class SqliteStore implements Store {
 
   async replaceHook(record: HookRecord, expectedVersion: number): Promise<void> {
     const { hookGroupId: g, hookId: h } = record.definition;
-    if (this.sql.replaceHook.run(toDocument(record), g, h, expectedVersion).changes === 0)
-      throw new ConditionFailed();
+    this.database.transaction(() => {
+      const row = this.sql.getHook.get(g, h);
+      const stored = row && fromDocument<HookRecord>(row.record);
+      if (!stored || stored.version !== expectedVersion) throw new ConditionFailed();
+      this.sql.replaceHook.run(toDocument(withStoredBookkeeping(record, stored)), g, h, expectedVersion);
+    });
+  }
+
+  async updateHookBookkeeping(g: string, h: string, change: HookBookkeepingChange): Promise<void> {
+    this.database.transaction(() => {
+      const row = this.sql.getHook.get(g, h);
+      if (!row) return;
+      const hook = fromDocument<HookRecord>(row.record);
+      if (change.lastScheduledAt && !(hook.lastScheduledAt && hook.lastScheduledAt >= change.lastScheduledAt))
+        hook.lastScheduledAt = change.lastScheduledAt;
+      if (change.addMissedOccurrences)
+        hook.missedOccurrences = (hook.missedOccurrences ?? 0) + change.addMissedOccurrences;
+      if (change.outOfSync !== undefined) {
+        if (change.outOfSync.length > 0) hook.outOfSync = change.outOfSync;
+        else delete hook.outOfSync;
+      }
+      this.sql.replaceHook.run(toDocument(hook), g, h, hook.version);
+    });
   }
 
   async deleteHook(g: string, h: string): Promise<void> {
@@ -337,4 +360,18 @@ function withoutExpiry<T extends object>(record: T): T {
 /** Tells apart audit records written in the same millisecond (the sort key is `<time>#<id>`). */
 function auditId(): string {
   return randomBytes(6).toString('base64url');
+}
+
+/**
+ * What replaceHook writes: the record, with the scheduler's bookkeeping as stored, and `outOfSync` as
+ * stored unless the record carries a pending-sync mark (set in the same write as the definition).
+ */
+function withStoredBookkeeping(record: HookRecord, stored: HookRecord): HookRecord {
+  const merged: HookRecord = { ...record };
+  for (const name of HOOK_BOOKKEEPING_FIELDS) {
+    if (name === 'outOfSync' && record.outOfSync?.length) continue;
+    if (stored[name] === undefined) delete merged[name];
+    else (merged as unknown as Record<string, unknown>)[name] = stored[name];
+  }
+  return merged;
 }

@@ -1,9 +1,8 @@
-import { Cron } from 'croner';
+import { type CronMatcher, toCron } from './cronMatcher.ts';
 
 /**
- * Schedule expressions (DESIGN.md §3.1): parsing, normalising and computing fire times.
- *
- * Pure: no I/O, no timers, no clock. Every time comes from the caller.
+ * The grammar of schedule expressions: parsing and validating what a hook's `schedule` accepts, with a
+ * message naming the problem. Pure: no I/O, no clock. When they fire is ./fireTimes.ts.
  *
  * Accepted forms
  * - AWS `cron(minutes hours day-of-month month day-of-week year)`: `?`, `L`, `LW`, `nW`, `n#k`, `nL`
@@ -17,22 +16,6 @@ import { Cron } from 'croner';
  *   cron, when both day fields are restricted a day matches either of them, unless one of them starts
  *   with `*` (e.g. `*\/2`), in which case both must match.
  * - Taskcluster's 6-field cron whose leading seconds field is `0`; it is normalised to 5 fields.
- *
- * Time semantics
- * - Cron (AWS and Unix) fields are read as wall-clock time in the schedule's time zone. Daylight saving
- *   time follows EventBridge Scheduler's documented rule, for every cron job alike: a wall-clock time
- *   that does not exist (spring forward) is skipped, and a wall-clock time that occurs twice (fall back)
- *   fires once, at its first occurrence. So a daily 02:30 job in Europe/Berlin does not fire on the
- *   spring-forward day and fires once on the fall-back day, and an every-30-minutes job does not repeat
- *   the repeated hour.
- * - `rate` is a fixed duration (a day is 24 hours, whatever DST does, as in EventBridge Scheduler). Fire
- *   times are `anchor + k * period` for k >= 0, where the anchor is the time the schedule was created
- *   (EventBridge Scheduler starts invoking at once when there is no start date). Without an anchor, the
- *   grid is aligned to the minute of the reference time (`after`, or `from` for windows), not to the
- *   epoch. The anchor is always truncated to a whole minute (schedules have one-minute precision).
- * - `at` fires once. A wall-clock time that occurs twice means its first occurrence; one in a
- *   spring-forward gap is moved forward by the length of the gap (as java.time and Temporal do), so a
- *   one-time schedule never silently disappears.
  */
 
 export type RateUnit = 'minute' | 'hour' | 'day';
@@ -50,13 +33,6 @@ export interface AwsCronFields extends UnixCronFields {
   year: string;
 }
 
-/** What croner evaluates: a 7-part pattern (seconds ... year, Sunday = 0) in wall-clock time. */
-export interface CronMatcher {
-  pattern: string;
-  /** true: a day must match both day-of-month and day-of-week; false: either (Vixie's OR). */
-  domAndDow: boolean;
-}
-
 export type ScheduleExpression =
   | { kind: 'cron'; expression: string; fields: AwsCronFields; matcher: CronMatcher }
   | { kind: 'unix'; expression: string; fields: UnixCronFields; matcher: CronMatcher }
@@ -67,9 +43,6 @@ export type ScheduleExpression =
 export type ParsedSchedule = ScheduleExpression;
 
 export type ParseResult = { ok: true; schedule: ParsedSchedule } | { ok: false; message: string };
-
-/** The most fire times one call returns. */
-export const MAX_FIRE_TIMES = 1000;
 
 type Failure = { ok: false; message: string };
 type Result<T> = { ok: true; value: T } | Failure;
@@ -386,9 +359,8 @@ function parseUnixCron(expr: string): ParseResult {
 // rate(...) and at(...)
 // ---------------------------------------------------------------------------------------------
 
-const UNIT_MS: Record<RateUnit, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
-const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
+/** The length of each rate(...) unit. */
+export const RATE_UNIT_MS: Record<RateUnit, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 function parseRate(body: string): ParseResult {
   const parts = body.trim().split(/\s+/);
@@ -404,12 +376,12 @@ function parseRate(body: string): ParseResult {
   const plural = unitMatch[2] === 's';
   if (value === 1 && plural) return fail(`rate unit must be singular for a value of 1: 'rate(1 ${unit})'`);
   if (value !== 1 && !plural) return fail(`rate unit must be plural for a value other than 1: '${unit}s'`);
-  if (!Number.isSafeInteger(value * UNIT_MS[unit])) return fail(`rate value ${value} is too large`);
+  if (!Number.isSafeInteger(value * RATE_UNIT_MS[unit])) return fail(`rate value ${value} is too large`);
   const expression = `rate(${value} ${unit}${plural ? 's' : ''})`;
   return { ok: true, schedule: { kind: 'rate', expression, value, unit } };
 }
 
-interface WallClock {
+export interface WallClock {
   year: number;
   month: number;
   day: number;
@@ -423,7 +395,7 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /** The wall-clock fields of an at(...) time, which parseAt has validated. */
-function wallClockOf(time: string): WallClock {
+export function wallClockOf(time: string): WallClock {
   const [year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0] = time.split(/[-T:]/).map(Number);
   return { year, month, day, hour, minute, second };
 }
@@ -475,128 +447,6 @@ export function parseScheduleExpression(expr: string): ParseResult {
   return parse(body);
 }
 
-/**
- * The canonical form stored for an expression: whitespace collapsed, names upper-cased, Taskcluster's
- * 6-field form reduced to 5 fields. An invalid expression is returned trimmed (validate it first).
- */
-export function normaliseScheduleExpression(expr: string): string {
-  const parsed = parseScheduleExpression(expr);
-  return parsed.ok ? parsed.schedule.expression : expr.trim();
-}
-
-const TIMEZONE_SHAPE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
-
-/** An IANA time zone name that Intl knows, spelt with its proper case (`Europe/Berlin`, `UTC`). */
-export function validateTimezone(tz: string): boolean {
-  if (!TIMEZONE_SHAPE.test(tz)) return false;
-  try {
-    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
-    return resolved === tz || resolved.toLowerCase() !== tz.toLowerCase();
-  } catch {
-    return false;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Time zones: wall clock <-> instant
-// ---------------------------------------------------------------------------------------------
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timezone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timezone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timezone, formatter);
-  }
-  return formatter;
-}
-
-/** The wall clock at `instantMs` in `timezone`, as milliseconds of the same fields read as UTC. */
-function wallClockMs(instantMs: number, timezone: string): number {
-  const fields: Record<string, number> = {};
-  for (const part of formatterFor(timezone).formatToParts(instantMs)) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
-  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = fields;
-  const wholeSeconds = Date.UTC(year, month - 1, day, hour, minute, second);
-  return wholeSeconds + (((instantMs % 1000) + 1000) % 1000);
-}
-
-function offsetMs(instantMs: number, timezone: string): number {
-  return wallClockMs(instantMs, timezone) - instantMs;
-}
-
-/**
- * The instants showing wall clock `wallMs` in `timezone`, earliest first: none in a spring-forward gap,
- * two in a fall-back overlap. Assumes at most one offset change within a day of it (true of tzdb).
- */
-function instantsOfWallClock(wallMs: number, timezone: string): number[] {
-  const before = wallMs - offsetMs(wallMs - DAY_MS, timezone);
-  const after = wallMs - offsetMs(wallMs + DAY_MS, timezone);
-  const candidates = [...new Set([before, after])].sort((a, b) => a - b);
-  return candidates.filter((instant) => wallClockMs(instant, timezone) === wallMs);
-}
-
-/** The first instant showing `wallMs`, or null when that wall clock does not exist (skipped). */
-function firstInstantOfWallClock(wallMs: number, timezone: string): number | null {
-  return instantsOfWallClock(wallMs, timezone)[0] ?? null;
-}
-
-/** Like firstInstantOfWallClock, but a time in a gap moves forward by the length of the gap. */
-function resolveWallClock(wallMs: number, timezone: string): number {
-  return firstInstantOfWallClock(wallMs, timezone) ?? wallMs - offsetMs(wallMs - DAY_MS, timezone);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Fire times
-// ---------------------------------------------------------------------------------------------
-
-export interface NextFireOptions {
-  timezone: string;
-  /** Fire times are strictly after this. */
-  after: Date;
-  /** How many (at most MAX_FIRE_TIMES). */
-  count: number;
-  /** For rate(...): when the schedule was created. Default: the minute of `after`. */
-  anchor?: Date;
-}
-
-export interface FireWindowOptions {
-  timezone: string;
-  /** Exclusive lower bound. */
-  from: Date;
-  /** Inclusive upper bound. */
-  to: Date;
-  /** How many (at most MAX_FIRE_TIMES). */
-  limit: number;
-  /** For rate(...): when the schedule was created. Default: the minute of `from`. */
-  anchor?: Date;
-}
-
-/** A bounded query: fire times t with lowMs < t <= highMs, the first or last `limit` of them. */
-interface Window {
-  timezone: string;
-  lowMs: number;
-  highMs: number;
-  limit: number;
-  anchor: Date | undefined;
-}
-
-/** Guards the cron walks against pathological zones; DST gaps only ever skip a day's worth. */
-const MAX_SKIPPED_CANDIDATES = 10_000;
-/** Years before this are not searched backwards (AWS years start at 1970). */
-const EARLIEST_MS = Date.UTC(1970, 0, 1);
-
 function checkMatcher(matcher: CronMatcher): Result<null> {
   try {
     toCron(matcher);
@@ -604,175 +454,4 @@ function checkMatcher(matcher: CronMatcher): Result<null> {
   } catch (error) {
     return fail(`unsupported cron expression: ${(error as Error).message}`);
   }
-}
-
-/** Croner evaluates the pattern on the wall clock, read as UTC; time zones are applied afterwards. */
-function toCron(matcher: CronMatcher): Cron {
-  return new Cron(matcher.pattern, {
-    timezone: 'UTC',
-    mode: '7-part',
-    domAndDow: matcher.domAndDow,
-    paused: true,
-  });
-}
-
-function boundedLimit(limit: number): number {
-  if (!Number.isFinite(limit) || limit <= 0) return 0;
-  return Math.min(Math.floor(limit), MAX_FIRE_TIMES);
-}
-
-function timeOf(date: Date, name: string): number {
-  const ms = date.getTime();
-  if (Number.isNaN(ms)) throw new RangeError(`${name} is not a valid date`);
-  return ms;
-}
-
-function checkTimezone(timezone: string): void {
-  if (!validateTimezone(timezone)) throw new RangeError(`unknown time zone '${timezone}'`);
-}
-
-/** Cron fire times in the window, earliest first. */
-function cronFirst(matcher: CronMatcher, w: Window): number[] {
-  const cron = toCron(matcher);
-  const times: number[] = [];
-  // A wall clock before the wall clock of lowMs never fires after lowMs (see nextFireTimes' notes).
-  let cursor: Date | null = new Date(Math.floor(wallClockMs(w.lowMs, w.timezone) / 1000) * 1000 - 1000);
-  let skipped = 0;
-  while (times.length < w.limit && skipped <= MAX_SKIPPED_CANDIDATES) {
-    cursor = cron.nextRun(cursor);
-    if (!cursor) break;
-    const instant = firstInstantOfWallClock(cursor.getTime(), w.timezone);
-    if (instant === null || instant <= w.lowMs) {
-      skipped++;
-      continue;
-    }
-    if (instant > w.highMs) break;
-    times.push(instant);
-  }
-  return times;
-}
-
-/** Cron fire times in the window, latest first. */
-function cronLast(matcher: CronMatcher, w: Window): number[] {
-  const cron = toCron(matcher);
-  const times: number[] = [];
-  // A wall clock up to (highMs + the largest recent offset) can first occur at or before highMs.
-  const slack = Math.max(offsetMs(w.highMs, w.timezone), offsetMs(w.highMs - DAY_MS, w.timezone));
-  let cursor: Date | null = new Date(w.highMs + slack + 1000);
-  let skipped = 0;
-  const lowMs = Math.max(w.lowMs, EARLIEST_MS - DAY_MS);
-  while (times.length < w.limit && skipped <= MAX_SKIPPED_CANDIDATES) {
-    cursor = cron.previousRuns(1, cursor)[0] ?? null;
-    if (!cursor) break;
-    const instant = firstInstantOfWallClock(cursor.getTime(), w.timezone);
-    if (instant === null || instant > w.highMs) {
-      skipped++;
-      continue;
-    }
-    if (instant <= lowMs) break;
-    times.push(instant);
-  }
-  return times;
-}
-
-function ratePeriod(schedule: { value: number; unit: RateUnit }): number {
-  return schedule.value * UNIT_MS[schedule.unit];
-}
-
-function rateAnchor(w: Window): number {
-  const anchor = w.anchor === undefined ? w.lowMs : timeOf(w.anchor, 'anchor');
-  return Math.floor(anchor / MINUTE_MS) * MINUTE_MS;
-}
-
-function rateFirst(schedule: { value: number; unit: RateUnit }, w: Window): number[] {
-  const period = ratePeriod(schedule);
-  const anchor = rateAnchor(w);
-  const times: number[] = [];
-  const firstK = Math.max(0, Math.floor((w.lowMs - anchor) / period) + 1);
-  for (let k = firstK; times.length < w.limit; k++) {
-    const t = anchor + k * period;
-    if (t > w.highMs) break;
-    times.push(t);
-  }
-  return times;
-}
-
-function rateLast(schedule: { value: number; unit: RateUnit }, w: Window): number[] {
-  const period = ratePeriod(schedule);
-  const anchor = rateAnchor(w);
-  const times: number[] = [];
-  for (let k = Math.floor((w.highMs - anchor) / period); k >= 0 && times.length < w.limit; k--) {
-    const t = anchor + k * period;
-    if (t <= w.lowMs) break;
-    times.push(t);
-  }
-  return times;
-}
-
-function atTimes(time: string, w: Window): number[] {
-  const { year, month, day, hour, minute, second } = wallClockOf(time);
-  const instant = resolveWallClock(Date.UTC(year, month - 1, day, hour, minute, second), w.timezone);
-  return w.limit > 0 && instant > w.lowMs && instant <= w.highMs ? [instant] : [];
-}
-
-/** Fire times in the window: the first `limit` (earliest first) or the last `limit` (latest first). */
-function fireTimesInWindow(schedule: ParsedSchedule, w: Window, end: 'first' | 'last'): number[] {
-  if (w.limit === 0 || w.highMs <= w.lowMs) return [];
-  switch (schedule.kind) {
-    case 'cron':
-    case 'unix':
-      return end === 'first' ? cronFirst(schedule.matcher, w) : cronLast(schedule.matcher, w);
-    case 'rate':
-      return end === 'first' ? rateFirst(schedule, w) : rateLast(schedule, w);
-    case 'at':
-      return atTimes(schedule.time, w);
-  }
-}
-
-function windowOf(opts: FireWindowOptions): Window {
-  checkTimezone(opts.timezone);
-  return {
-    timezone: opts.timezone,
-    lowMs: timeOf(opts.from, 'from'),
-    highMs: timeOf(opts.to, 'to'),
-    limit: boundedLimit(opts.limit),
-    anchor: opts.anchor,
-  };
-}
-
-const toDates = (times: number[]): Date[] => times.map((t) => new Date(t));
-
-/**
- * The next `count` (at most MAX_FIRE_TIMES) fire times strictly after `after`, earliest first.
- * A schedule that never fires again (e.g. `cron(0 0 30 FEB ? *)`, a past at(...)) gives [].
- *
- * Cron walks the wall clock from the wall clock of `after`: with first-occurrence semantics the fire
- * instants grow with the wall clock, and no earlier wall clock can first occur after `after`.
- */
-export function nextFireTimes(schedule: ParsedSchedule, opts: NextFireOptions): Date[] {
-  checkTimezone(opts.timezone);
-  const window: Window = {
-    timezone: opts.timezone,
-    lowMs: timeOf(opts.after, 'after'),
-    highMs: Number.MAX_SAFE_INTEGER,
-    limit: boundedLimit(opts.count),
-    anchor: opts.anchor,
-  };
-  return toDates(fireTimesInWindow(schedule, window, 'first'));
-}
-
-/**
- * Fire times t with from < t <= to, ascending, the EARLIEST `limit` of them (at most MAX_FIRE_TIMES).
- * To page through a long outage, call again with `from` = the last time returned.
- */
-export function fireTimesBetween(schedule: ParsedSchedule, opts: FireWindowOptions): Date[] {
-  return toDates(fireTimesInWindow(schedule, windowOf(opts), 'first'));
-}
-
-/**
- * Fire times t with from < t <= to, ascending, the LATEST `limit` of them (at most MAX_FIRE_TIMES):
- * `limit: 1` gives the most recent missed occurrence (catch-up `latest`).
- */
-export function previousFireTimes(schedule: ParsedSchedule, opts: FireWindowOptions): Date[] {
-  return toDates(fireTimesInWindow(schedule, windowOf(opts), 'last').reverse());
 }
