@@ -42,7 +42,8 @@ interface FieldIndex {
   byValue: Map<string, Set<Binding>>;
 }
 
-export type RouteOutcome = FireOutcome | { kind: 'error'; message: string };
+/** `retryable`: the fire did not happen (store trouble, or the stack stopping) — deliver the event again. */
+export type RouteOutcome = FireOutcome | { kind: 'error'; message: string; retryable?: boolean };
 
 export interface RoutedFire {
   hookGroupId: string;
@@ -194,7 +195,11 @@ export class BindingRouter {
       eventId: event.id,
       error: lastError?.message,
     });
-    return { hookGroupId, hookId, outcome: { kind: 'error', message: lastError?.message ?? 'failed' } };
+    return {
+      hookGroupId,
+      hookId,
+      outcome: { kind: 'error', message: lastError?.message ?? 'failed', retryable: true },
+    };
   }
 }
 

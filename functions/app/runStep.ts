@@ -9,7 +9,7 @@ import {
   planSteps,
 } from '../core/jobFlow.ts';
 import { notificationSummary } from '../core/notificationSummary.ts';
-import type { PlannedStep, RunRecord, StepRecord, StepStatus } from '../core/runModel.ts';
+import type { PlannedStep, RunRecord, StepProcess, StepRecord, StepStatus } from '../core/runModel.ts';
 import { ConditionFailed, type HookRecord } from '../ports/store.ts';
 import type { Action, ActionInput, ActionOutcome, StopReason } from '../runners/action.ts';
 import { runCommand } from '../runners/command.ts';
@@ -96,7 +96,15 @@ export async function runStep(
   await announce(services, 'Step Started', detail);
 
   const hook = await hookRead;
-  const { outcome, attempts } = await executeWithRetries(services, liveRun, hook, plan, planned, steps);
+  const { outcome, attempts } = await executeWithRetries(
+    services,
+    liveRun,
+    hook,
+    plan,
+    planned,
+    steps,
+    claim,
+  );
 
   let finalOutcome = outcome;
   if (outcome.status === 'succeeded' && outcome.configChange) {
@@ -140,6 +148,7 @@ export async function runStep(
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       attempts,
       claim: undefined,
+      process: undefined,
     },
     { claim },
   );
@@ -291,6 +300,7 @@ async function executeWithRetries(
   plan: PlannedStep[],
   planned: PlannedStep,
   stepsAtStart: StepRecord[],
+  claim: string,
 ): Promise<{ outcome: ActionOutcome; attempts: number }> {
   const controller = new AbortController();
   const stopWatch = watchForStop(services, run, controller);
@@ -305,6 +315,7 @@ async function executeWithRetries(
       const steps = attempt === 0 ? stepsAtStart : await services.store.getSteps(run.runId);
       const latestRun = attempt === 0 ? run : ((await services.store.getRun(run.runId)) ?? run);
       const input = actionInput(services, latestRun, hook, plan, planned, steps, controller.signal);
+      input.onProcessStarted = (process) => recordProcess(services, run.runId, planned.index, claim, process);
       outcome = await actionFor(services, run, planned)(input);
       if (outcome.status === 'succeeded' || outcome.status === 'cancelled' || controller.signal.aborted) {
         attempt++;
@@ -329,6 +340,24 @@ async function executeWithRetries(
   } finally {
     stopWatch();
   }
+}
+
+/** The command's process group goes on the step, so a recovery after a crash can kill it (recoverRuns.ts). */
+function recordProcess(
+  services: Services,
+  runId: string,
+  index: number,
+  claim: string,
+  process: StepProcess,
+) {
+  services.store.updateStep(runId, index, { process }, { claim }).catch((error: Error) => {
+    if (!(error instanceof ConditionFailed))
+      services.logger.warn('could not record a command process group', {
+        runId,
+        index,
+        error: error.message,
+      });
+  });
 }
 
 function actionInput(
@@ -455,6 +484,7 @@ export async function failInterruptedStep(
     error: { message: reason },
     finishedAt: services.clock.now().toISOString(),
     claim: undefined,
+    process: undefined,
   });
   if (isCriticalFailure(planned, 'failed') && !run.stopRequested)
     await recordCriticalFailure(services, run, plan, planned);

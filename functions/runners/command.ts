@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { BoundedText } from '../core/outputBounds.ts';
 import type { Action, ActionInput, ActionOutcome, StopReason } from './action.ts';
 import { readStdoutProtocol } from './action.ts';
+import { identifyGroup } from './processGroup.ts';
 
 /**
  * The `command` action: a child process in its own process group, under `shell` (default /bin/sh)
@@ -16,11 +17,14 @@ const liveGroups = new Set<number>();
 
 /** Process groups killed because the whole service is stopping (their steps were interrupted). */
 const interruptedGroups = new Set<number>();
+/** Leaders that have exited on their own, their result not yet collected: a stop must not call them interrupted. */
+const exitedLeaders = new Set<number>();
 export const INTERRUPTED_MESSAGE = 'interrupted: the local stack stopped while this step ran';
 
+/** Kills every running command's group; one whose leader already exited keeps its own result. */
 export function killAllCommands(): void {
   for (const pid of liveGroups) {
-    interruptedGroups.add(pid);
+    if (!exitedLeaders.has(pid)) interruptedGroups.add(pid);
     killGroup(pid, 'SIGKILL');
   }
   liveGroups.clear();
@@ -71,7 +75,12 @@ export const runCommand: Action = (input) =>
       return;
     }
     const pid = child.pid;
-    if (pid !== undefined) liveGroups.add(pid);
+    if (pid !== undefined) {
+      liveGroups.add(pid);
+      const identity = identifyGroup(pid);
+      if (identity) input.onProcessStarted?.(identity);
+      child.once('exit', () => exitedLeaders.add(pid));
+    }
 
     const stop = (why: StopReason | 'timeout') => {
       if (stopped || pid === undefined) return;
@@ -102,6 +111,7 @@ export const runCommand: Action = (input) =>
         // reap whatever the command left behind in its group
         killGroup(pid, 'SIGKILL');
         liveGroups.delete(pid);
+        exitedLeaders.delete(pid);
       }
       const output = {
         stdout: stdout.toString(),

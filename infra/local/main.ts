@@ -79,7 +79,8 @@ async function shutdown(signal: string) {
   process.stdout.write(
     `${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: 'stopping', signal })}\n`,
   );
-  const force = setTimeout(() => process.exit(1), 15_000);
+  // The stop drains within a few seconds (infra/local/localStack.ts); whatever is left by then is cut.
+  const force = setTimeout(() => process.exit(1), 4_500);
   force.unref();
   await stack.stop();
   process.exit(0);
