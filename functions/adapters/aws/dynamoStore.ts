@@ -25,7 +25,6 @@ import {
   conditional,
   documentClient,
   encodeContinuationToken,
-  isConditionFailure,
   withoutFields,
 } from './documentClient.ts';
 import { DynamoRunCreation } from './dynamoRunCreation.ts';
