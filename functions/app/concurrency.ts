@@ -177,7 +177,8 @@ export async function releaseAndDispatch(
 
 /**
  * Sweeps the hooks that have queued runs or held slots (the concurrency store's busy index — idle
- * hooks cost nothing): expired leases free their slots, queued runs start, idle hooks leave the index.
+ * hooks cost nothing): slots of finished runs and expired leases are freed, queued runs start, idle
+ * hooks leave the index.
  * `everyHook` visits every hook with a policy instead (once at start: data written before the index);
  * `atStart` (no creation can be under way) also releases slots held by runs that do not exist.
  */
@@ -194,7 +195,7 @@ export async function sweepQueues(
     try {
       const hook = await services.store.getHook(hookGroupId, hookId);
       if (hook?.definition.concurrency) {
-        if (options.atStart) await releaseDeadHolders(services, hook, true);
+        await releaseDeadHolders(services, hook, options.atStart ?? false);
         await dispatchQueue(services, hook, { vanishedHoldersAreDead: options.atStart });
       } else await startAllQueued(services, hookGroupId, hookId);
       await services.concurrency.forgetIfIdle(hookGroupId, hookId, services.clock.now().getTime());

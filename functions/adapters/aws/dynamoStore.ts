@@ -21,12 +21,7 @@ import type {
   RunSummary,
   Store,
 } from '../../ports/store.ts';
-import {
-  conditional,
-  documentClient,
-  encodeContinuationToken,
-  withoutFields,
-} from './documentClient.ts';
+import { conditional, documentClient, encodeContinuationToken, withoutFields } from './documentClient.ts';
 import { DynamoRunCreation } from './dynamoRunCreation.ts';
 import { keys } from './tableLayout.ts';
 
