@@ -13,7 +13,7 @@ import type { Services } from './services.ts';
  */
 export interface RecoveryEngine {
   /** Whether an execution of the run is going (locally: in this process). */
-  isLive(runId: string): boolean;
+  isLive(runId: string): boolean | Promise<boolean>;
   /** Kills what is left of an interrupted step's command; resolves once it is dead. */
   killStepProcess(process: StepProcess): Promise<void>;
   /** The interrupted-step message recorded on a step whose command was cut by the crash. */
@@ -45,7 +45,7 @@ export async function recoverRuns(
   const now = services.clock.now().getTime();
   const startedBefore = new Date(options.atStart ? now + 1 : now - CREATION_GRACE_MS);
   for (const runId of await services.store.listUnfinishedRunIds()) {
-    if (engine.isLive(runId)) continue;
+    if (await engine.isLive(runId)) continue;
     try {
       const repair = await services.store.repairRunCreation(runId, startedBefore);
       if (repair === 'discarded') {
@@ -60,7 +60,7 @@ export async function recoverRuns(
         await forgetFinished(services, runId);
         continue;
       }
-      if (engine.isLive(runId)) continue;
+      if (await engine.isLive(runId)) continue;
       await settleInterruptedSteps(services, engine, run);
       await restart(services, run, options);
       summary.resumed.push(runId);
