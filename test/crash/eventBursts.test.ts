@@ -12,6 +12,8 @@ import { allFinished, crashHook, eventually, type StackProcess, startStackProces
  * exists and finishes), and no command ran twice.
  */
 const KILL_POINTS = 3;
+/** Bounded work per kill point, so that the restart finishes it within the wait on a loaded machine. */
+const MAX_EVENTS = 150;
 const dirs: string[] = [];
 const stacks: StackProcess[] = [];
 afterAll(() => {
@@ -47,7 +49,7 @@ describe(`event bursts, SIGKILL (CRASH_SEED=${CRASH_SEED})`, () => {
       let stop = false;
       let n = 0;
       const put = async () => {
-        while (!stop) {
+        while (!stop && n < MAX_EVENTS) {
           const batch = Array.from({ length: 5 }, () => n++);
           try {
             const answer = await first.putEvents(
@@ -68,7 +70,11 @@ describe(`event bursts, SIGKILL (CRASH_SEED=${CRASH_SEED})`, () => {
         }
       };
       const load = Promise.all(Array.from({ length: 4 }, put));
-      await new Promise((r) => setTimeout(r, between(random, 300, 2000)));
+      // The kill point counts from the first acknowledgement (a loaded machine starts slowly).
+      await eventually('a first acknowledgement', 60_000, async () =>
+        acknowledged.length > 0 ? true : undefined,
+      );
+      await new Promise((r) => setTimeout(r, between(random, 0, 1700)));
       await first.kill('SIGKILL');
       stop = true;
       await load;
@@ -82,7 +88,7 @@ describe(`event bursts, SIGKILL (CRASH_SEED=${CRASH_SEED})`, () => {
           (await second.api('GET', `/runs/${runId}`)).status === 200 ? true : undefined,
         );
       }
-      const runs = await allFinished(second, [['crash', 'bound']], 60_000);
+      const runs = await allFinished(second, [['crash', 'bound']], 120_000);
       expect(runs.length).toBeGreaterThanOrEqual(acknowledged.length);
       // No command ran twice: each number at most once in the executions log.
       const lines = readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);

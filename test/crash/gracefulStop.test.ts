@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { between, CRASH_SEED, seededRandom } from './seededRandom.ts';
-import { allFinished, crashHook, type StackProcess, startStackProcess } from './stackProcess.ts';
+import { allFinished, crashHook, eventually, type StackProcess, startStackProcess } from './stackProcess.ts';
 
 /**
  * SIGTERM under a burst of triggers whose commands take a moment: the server answers or refuses
@@ -12,6 +12,8 @@ import { allFinished, crashHook, type StackProcess, startStackProcess } from './
  * recorded with its real result, never as "interrupted".
  */
 const STOP_POINTS = 2;
+/** Bounded work per stop point, so that the restart finishes it within the wait on a loaded machine. */
+const MAX_TRIGGERS = 150;
 const dirs: string[] = [];
 const stacks: StackProcess[] = [];
 afterAll(() => {
@@ -48,7 +50,7 @@ describe(`SIGTERM under load (CRASH_SEED=${CRASH_SEED})`, () => {
       let stop = false;
       let n = 0;
       const trigger = async () => {
-        while (!stop) {
+        while (!stop && n < MAX_TRIGGERS) {
           const i = n++;
           try {
             const res = await first.api('POST', '/hooks/crash/work/trigger', { n: i });
@@ -62,7 +64,11 @@ describe(`SIGTERM under load (CRASH_SEED=${CRASH_SEED})`, () => {
         }
       };
       const load = Promise.all(Array.from({ length: 6 }, trigger));
-      await new Promise((r) => setTimeout(r, between(random, 500, 2500)));
+      // The kill point counts from the first acknowledgement (a loaded machine starts slowly).
+      await eventually('a first acknowledgement', 60_000, async () =>
+        acknowledged.size > 0 ? true : undefined,
+      );
+      await new Promise((r) => setTimeout(r, between(random, 0, 2000)));
       const code = await first.kill('SIGTERM');
       stop = true;
       await load;
@@ -73,7 +79,7 @@ describe(`SIGTERM under load (CRASH_SEED=${CRASH_SEED})`, () => {
 
       const second = await startStackProcess(dir);
       stacks.push(second);
-      const runs = await allFinished(second, [['crash', 'work']], 60_000);
+      const runs = await allFinished(second, [['crash', 'work']], 120_000);
       for (const runId of acknowledged.values()) expect(runs.some((run) => run.runId === runId)).toBe(true);
       const ended = new Set(existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []);
       for (const [i, runId] of acknowledged) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { between, CRASH_SEED, seededRandom } from './seededRandom.ts';
-import { allFinished, crashHook, type StackProcess, startStackProcess } from './stackProcess.ts';
+import { allFinished, crashHook, eventually, type StackProcess, startStackProcess } from './stackProcess.ts';
 
 /**
  * kill -9 during a burst of keyed triggers while hooks are created, changed and deleted: after the
@@ -12,6 +12,8 @@ import { allFinished, crashHook, type StackProcess, startStackProcess } from './
  */
 const KILL_POINTS = 3;
 const HOOKS = ['k0', 'k1', 'k2'];
+/** Bounded work per kill point, so that the restart finishes it within the wait on a loaded machine. */
+const MAX_TRIGGERS = 150;
 const dirs: string[] = [];
 const stacks: StackProcess[] = [];
 afterAll(() => {
@@ -45,7 +47,7 @@ describe(`keyed trigger bursts with hook churn, SIGKILL (CRASH_SEED=${CRASH_SEED
       let stop = false;
       let n = 0;
       const trigger = async () => {
-        while (!stop) {
+        while (!stop && n < MAX_TRIGGERS) {
           const i = n++;
           const hook = HOOKS[i % HOOKS.length]!;
           const key = `key-${i}`;
@@ -79,7 +81,11 @@ describe(`keyed trigger bursts with hook churn, SIGKILL (CRASH_SEED=${CRASH_SEED
         }
       };
       const load = Promise.all([...Array.from({ length: 6 }, trigger), churn()]);
-      await new Promise((r) => setTimeout(r, between(random, 300, 2500)));
+      // The kill point counts from the first acknowledgement (a loaded machine starts slowly).
+      await eventually('a first acknowledgement', 60_000, async () =>
+        acknowledged.size > 0 ? true : undefined,
+      );
+      await new Promise((r) => setTimeout(r, between(random, 0, 2200)));
       await first.kill('SIGKILL');
       stop = true;
       await load;
@@ -115,7 +121,7 @@ describe(`keyed trigger bursts with hook churn, SIGKILL (CRASH_SEED=${CRASH_SEED
       const runs = await allFinished(
         second,
         HOOKS.map((h) => ['crash', h] as [string, string]),
-        60_000,
+        120_000,
       );
       expect(runs.length).toBeGreaterThanOrEqual(acknowledged.size);
       expect(await second.kill('SIGTERM')).toBe(0);

@@ -197,6 +197,14 @@ export async function allFinished(
 ): Promise<Array<Record<string, unknown>>> {
   return eventually('every run finished', timeoutMs, async () => {
     const runs = (await Promise.all(hooks.map(([g, h]) => allRuns(stack, g, h)))).flat();
-    return runs.every((run) => run.status === 'finished') ? runs : undefined;
+    const stuck = runs.filter((run) => run.status !== 'finished');
+    if (stuck.length === 0) return runs;
+    const views = await Promise.all(
+      stuck.slice(0, 3).map(async (run) => {
+        const view = await stack.api('GET', `/runs/${String(run.runId)}`);
+        return `${String(run.runId)} listed ${String(run.status)}, read ${view.status} ${JSON.stringify(view.body).slice(0, 300)}`;
+      }),
+    );
+    throw new Error(`${stuck.length} run(s) unfinished: ${views.join('; ')}`);
   });
 }
