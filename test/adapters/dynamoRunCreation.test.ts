@@ -91,13 +91,13 @@ afterAll(async () => {
 
 describe('DynamoDB run creation cut at every write', () => {
   it('leaves, after repair, the whole run or nothing', async () => {
-    // 1 marker + 1 key + 2 steps + 1 run + 1 fire = 6 writes; 6 is the uncut creation.
-    for (let allowed = 0; allowed <= 6; allowed++) {
+    // 1 marker + 1 key + 2 steps + 1 run + 1 listing + 1 fire = 7 writes; 7 is the uncut creation.
+    for (let allowed = 0; allowed <= 7; allowed++) {
       const runId = `run-cut-${allowed}`;
       const key = `key-${allowed}`;
       const cut = new DynamoStore({ tableName: TABLE, client: cutAfter(allowed) });
       const outcome = await cut.createRun(creation(runId, key)).catch(() => undefined);
-      expect(outcome === undefined, `cut after ${allowed} writes`).toBe(allowed < 6);
+      expect(outcome === undefined, `cut after ${allowed} writes`).toBe(allowed < 7);
 
       // Before repair, a key never answers with a run that does not exist.
       const answered = await healthy.findIdempotentRun('cut', 'hook', key);
@@ -112,10 +112,14 @@ describe('DynamoDB run creation cut at every write', () => {
         const fires = await healthy.listFires('cut', 'hook', { limit: 100 });
         expect(fires.items.some((fire) => fire.runId === runId)).toBe(true);
         expect(await healthy.listUnfinishedRunIds()).toContain(runId);
+        const listed = await healthy.listRuns('cut', 'hook', { limit: 1000 });
+        expect(listed.items.some((item) => item.runId === runId)).toBe(true);
       } else {
         expect(['discarded', 'none']).toContain(repair);
         expect(await healthy.getSteps(runId)).toEqual([]);
         expect(await healthy.listUnfinishedRunIds()).not.toContain(runId);
+        const listed = await healthy.listRuns('cut', 'hook', { limit: 1000 });
+        expect(listed.items.some((item) => item.runId === runId)).toBe(false);
         // The key is free: a new trigger with it creates its own run.
         const retry = await healthy.createRun(creation(`${runId}-retry`, key));
         expect(retry).toEqual({ kind: 'created' });

@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { RunCreation, RunCreationOutcome, RunCreationRepair } from '../../ports/runCreation.ts';
 import type { FireRecord } from '../../ports/store.ts';
@@ -18,16 +19,23 @@ import { keys } from './tableLayout.ts';
  *      here on recovery (functions/app/recoverRuns.ts → repairRunCreation) knows the creation began;
  *   2. the Idempotency-Key claim `IDEMPOTENCY#g#h/<key>` → runId (conditional: free or expired);
  *   3. the pending steps;
- *   4. the run item (conditional: absent) — the commit point: a run exists only with all its steps;
- *   5. the fire record, whose time is the run's createdAt (so writing it again is the same item).
+ *   4. the run item (conditional: absent), not yet listed — the commit point: a run exists only with
+ *      all its steps;
+ *   5. its listing under the hook (the index keys gsi1pk/gsi1sk set on the run item);
+ *   6. the fire record, whose time is the run's createdAt (so writing it again is the same item).
+ *
+ * The listing is its own write because dynalite writes an item's index entries before the item
+ * itself: were the run put with its index keys, a cut between the two would list a run that does
+ * not exist (and the index entry would outlive the repair). Listed only once it exists, a cut run is
+ * never listed, and a cut listing (index written, item not) is finished by the repair.
  *
  * Why each cut is safe:
  * - before 4, the run does not exist: the key claim answers nothing (findIdempotentRun checks the run,
  *   and a later claim takes over one whose creation is older than CLAIM_GRACE_MS), nothing lists the
  *   steps, and repairRunCreation removes key, steps and marker once the creation is older than the
  *   grace — nothing of it was acknowledged (the API answers after 5);
- * - after 4, the marker makes recovery see the run (pending, no execution): repair writes the fire
- *   record if 5 was cut, and recovery starts the run.
+ * - after 4, the marker makes recovery see the run (pending, no execution): repair writes the listing
+ *   and the fire record if 5 or 6 was cut, and recovery starts the run.
  * A repair deletes in the reverse order (key, steps, marker), so a cut repair is simply repaired again.
  */
 export const CLAIM_GRACE_MS = 30_000;
@@ -104,14 +112,7 @@ export class DynamoRunCreation {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: {
-            ...keys.run(runId),
-            gsi1pk: keys.runsOf(g, h),
-            gsi1sk: `${run.createdAt}#${runId}`,
-            kind: 'run',
-            expiresAt,
-            ...run,
-          },
+          Item: { ...keys.run(runId), kind: 'run', expiresAt, ...run },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -119,8 +120,21 @@ export class DynamoRunCreation {
       if (!isConditionFailure(error)) throw error;
       return { kind: 'run-exists' };
     }
+    await this.list(g, h, runId, run.createdAt);
     await this.putFire(fire);
     return { kind: 'created' };
+  }
+
+  /** Step 5: the run appears in its hook's listing (listRuns reads the index). */
+  private async list(g: string, h: string, runId: string, createdAt: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.run(runId),
+        UpdateExpression: 'SET gsi1pk = :pk, gsi1sk = :sk',
+        ExpressionAttributeValues: { ':pk': keys.runsOf(g, h), ':sk': `${createdAt}#${runId}` },
+      }),
+    );
   }
 
   private async putFire(fire: FireRecord): Promise<void> {
@@ -190,7 +204,10 @@ export class DynamoRunCreation {
   async repair(runId: string, startedBefore: Date): Promise<RunCreationRepair> {
     const marker = (await this.get(keys.unfinished(runId))) as (Marker & Record<string, unknown>) | undefined;
     if (!marker) return 'none';
-    if (await this.runExists(runId)) {
+    const run = await this.get(keys.run(runId));
+    if (run) {
+      if (!run.gsi1pk && typeof run.createdAt === 'string')
+        await this.list(String(run.hookGroupId), String(run.hookId), runId, run.createdAt);
       const fire = marker.fire;
       if (fire && !(await this.get(keys.fire(fire.hookGroupId, fire.hookId, fire.time, fire.runId))))
         await this.putFire(fire);
