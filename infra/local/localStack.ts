@@ -326,7 +326,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
         stopped ??= (async () => {
           // 1. Nothing new comes in: no connection, no request (503), no schedule, no event; no
           //    execution and no step starts (the executions are aborted).
-          const requestsAnswered = drain.drain(httpServer, 2000);
+          const requestsAnswered = drain.drain(httpServer, 1500);
           await scheduler.stop();
           router.stop();
           localExecutions.beginStop();
@@ -339,7 +339,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           //    had already exited keeps its real result; the handlers record what happened.
           killAllCommands();
           handlers?.stop();
-          await localExecutions.stop(1500);
+          await localExecutions.stop(1000);
           await outboxDelivery.stop();
           await withTimeout(bus.drain(), 500);
           await withTimeout(handlers?.drain() ?? Promise.resolve(), 200);

@@ -129,16 +129,14 @@ export class LocalExecutions implements Executions {
 
   /**
    * Stops every execution (the commands are killed by the caller, after beginStop); unfinished runs
-   * resume at the next start. Waits for handlers under way to record what happened, at most `waitMs`.
+   * resume at the next start. Waits for handlers under way to record what happened, at most `waitMs` in all.
    */
   async stop(waitMs = 10_000): Promise<void> {
     this.beginStop();
-    const all = [...this.running.values()];
-    await Promise.race([
-      Promise.allSettled(all.map((e) => e.done)),
-      new Promise((r) => setTimeout(r, waitMs)),
-    ]);
     const deadline = Date.now() + waitMs;
+    const all = [...this.running.values()];
+    const timer = new Promise((r) => setTimeout(r, waitMs).unref());
+    await Promise.race([Promise.allSettled(all.map((e) => e.done)), timer]);
     while (this.inFlight.size > 0 && Date.now() < deadline) {
       await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 100))]);
     }
