@@ -67,23 +67,72 @@ export async function releaseSlot(services: Services, g: string, h: string, runI
   });
 }
 
-/** Starts queued runs, oldest first, while slots are free. */
-export async function dispatchQueue(services: Services, hook: HookRecord): Promise<void> {
+/**
+ * Starts queued runs, oldest first, while slots are free. A queue entry whose run is gone or no longer
+ * pending is dropped (it was started, or finished, before a crash cut its dequeue); when the hook is
+ * full, slots held by finished or vanished runs are released first (releaseDeadHolders).
+ */
+export async function dispatchQueue(
+  services: Services,
+  hook: HookRecord,
+  options: { vanishedHoldersAreDead?: boolean } = {},
+): Promise<void> {
   const { hookGroupId: g, hookId: h } = hook.definition;
+  let pruned = false;
   for (let i = 0; i < 1000; i++) {
     const [head] = await services.concurrency.peekQueue(g, h, 1);
     if (!head) return;
     const run = await services.store.getRun(head.runId);
-    if (!run) {
+    if (run?.status !== 'pending') {
       await services.concurrency.dequeue(g, h, head);
       continue;
     }
-    if (!(await acquireSlot(services, hook, run))) return;
+    if (!(await acquireSlot(services, hook, run))) {
+      if (pruned || !(await releaseDeadHolders(services, hook, options.vanishedHoldersAreDead ?? false)))
+        return;
+      pruned = true;
+      continue;
+    }
     if (await services.concurrency.dequeue(g, h, head)) {
       services.logger.info('queued run starting', { hookGroupId: g, hookId: h, runId: run.runId });
       await services.executions.start(run.runId);
     }
   }
+}
+
+/** A hook removed, or whose policy was removed, while runs waited: they start (they were acknowledged). */
+async function startAllQueued(services: Services, g: string, h: string): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    const [head] = await services.concurrency.peekQueue(g, h, 1);
+    if (!head) return;
+    const run = await services.store.getRun(head.runId);
+    if (await services.concurrency.dequeue(g, h, head)) {
+      if (run?.status === 'pending') await services.executions.start(run.runId);
+    }
+  }
+}
+
+/**
+ * Releases the slots of holders whose run has finished — or, when `vanishedToo` (no creation can be
+ * under way: the start-up recovery), whose run does not exist. Returns whether any slot was freed.
+ */
+export async function releaseDeadHolders(
+  services: Services,
+  hook: HookRecord,
+  vanishedToo: boolean,
+): Promise<boolean> {
+  const { hookGroupId: g, hookId: h } = hook.definition;
+  const state = await services.concurrency.getSemaphore(g, h);
+  let freed = false;
+  for (const holder of Object.keys(state?.holders ?? {})) {
+    const run = await services.store.getRun(holder);
+    if ((run && run.status === 'finished') || (!run && vanishedToo)) {
+      await releaseSlot(services, g, h, holder);
+      services.logger.info('slot of a finished run released', { hookGroupId: g, hookId: h, runId: holder });
+      freed = true;
+    }
+  }
+  return freed;
 }
 
 /**
@@ -126,18 +175,32 @@ export async function releaseAndDispatch(
   if (hook) await dispatchQueue(services, hook);
 }
 
-/** Sweeps every hook with a concurrency policy: expired leases free their slots and queued runs start. */
-export async function sweepQueues(services: Services): Promise<void> {
-  const hooks = await services.store.listAllHooks();
-  for (const hook of hooks.filter((h) => h.definition.concurrency)) {
+/**
+ * Sweeps the hooks that have queued runs or held slots (the concurrency store's busy index — idle
+ * hooks cost nothing): slots of finished runs and expired leases are freed, queued runs start, idle
+ * hooks leave the index.
+ * `everyHook` visits every hook with a policy instead (once at start: data written before the index);
+ * `atStart` (no creation can be under way) also releases slots held by runs that do not exist.
+ */
+export async function sweepQueues(
+  services: Services,
+  options: { everyHook?: boolean; atStart?: boolean } = {},
+): Promise<void> {
+  const targets: Array<{ hookGroupId: string; hookId: string }> = options.everyHook
+    ? (await services.store.listAllHooks())
+        .filter((hook) => hook.definition.concurrency)
+        .map((hook) => hook.definition)
+    : await services.concurrency.listBusyHooks();
+  for (const { hookGroupId, hookId } of targets) {
     try {
-      await dispatchQueue(services, hook);
+      const hook = await services.store.getHook(hookGroupId, hookId);
+      if (hook?.definition.concurrency) {
+        await releaseDeadHolders(services, hook, options.atStart ?? false);
+        await dispatchQueue(services, hook, { vanishedHoldersAreDead: options.atStart });
+      } else await startAllQueued(services, hookGroupId, hookId);
+      await services.concurrency.forgetIfIdle(hookGroupId, hookId, services.clock.now().getTime());
     } catch (error) {
-      services.logger.warn('queue sweep failed', {
-        hookGroupId: hook.definition.hookGroupId,
-        hookId: hook.definition.hookId,
-        error: (error as Error).message,
-      });
+      services.logger.warn('queue sweep failed', { hookGroupId, hookId, error: (error as Error).message });
     }
   }
 }

@@ -1,4 +1,4 @@
-import { HooklineError, inputError } from '../core/errors.ts';
+import { conflict, HooklineError, inputError } from '../core/errors.ts';
 import { derivedRunId, newSlugId } from '../core/ids.ts';
 import { planSteps } from '../core/jobFlow.ts';
 import { checkStepsFit } from '../core/stepBudget.ts';
@@ -6,8 +6,8 @@ import { buildRenderContext, type FiredBy, renderJob } from '../core/render.ts';
 import type { RunRecord, StepRecord } from '../core/runModel.ts';
 import { templateForFire } from '../core/hookType.ts';
 import { validatePayload } from '../core/triggerSchema.ts';
-import { ConditionFailed, type FireRecord, type HookRecord } from '../ports/store.ts';
-import { acquireSlot, admitRun } from './concurrency.ts';
+import type { FireRecord, HookRecord } from '../ports/store.ts';
+import { acquireSlot, admitRun, releaseSlot } from './concurrency.ts';
 import { announce } from './lifecycleEvents.ts';
 import { checkJobMayRunCommands } from './runCommandsRight.ts';
 import type { Services } from './services.ts';
@@ -63,21 +63,11 @@ export async function fireHook(services: Services, request: FireRequest): Promis
       expiresAt: expiry(services),
     });
 
+  // A key that already answers with a run: the same answer, without rendering again.
   if (request.idempotencyKey) {
-    const existing = await services.store.claimIdempotencyKey(
-      hookGroupId,
-      hookId,
-      request.idempotencyKey,
-      runId,
-      Math.floor(now.getTime() / 1000) + services.settings.idempotencyWindowSeconds,
-    );
+    const existing = await services.store.findIdempotentRun(hookGroupId, hookId, request.idempotencyKey);
     if (existing) return { kind: 'duplicate', runId: existing };
   }
-  // A fire that starts nothing (declined or refused) does not hold on to the key: a retry is judged afresh.
-  const releaseKey = async () => {
-    if (request.idempotencyKey)
-      await services.store.releaseIdempotencyKey(hookGroupId, hookId, request.idempotencyKey, runId);
-  };
 
   let job: RunRecord['job'];
   let payload: unknown;
@@ -106,7 +96,6 @@ export async function fireHook(services: Services, request: FireRequest): Promis
       const outcome = renderJob(await templateFor(services, hook, request), context);
       if (outcome.kind === 'declined') {
         await recordFire('declined');
-        await releaseKey();
         return { kind: 'declined', runId };
       }
       job = outcome.job;
@@ -122,7 +111,6 @@ export async function fireHook(services: Services, request: FireRequest): Promis
     await checkJobMayRunCommands(services, hook, job);
   } catch (error) {
     if (error instanceof HooklineError) await recordFire('error', error.message);
-    await releaseKey();
     throw error;
   }
 
@@ -158,16 +146,38 @@ export async function fireHook(services: Services, request: FireRequest): Promis
       'skipped-concurrency',
       `skipped: ${policy.limit} run(s) of this hook already running (concurrency limit)`,
     );
-    await releaseKey();
     return { kind: 'skipped', runId };
   }
-  try {
-    await services.store.createRun(run, steps, expiry(services));
-  } catch (error) {
-    if (error instanceof ConditionFailed) return { kind: 'duplicate', runId };
-    throw error;
+  // One unit (functions/ports/runCreation.ts): once it returns, the run can be finished whatever happens.
+  const created = await services.store.createRun({
+    run,
+    steps,
+    fire: {
+      hookGroupId,
+      hookId,
+      firedBy,
+      time: createdAt,
+      runId,
+      result: 'success',
+      clientId: request.clientId,
+      expiresAt: expiry(services),
+    },
+    idempotency: request.idempotencyKey
+      ? {
+          key: request.idempotencyKey,
+          expiresAt: Math.floor(now.getTime() / 1000) + services.settings.idempotencyWindowSeconds,
+        }
+      : undefined,
+    expiresAt: expiry(services),
+  });
+  if (created.kind !== 'created') {
+    if (policy?.onLimit === 'skip') await releaseSlot(services, hookGroupId, hookId, runId);
+    if (created.kind === 'run-exists') return { kind: 'duplicate', runId };
+    if (created.kind === 'key-taken') return { kind: 'duplicate', runId: created.runId };
+    throw conflict(
+      'a trigger with this Idempotency-Key is being processed right now; retry in a few seconds',
+    );
   }
-  await recordFire('success');
   await announce(services, 'Hook Fired', { hookGroupId, hookId, runId, firedBy, chainDepth: depth });
   if (policy?.onLimit === 'skip') await services.executions.start(runId);
   else await admitRun(services, hook, run);

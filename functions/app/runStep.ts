@@ -12,7 +12,7 @@ import {
 } from '../core/jobFlow.ts';
 import { STEP_RECORDING_MARGIN_SECONDS } from '../core/stepBudget.ts';
 import { notificationSummary } from '../core/notificationSummary.ts';
-import type { PlannedStep, RunRecord, StepRecord, StepStatus } from '../core/runModel.ts';
+import type { PlannedStep, RunRecord, StepProcess, StepRecord, StepStatus } from '../core/runModel.ts';
 import { ConditionFailed, type HookRecord } from '../ports/store.ts';
 import type { Action, ActionInput, ActionOutcome, StopReason } from '../runners/action.ts';
 import { commandAction } from '../runners/commandStep.ts';
@@ -116,6 +116,7 @@ export async function runStep(
     planned,
     steps,
     options.remainingTimeMs,
+    claim,
   );
 
   let finalOutcome = outcome;
@@ -160,6 +161,7 @@ export async function runStep(
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       attempts,
       claim: undefined,
+      process: undefined,
     },
     { claim },
   );
@@ -400,6 +402,7 @@ async function executeWithRetries(
   planned: PlannedStep,
   stepsAtStart: StepRecord[],
   remainingTimeMs: (() => number) | undefined,
+  claim: string,
 ): Promise<{ outcome: ActionOutcome; attempts: number }> {
   const controller = new AbortController();
   const stopWatch = watchForStop(services, run, controller);
@@ -415,6 +418,7 @@ async function executeWithRetries(
       const steps = attempt === 0 ? stepsAtStart : await services.store.getSteps(run.runId);
       const latestRun = attempt === 0 ? run : ((await services.store.getRun(run.runId)) ?? run);
       const input = actionInput(services, latestRun, hook, plan, planned, steps, controller.signal);
+      input.onProcessStarted = (process) => recordProcess(services, run.runId, planned.index, claim, process);
       outcome = await actionFor(services, run, planned)(input);
       if (outcome.status === 'succeeded' || outcome.status === 'cancelled' || controller.signal.aborted) {
         attempt++;
@@ -470,6 +474,24 @@ function stopBeforeInvocationEnds(
     if (!controller.signal.aborted) controller.abort(INVOCATION_ENDING);
   }, usable);
   return { stop: () => clearTimeout(timer) };
+}
+
+/** The command's process group goes on the step, so a recovery after a crash can kill it (recoverRuns.ts). */
+function recordProcess(
+  services: Services,
+  runId: string,
+  index: number,
+  claim: string,
+  process: StepProcess,
+) {
+  services.store.updateStep(runId, index, { process }, { claim }).catch((error: Error) => {
+    if (!(error instanceof ConditionFailed))
+      services.logger.warn('could not record a command process group', {
+        runId,
+        index,
+        error: error.message,
+      });
+  });
 }
 
 function actionInput(
@@ -600,6 +622,7 @@ export async function failInterruptedStep(
     error: { message: reason },
     finishedAt: services.clock.now().toISOString(),
     claim: undefined,
+    process: undefined,
   });
   if (isCriticalFailure(planned, 'failed') && !run.stopRequested)
     await recordCriticalFailure(services, run, plan, planned);

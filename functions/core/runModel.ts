@@ -73,8 +73,20 @@ export interface StepRecord {
   attempts?: number;
   /** The claim that owns this step while it runs (idempotency per runId and step). */
   claim?: string;
+  /** The running command's process group, so recovery can kill it after a crash (never reused). */
+  process?: StepProcess;
   /** Text kept by the runner: bounded stdout / stderr / response body. */
   output?: StepOutput;
+}
+
+/** A command's process group, named so that a reused pid is never mistaken for it (functions/runners/processGroup.ts). */
+export interface StepProcess {
+  /** The process group id (the leader's pid). */
+  pgid: number;
+  /** The leader's start time (clock ticks since boot, /proc/<pid>/stat field 22). */
+  startTicks: number;
+  /** The machine boot the process belongs to (/proc/sys/kernel/random/boot_id). */
+  bootId: string;
 }
 
 export interface StepOutput {

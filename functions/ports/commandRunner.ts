@@ -1,4 +1,5 @@
 import type { ActionOutcome } from '../runners/action.ts';
+import type { StepProcess } from '../core/runModel.ts';
 
 /**
  * Runs the program of a `command` step somewhere that holds none of Hookline's credentials: locally
@@ -35,5 +36,7 @@ export interface CommandRunner {
     request: CommandRequest,
     signal: AbortSignal,
     onOutput?: (chunk: CommandOutputChunk) => void,
+    /** Locally: the process group, as soon as the command runs (crash recovery kills it). */
+    onProcessStarted?: (process: StepProcess) => void,
   ): Promise<ActionOutcome>;
 }

@@ -29,4 +29,16 @@ export interface ConcurrencyStore {
   peekQueue(hookGroupId: string, hookId: string, limit: number): Promise<QueuedRun[]>;
   /** Removes a queued run; false when another dispatcher removed it first. */
   dequeue(hookGroupId: string, hookId: string, run: QueuedRun): Promise<boolean>;
+  /**
+   * The hooks that may have queued runs or held slots — an index the queue sweep reads instead of
+   * every hook, so idle cost follows work. A superset is fine (forgetIfIdle trims it); a hook with a
+   * queued run or a holder is never missing (enqueue and putSemaphore with holders mark it first).
+   */
+  listBusyHooks(): Promise<Array<{ hookGroupId: string; hookId: string }>>;
+  /**
+   * Drops the hook from listBusyHooks when its queue is empty and no lease is live at `nowMs`; a
+   * concurrent enqueue or acquire keeps it listed (a transactional store checks and deletes in one
+   * transaction).
+   */
+  forgetIfIdle(hookGroupId: string, hookId: string, nowMs: number): Promise<void>;
 }

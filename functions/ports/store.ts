@@ -1,12 +1,14 @@
 import type { HookDefinition } from '../core/hookDefinition.ts';
 import type { FiredBy } from '../core/render.ts';
 import type { RunRecord, RunResult, RunStatus, StepOutput, StepRecord } from '../core/runModel.ts';
+import type { RunCreation, RunCreationOutcome, RunCreationRepair } from './runCreation.ts';
 
 /**
  * Durable state (one DynamoDB table in the cloud, functions/adapters/aws/tableLayout.ts). The DynamoDB
  * adapter runs in the cloud (and locally on request); the embedded SQLite adapter is the local
  * default; both keep one contract (test/contracts/). Since DynamoDB's does, every write is a
- * single-item (conditional) write: no transactions.
+ * single-item (conditional) write: no transactions;
+ * where several items make one fact (a new run), the port names the unit and the adapter orders it.
  */
 
 export interface HookRecord {
@@ -127,8 +129,18 @@ export interface Store {
   listFires(hookGroupId: string, hookId: string, page: PageRequest): Promise<Page<FireRecord>>;
   deleteFires(hookGroupId: string, hookId: string): Promise<void>;
 
-  /** Creates the run and its pending steps; throws ConditionFailed when the run exists. */
-  createRun(run: RunRecord, steps: StepRecord[], expiresAt?: number): Promise<void>;
+  /**
+   * Creates a run as one unit (functions/ports/runCreation.ts): the Idempotency-Key claim, the run, its
+   * pending steps, its unfinished marker and its fire record. A transactional store does it in one
+   * transaction; the DynamoDB adapter in an order that `repairRunCreation` completes or undoes at any cut.
+   */
+  createRun(creation: RunCreation): Promise<RunCreationOutcome>;
+  /**
+   * Finishes what a creation cut by a crash left for `runId` (an unfinished marker without its run or
+   * fire record): completes it when the run exists, else removes the leftovers (marker, steps, key
+   * claim) when the creation began before `startedBefore` (older ones cannot be in flight).
+   */
+  repairRunCreation(runId: string, startedBefore: Date): Promise<RunCreationRepair>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Sets fields of the run; with `onlyIf`, only when those fields currently have those values. */
   updateRun(
@@ -153,16 +165,11 @@ export interface Store {
   putStepOutput(runId: string, index: number, output: StepOutput, expiresAt?: number): Promise<void>;
   getStepOutput(runId: string, index: number): Promise<StepOutput | undefined>;
 
-  /** Records `runId` for the key unless one is recorded and not expired; returns the recorded run id, if any. */
-  claimIdempotencyKey(
-    hookGroupId: string,
-    hookId: string,
-    key: string,
-    runId: string,
-    expiresAt: number,
-  ): Promise<string | undefined>;
-  /** Forgets the key if it still records `runId` (the fire it guarded started nothing: declined or refused). */
-  releaseIdempotencyKey(hookGroupId: string, hookId: string, key: string, runId: string): Promise<void>;
+  /**
+   * The run an unexpired Idempotency-Key answers with, if its run exists (a claim whose run does not
+   * exist is a creation in flight or cut by a crash: it answers nothing).
+   */
+  findIdempotentRun(hookGroupId: string, hookId: string, key: string): Promise<string | undefined>;
 
   putAudit(record: AuditRecord): Promise<void>;
   listAudit(hookGroupId: string, hookId: string, page: PageRequest): Promise<Page<AuditRecord>>;

@@ -1,4 +1,4 @@
-import type { PlannedStep, StepError, StepOutput } from '../core/runModel.ts';
+import type { PlannedStep, StepError, StepOutput, StepProcess } from '../core/runModel.ts';
 
 /** What a step action (command, http, lambda, event) is given and what it reports. */
 export interface ActionInput {
@@ -13,6 +13,8 @@ export interface ActionInput {
   outputLimitBytes: number;
   /** Per-hook secret for signing http steps. */
   signingSecret?: string;
+  /** Told the process group a command step started (recorded on the step so recovery can kill it). */
+  onProcessStarted?: (process: StepProcess) => void;
 }
 
 export type StopReason = 'cancelled' | 'timed_out';

@@ -3,9 +3,11 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BoundedText } from '../core/outputBounds.ts';
+import type { StepProcess } from '../core/runModel.ts';
 import type { CommandOutputChunk, CommandRequest } from '../ports/commandRunner.ts';
 import type { ActionOutcome, StopReason } from './action.ts';
 import { readStdoutProtocol } from './action.ts';
+import { identifyGroup } from './processGroup.ts';
 
 /**
  * The program of a `command` step: a child process in its own process group, under `shell`
@@ -32,6 +34,8 @@ export interface RunAsIdentity {
 export interface CommandProcessOptions {
   identity?: RunAsIdentity;
   onOutput?: (chunk: CommandOutputChunk) => void;
+  /** Told the command's process group as soon as it runs (recorded on the step for crash recovery). */
+  onProcessStarted?: (process: StepProcess) => void;
 }
 
 /** Process groups still running, so the local stack can kill them all when it stops. */
@@ -39,11 +43,14 @@ const liveGroups = new Set<number>();
 
 /** Process groups killed because the whole service is stopping (their steps were interrupted). */
 const interruptedGroups = new Set<number>();
+/** Leaders that have exited on their own, their result not yet collected: a stop must not call them interrupted. */
+const exitedLeaders = new Set<number>();
 export const INTERRUPTED_MESSAGE = 'interrupted: the local stack stopped while this step ran';
 
+/** Kills every running command's group; one whose leader already exited keeps its own result. */
 export function killAllCommands(): void {
   for (const pid of liveGroups) {
-    interruptedGroups.add(pid);
+    if (!exitedLeaders.has(pid)) interruptedGroups.add(pid);
     killGroup(pid, 'SIGKILL');
   }
   liveGroups.clear();
@@ -116,7 +123,12 @@ export function runCommandProcess(
       return;
     }
     const pid = child.pid;
-    if (pid !== undefined) liveGroups.add(pid);
+    if (pid !== undefined) {
+      liveGroups.add(pid);
+      const identity = identifyGroup(pid);
+      if (identity) options.onProcessStarted?.(identity);
+      child.once('exit', () => exitedLeaders.add(pid));
+    }
 
     const stop = (why: StopReason | 'timeout') => {
       if (stopped || pid === undefined) return;
@@ -154,6 +166,7 @@ export function runCommandProcess(
         // reap whatever the command left behind in its group
         killGroup(pid, 'SIGKILL');
         liveGroups.delete(pid);
+        exitedLeaders.delete(pid);
       }
       removeDirectory();
       const output = {

@@ -19,6 +19,8 @@ export function commandAction(runner: CommandRunner): Action {
         outputLimitBytes: input.outputLimitBytes,
       },
       input.signal,
+      undefined,
+      input.onProcessStarted,
     );
   };
 }

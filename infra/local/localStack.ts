@@ -8,6 +8,7 @@ import type { Hono } from 'hono';
 import { jsonLogger } from '../../functions/adapters/jsonLogger.ts';
 import { eventBridgeEndpoint } from '../../functions/adapters/local/eventBridgeEndpoint.ts';
 import { LocalBus } from '../../functions/adapters/local/localBus.ts';
+import { OutboxDelivery } from '../../functions/adapters/local/outboxDelivery.ts';
 import { LocalScheduler, type ScheduledFire } from '../../functions/adapters/local/localScheduler.ts';
 import { LocalTriggerSync } from '../../functions/adapters/local/localTriggerSync.ts';
 import { LocalExecutions } from '../../functions/adapters/local/localExecutions.ts';
@@ -27,12 +28,15 @@ import { type SweepOutcome, sweepRuns } from '../../functions/app/sweepRuns.ts';
 import { repairOutOfSyncHooks } from '../../functions/app/syncTriggers.ts';
 import { loadHookTypeDirectory } from '../../functions/adapters/local/hookTypeDirectory.ts';
 import { HandlerDirectory } from '../../functions/adapters/local/handlerDirectory.ts';
-import { failInterruptedStep } from '../../functions/app/runStep.ts';
+import { type RecoveryEngine, recoverRuns } from '../../functions/app/recoverRuns.ts';
 import { createFinishHandler } from '../../functions/handlers/finish.ts';
 import { createStepHandler } from '../../functions/handlers/step.ts';
 import { type Clock, systemClock } from '../../functions/ports/clock.ts';
 import type { Logger } from '../../functions/ports/logger.ts';
 import { INTERRUPTED_MESSAGE, killAllCommands } from '../../functions/runners/command.ts';
+import { killRecordedGroup } from '../../functions/runners/processGroup.ts';
+import { lockDataDir } from './dataDirLock.ts';
+import { HttpDrain } from './httpDrain.ts';
 import { isLoopback, setUpLocalAuth } from './localAuth.ts';
 import { openStores, type StoreKind, type Stores } from './stores.ts';
 
@@ -62,6 +66,8 @@ export interface LocalStackOptions {
   queueSweepMs?: number;
   /** How often the run sweeper finishes runs whose execution ended without finishing them. Default 1 minute. */
   runSweepMs?: number;
+  /** How often the recovery pass runs (unfinished runs without an execution, stored events). Default 30 s. */
+  recoveryMs?: number;
   /** How often expired items (`expiresAt`, DynamoDB TTL in the cloud) are deleted. Default 10 minutes. */
   ttlSweepMs?: number;
   /**
@@ -153,11 +159,6 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     const refusal = passEnvRefusal(name);
     if (refusal) throw new Error(`--pass-env: ${refusal}`);
   }
-  if (dataDir) {
-    // Only the server's user may read the data (the service key, the table, the root credentials).
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    chmodSync(dataDir, 0o700);
-  }
   const logger = options.logger ?? jsonLogger({ component: 'hookline' });
   const settings: ServiceSettings = { ...DEFAULT_SETTINGS, stopPollMs: 200, ...options.settings };
   const bindHost = options.host ?? '127.0.0.1';
@@ -171,7 +172,25 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
   let stores: Stores | undefined;
   let server: Server | undefined;
   let executions: LocalExecutions | undefined;
+  let unlock: (() => void) | undefined;
+  // The port first: a busy port fails the start before anything is written (requests wait with a 503).
+  const drain = new HttpDrain();
+  server = createServer(drain.listener);
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+  const httpServer = server;
+  await new Promise<void>((ok, fail) => {
+    httpServer.once('error', fail);
+    httpServer.listen(options.port ?? 8080, bindHost, () => ok());
+  });
   try {
+    if (dataDir) {
+      // Only the server's user may read the data (the service key, the store, the root credentials).
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      chmodSync(dataDir, 0o700);
+      unlock = lockDataDir(dataDir);
+    }
     const clock = options.clock ?? systemClock;
     stores = await openStores({
       store: options.store,
@@ -222,8 +241,12 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     // A stack stopped while a hook change was being applied left that hook marked out of sync: repair it.
     await repairOutOfSyncHooks(services, { graceMs: 0, limit: Number.POSITIVE_INFINITY });
     const unsubscribeRouter = bus.subscribe(async (event) => {
-      await router.route(event);
+      const fires = await router.route(event);
+      const failed = fires.find((fire) => fire.outcome.kind === 'failed');
+      // Thrown, the delivery fails and the outbox keeps the event for the next recovery pass.
+      if (failed?.outcome.kind === 'failed') throw new Error(failed.outcome.message);
     });
+    const outboxDelivery = new OutboxDelivery(stores.outbox, bus, logger);
 
     const auth =
       options.authorizer || options.auth === false
@@ -238,16 +261,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       authorizer: options.authorizer ?? auth?.authorizer ?? allowAll,
       clients: auth?.clients,
       // The EventBridge-compatible endpoint (PutEvents, TestEventPattern) at the base URL.
-      rootRoutes: eventBridgeEndpoint(bus, () => services.clock.now()),
-    });
-    server = createServer(getRequestListener(app.fetch));
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 60_000;
-    server.keepAliveTimeout = 5_000;
-    const httpServer = server;
-    await new Promise<void>((ok, fail) => {
-      httpServer.once('error', fail);
-      httpServer.listen(options.port ?? 8080, bindHost, () => ok());
+      rootRoutes: eventBridgeEndpoint(outboxDelivery, () => services.clock.now()),
     });
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -264,7 +278,26 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       logger.info('hook types loaded', { directory: options.hookTypesDir, hookTypes: loaded });
     }
 
-    await resumeUnfinishedRuns(services, executions);
+    const recoveryEngine: RecoveryEngine = {
+      isLive: (runId) => lazy.executions!.isLive(runId),
+      killStepProcess: async (process) => {
+        if (!(await killRecordedGroup(process)))
+          logger.warn('a command of an interrupted step would not die', { pgid: process.pgid });
+      },
+      interruptedMessage: INTERRUPTED_MESSAGE,
+    };
+    // Recovery before anything new fires: interrupted commands killed, cut creations completed or
+    // discarded, unfinished runs started under their concurrency limits, stored events delivered.
+    const recovered = await recoverRuns(services, recoveryEngine, { atStart: true });
+    if (recovered.resumed.length + recovered.discarded.length > 0)
+      logger.info('recovery at start', {
+        resumed: recovered.resumed.length,
+        discarded: recovered.discarded.length,
+      });
+    await sweepQueues(services, { everyHook: true, atStart: true });
+    let redelivering: Promise<unknown> | undefined = outboxDelivery
+      .redeliver()
+      .catch((error: Error) => logger.warn('stored events not delivered', { error: error.message }));
     await scheduler.start();
     const ttl = stores.sweeper;
     let ttlSweeping: Promise<unknown> | undefined;
@@ -309,8 +342,22 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     );
     runSweep.unref();
 
+    let recovering: Promise<unknown> | undefined;
+    const recovery = setInterval(() => {
+      if (recovering) return;
+      recovering = Promise.all([recoverRuns(services, recoveryEngine, { atStart: false }), redelivering])
+        .then(() => outboxDelivery.redeliver())
+        .catch((error: Error) => logger.warn('recovery pass failed', { error: error.message }))
+        .finally(() => {
+          recovering = undefined;
+          redelivering = undefined;
+        });
+    }, options.recoveryMs ?? 30_000);
+    recovery.unref();
+
     const localExecutions = executions;
     const openedStores = stores;
+    drain.ready(getRequestListener(app.fetch));
     let stopped: Promise<void> | undefined;
     return {
       url,
@@ -336,28 +383,33 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       waitForRun: (runId) => localExecutions.settled(runId),
       stop: () => {
         stopped ??= (async () => {
-          // Nothing new fires once stopping: the scheduler first, then event deliveries stop retrying.
+          // 1. Nothing new comes in: no connection, no request (503), no schedule, no event; no
+          //    execution and no step starts (the executions are aborted).
+          const requestsAnswered = drain.drain(httpServer, 1500);
           await scheduler.stop();
           router.stop();
-          httpServer.closeIdleConnections();
-          const closing = new Promise<void>((ok) => httpServer.close(() => ok()));
-          setTimeout(() => httpServer.closeAllConnections(), 2000).unref();
+          localExecutions.beginStop();
           clearInterval(queueSweep);
           clearInterval(ttlSweep);
           clearInterval(runSweep);
-          await runSweeping?.catch(() => undefined);
-          await sweeping;
-          await ttlSweeping?.catch(() => undefined);
+          clearInterval(recovery);
+          // 2. The requests under way are answered (their runs are durable; they start at the next start).
+          await requestsAnswered;
+          // 3. Running commands and handler-directory processes die with their groups; a command that
+          //    had already exited keeps its real result; the handlers record what happened.
           killAllCommands();
-          await localExecutions.stop();
-          await bus.drain();
-          await handlers?.drain();
           handlers?.stop();
+          await localExecutions.stop(1000);
+          await outboxDelivery.stop();
+          await withTimeout(bus.drain(), 500);
+          await withTimeout(handlers?.drain() ?? Promise.resolve(), 200);
+          await withTimeout(Promise.allSettled([sweeping, recovering, ttlSweeping, runSweeping]), 500);
           unsubscribeHandlers?.();
           unsubscribeCallbacks();
           unsubscribeRouter();
-          await closing;
+          // 4. Only then the store closes, and the data directory is free for the next start.
           await openedStores.close();
+          unlock?.();
         })();
         return stopped;
       },
@@ -366,24 +418,11 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     server?.close();
     await executions?.stop();
     await stores?.close();
+    unlock?.();
     throw error;
   }
 }
 
-/**
- * Runs left unfinished by a previous stop go on: a step that was running when the stack stopped is
- * recorded as failed (it was killed), and the run's execution starts again from its durable state.
- */
-async function resumeUnfinishedRuns(services: Services, executions: LocalExecutions): Promise<void> {
-  const runIds = await services.store.listUnfinishedRunIds();
-  for (const runId of runIds) {
-    const run = await services.store.getRun(runId);
-    if (!run || run.status === 'finished') continue;
-    const steps = await services.store.getSteps(runId);
-    for (const step of steps.filter((s) => s.status === 'running')) {
-      await failInterruptedStep(services, run, step.index, INTERRUPTED_MESSAGE);
-    }
-    services.logger.info('resuming run', { runId, hookGroupId: run.hookGroupId, hookId: run.hookId });
-    await executions.start(runId);
-  }
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 }

@@ -110,7 +110,7 @@ try {
   process.exit(2);
 }
 
-const stack = await createLocalStack({
+const starting = createLocalStack({
   auth: !values['no-auth'],
   rateLimit: rate === undefined ? undefined : rate === 0 ? false : { perSecond: rate, burst: rate * 2 },
   port: Number(portText),
@@ -129,10 +129,7 @@ const stack = await createLocalStack({
   process.exit(1);
 });
 
-process.stdout.write(
-  `${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: 'hookline listening', url: stack.url, api: `${stack.url}/api/hooks/v1`, dataDir: stack.dataDir, store: stack.storage.kind, storeLocation: stack.storage.location, auth: values['no-auth'] ? 'off' : 'on', ...(stack.credentialsFile ? { credentialsFile: stack.credentialsFile } : {}) })}\n`,
-);
-
+// The signals are handled from here on, so a stop that arrives while the stack starts is a clean one too.
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -140,10 +137,17 @@ async function shutdown(signal: string) {
   process.stdout.write(
     `${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: 'stopping', signal })}\n`,
   );
-  const force = setTimeout(() => process.exit(1), 15_000);
+  // The stop drains within a few seconds (infra/local/localStack.ts); whatever is left by then is cut.
+  const force = setTimeout(() => process.exit(1), 4_500);
   force.unref();
-  await stack.stop();
+  await (await starting).stop();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+const stack = await starting;
+if (!stopping)
+  process.stdout.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: 'hookline listening', url: stack.url, api: `${stack.url}/api/hooks/v1`, dataDir: stack.dataDir, store: stack.storage.kind, storeLocation: stack.storage.location, auth: values['no-auth'] ? 'off' : 'on', ...(stack.credentialsFile ? { credentialsFile: stack.credentialsFile } : {}) })}\n`,
+  );

@@ -10,6 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { RunRecord, StepOutput, StepRecord } from '../../core/runModel.ts';
+import type { RunCreation, RunCreationOutcome, RunCreationRepair } from '../../ports/runCreation.ts';
 import {
   type AuditRecord,
   ConditionFailed,
@@ -24,7 +25,8 @@ import {
 } from '../../ports/store.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import { decodeContinuationToken, encodeContinuationToken } from '../continuationToken.ts';
-import { conditional, documentClient, isConditionFailure, withoutFields } from './documentClient.ts';
+import { conditional, documentClient, withoutFields } from './documentClient.ts';
+import { DynamoRunCreation } from './dynamoRunCreation.ts';
 import { keys } from './tableLayout.ts';
 
 type Item = Record<string, unknown>;
@@ -93,11 +95,13 @@ export class DynamoStore implements Store {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
   private readonly clock: Clock;
+  private readonly creation: DynamoRunCreation;
 
   constructor(options: DynamoStoreOptions) {
     this.table = options.tableName;
     this.clock = options.clock ?? systemClock;
     this.doc = documentClient(options.client);
+    this.creation = new DynamoRunCreation(this.doc, this.table);
   }
 
   private async get<T>(key: { pk: string; sk: string }, consistent = true): Promise<T | undefined> {
@@ -333,49 +337,13 @@ export class DynamoStore implements Store {
 
   // runs and steps
 
-  async createRun(run: RunRecord, steps: StepRecord[], expiresAt?: number): Promise<void> {
-    await conditional(() =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...keys.run(run.runId),
-            gsi1pk: keys.runsOf(run.hookGroupId, run.hookId),
-            gsi1sk: keys.runsSortKey(run.createdAt, run.runId),
-            kind: 'run',
-            expiresAt,
-            ...run,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
-    // The run item is the claim; its marker and steps are independent items, written side by side.
-    const writes: Array<() => Promise<unknown>> = [
-      () =>
-        this.doc.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: { ...keys.unfinished(run.runId), kind: 'unfinished', expiresAt },
-          }),
-        ),
-      ...steps.map(
-        (step) => () =>
-          this.doc
-            .send(
-              new PutCommand({
-                TableName: this.table,
-                Item: { ...keys.step(run.runId, step.index), kind: 'step', expiresAt, ...step },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              }),
-            )
-            .catch((error: Error) => {
-              if (!isConditionFailure(error)) throw error;
-            }),
-      ),
-    ];
-    for (let i = 0; i < writes.length; i += 16)
-      await Promise.all(writes.slice(i, i + 16).map((write) => write()));
+  /** In the order functions/adapters/aws/dynamoRunCreation.ts explains (safe at every cut). */
+  createRun(creation: RunCreation): Promise<RunCreationOutcome> {
+    return this.creation.create(creation);
+  }
+
+  repairRunCreation(runId: string, startedBefore: Date): Promise<RunCreationRepair> {
+    return this.creation.repair(runId, startedBefore);
   }
 
   getRun(runId: string): Promise<RunRecord | undefined> {
@@ -494,44 +462,8 @@ export class DynamoStore implements Store {
 
   // idempotency keys
 
-  async claimIdempotencyKey(
-    g: string,
-    h: string,
-    key: string,
-    runId: string,
-    expiresAt: number,
-  ): Promise<string | undefined> {
-    const now = Math.floor(this.clock.now().getTime() / 1000);
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.idempotency(g, h, key), kind: 'idempotency', runId, expiresAt },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': now },
-        }),
-      );
-      return undefined;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const existing = await this.get<{ runId: string }>(keys.idempotency(g, h, key));
-      return existing?.runId;
-    }
-  }
-
-  async releaseIdempotencyKey(g: string, h: string, key: string, runId: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: keys.idempotency(g, h, key),
-          ConditionExpression: 'runId = :runId',
-          ExpressionAttributeValues: { ':runId': runId },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+  findIdempotentRun(g: string, h: string, key: string): Promise<string | undefined> {
+    return this.creation.findIdempotentRun(g, h, key);
   }
 
   // audit

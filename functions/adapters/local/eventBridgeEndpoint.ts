@@ -30,7 +30,8 @@ import { toDeliveredEvent } from './localBus.ts';
  *   events come only from Hookline: `functions/app/lifecycleEvents.ts`) `NotAuthorizedForSourceException`;
  *   `FailedEntryCount` counts the failures;
  * - accepted events get the envelope EventBridge adds (version, id, account, region, time — the entry's
- *   Time or now — resources) and are delivered asynchronously, as EventBridge delivers to targets.
+ *   Time or now — resources), are stored (the outbox, functions/adapters/local/outboxDelivery.ts) before
+ *   the answer, and are delivered asynchronously from there, at least once, as EventBridge delivers.
  */
 
 export const MAX_PUT_EVENTS_ENTRIES = 10;
@@ -42,8 +43,9 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const JSON_11 = 'application/x-amz-json-1.1';
 const TARGET_PREFIX = 'AWSEvents.';
 
+/** Where accepted events go: `accept` resolves once they are durable (the outbox), before the answer. */
 export interface EventSink {
-  deliver(event: DeliveredEvent): void;
+  accept(events: DeliveredEvent[]): Promise<void>;
 }
 
 class AwsError extends Error {
@@ -104,7 +106,7 @@ export function eventBridgeEndpoint(bus: EventSink, now: () => Date = () => new 
         if (!input || typeof input !== 'object' || Array.isArray(input)) {
           throw new AwsError('SerializationException', 'The request body must be a JSON object');
         }
-        return awsJson(handler(input as Record<string, unknown>, bus, now));
+        return awsJson(await handler(input as Record<string, unknown>, bus, now));
       } catch (error) {
         if (error instanceof AwsError) return awsErrorResponse(error);
         return awsErrorResponse(new AwsError('InternalFailure', (error as Error).message, 500));
@@ -137,7 +139,7 @@ function checkLength(value: unknown, where: string, max: number): void {
   }
 }
 
-function putEvents(input: Record<string, unknown>, bus: EventSink, now: () => Date) {
+async function putEvents(input: Record<string, unknown>, bus: EventSink, now: () => Date) {
   const entries = input.Entries;
   if (entries === undefined || entries === null) {
     throw validation(
@@ -180,6 +182,7 @@ function putEvents(input: Record<string, unknown>, bus: EventSink, now: () => Da
     throw validation('Total size of the entries in the request is over the limit.');
 
   const results: ResultEntry[] = [];
+  const accepted: DeliveredEvent[] = [];
   let failed = 0;
   for (const entry of entries as Record<string, unknown>[]) {
     const outcome = acceptEntry(entry, now);
@@ -188,9 +191,10 @@ function putEvents(input: Record<string, unknown>, bus: EventSink, now: () => Da
       results.push(outcome);
       continue;
     }
-    bus.deliver(outcome.event);
+    accepted.push(outcome.event);
     results.push({ EventId: outcome.event.id });
   }
+  if (accepted.length > 0) await bus.accept(accepted);
   return { FailedEntryCount: failed, Entries: results };
 }
 

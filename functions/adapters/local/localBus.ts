@@ -58,6 +58,31 @@ export class LocalBus implements Bus {
     }
   }
 
+  /**
+   * Delivers to every subscriber and resolves once all have handled the event: true if none failed
+   * (the outbox removes the event then; otherwise it is delivered again later).
+   */
+  async deliverAndWait(event: DeliveredEvent): Promise<boolean> {
+    let ok = true;
+    const deliveries = [...this.subscribers].map((subscriber) => {
+      const delivery = Promise.resolve()
+        .then(() => subscriber(event))
+        .catch((error: Error) => {
+          ok = false;
+          this.logger.error('event delivery failed', {
+            eventId: event.id,
+            source: event.source,
+            error: error.message,
+          });
+        })
+        .finally(() => this.pending.delete(delivery));
+      this.pending.add(delivery);
+      return delivery;
+    });
+    await Promise.all(deliveries);
+    return ok;
+  }
+
   /** Resolves when every delivery so far has been handled (tests, shutdown). */
   async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);

@@ -66,11 +66,17 @@ export class LocalExecutions implements Executions {
     this.machine = new StateMachine(loadJobDefinition() as never);
   }
 
+  /** Starts the run's execution; while stopping, nothing starts (the run is durable: recovery starts it at the next start). */
   async start(runId: string): Promise<void> {
-    if (this.stopping) throw new Error('the local engine is stopping');
+    if (this.stopping) {
+      this.logger.info('run left for the next start (stopping)', { runId });
+      return;
+    }
     if (this.running.has(runId)) return;
     this.ended.delete(runId);
     const asLambda = (fn: LambdaLike) => async (input: unknown) => {
+      // No new step starts once the stop began (the execution is being aborted).
+      if (this.stopping) throw new Error('the local engine is stopping');
       const call = fn((input as { Payload: unknown }).Payload as never);
       this.inFlight.add(call);
       try {
@@ -139,15 +145,27 @@ export class LocalExecutions implements Executions {
     await this.running.get(runId)?.done;
   }
 
-  /** Stops every execution (the commands are killed by the caller); unfinished runs resume at the next start. */
-  async stop(): Promise<void> {
+  /** Whether an execution of the run is going in this process (functions/app/recoverRuns.ts). */
+  isLive(runId: string): boolean {
+    return this.running.has(runId);
+  }
+
+  /** First half of a stop: no execution starts and no step starts any more; the executions are aborted. */
+  beginStop(): void {
     this.stopping = true;
+    for (const e of this.running.values()) e.abort();
+  }
+
+  /**
+   * Stops every execution (the commands are killed by the caller, after beginStop); unfinished runs
+   * resume at the next start. Waits for handlers under way to record what happened, at most `waitMs` in all.
+   */
+  async stop(waitMs = 10_000): Promise<void> {
+    this.beginStop();
+    const deadline = Date.now() + waitMs;
     const all = [...this.running.values()];
-    for (const e of all) e.abort();
-    await Promise.allSettled(all.map((e) => e.done));
-    // Aborting an execution does not stop a handler already running (its command is killed by the
-    // caller): wait for those to record what happened, at most a few seconds.
-    const deadline = Date.now() + 10_000;
+    const timer = new Promise((r) => setTimeout(r, waitMs).unref());
+    await Promise.race([Promise.allSettled(all.map((e) => e.done)), timer]);
     while (this.inFlight.size > 0 && Date.now() < deadline) {
       await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 100))]);
     }
