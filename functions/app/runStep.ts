@@ -18,6 +18,7 @@ import { runHttp } from '../runners/http.ts';
 import { lambdaAction } from '../runners/lambda.ts';
 import { applyConfigChange, type ConfigChangeCheck } from './hookConfig.ts';
 import { announce } from './lifecycleEvents.ts';
+import { type LiveOutputWriter, liveOutputWriter } from './liveOutput.ts';
 import type { Services } from './services.ts';
 
 /**
@@ -96,7 +97,10 @@ export async function runStep(
   await announce(services, 'Step Started', detail);
 
   const hook = await hookRead;
-  const { outcome, attempts } = await executeWithRetries(services, liveRun, hook, plan, planned, steps);
+  const expiresAt = Math.floor(startedAt.getTime() / 1000) + services.settings.retentionSeconds;
+  const live = liveOutputWriter(services, runId, index, expiresAt);
+  const { outcome, attempts } = await executeWithRetries(services, liveRun, hook, plan, planned, steps, live);
+  await live.close();
 
   let finalOutcome = outcome;
   if (outcome.status === 'succeeded' && outcome.configChange) {
@@ -291,6 +295,7 @@ async function executeWithRetries(
   plan: PlannedStep[],
   planned: PlannedStep,
   stepsAtStart: StepRecord[],
+  live: LiveOutputWriter,
 ): Promise<{ outcome: ActionOutcome; attempts: number }> {
   const controller = new AbortController();
   const stopWatch = watchForStop(services, run, controller);
@@ -304,7 +309,10 @@ async function executeWithRetries(
       if (controller.signal.aborted) break;
       const steps = attempt === 0 ? stepsAtStart : await services.store.getSteps(run.runId);
       const latestRun = attempt === 0 ? run : ((await services.store.getRun(run.runId)) ?? run);
-      const input = actionInput(services, latestRun, hook, plan, planned, steps, controller.signal);
+      const input = {
+        ...actionInput(services, latestRun, hook, plan, planned, steps, controller.signal),
+        onOutput: live.onOutput,
+      };
       outcome = await actionFor(services, run, planned)(input);
       if (outcome.status === 'succeeded' || outcome.status === 'cancelled' || controller.signal.aborted) {
         attempt++;

@@ -54,6 +54,19 @@ export interface RunSummary {
   finishedAt?: string;
 }
 
+/** What `listRecentRuns` keeps; every field given must match. */
+export interface RunFilter {
+  hookGroupId?: string;
+  hookId?: string;
+  status?: RunStatus;
+  result?: RunResult;
+  firedBy?: FiredBy;
+  /** createdAt >= since (ISO 8601 as `Date.toISOString()` writes it). */
+  since?: string;
+  /** createdAt < until (same form). */
+  until?: string;
+}
+
 export interface AuditRecord {
   hookGroupId: string;
   hookId: string;
@@ -106,6 +119,14 @@ export interface Store {
     onlyIf?: Partial<Record<keyof RunRecord, unknown>>,
   ): Promise<void>;
   listRuns(hookGroupId: string, hookId: string, page: PageRequest): Promise<Page<RunSummary>>;
+  /**
+   * Runs across hooks, newest first (createdAt, then runId, descending), matching `filter`: one
+   * indexed read a page (DynamoDB: the `gsi2` index of all runs by `createdAt#runId`, or `gsi1` when
+   * both hookGroupId and hookId are given; since/until bound the sort key; the rest are filter
+   * expressions). A page may hold fewer than `page.limit` runs (even none) and still have a
+   * continuationToken: the filters apply to the `limit` runs read.
+   */
+  listRecentRuns(filter: RunFilter, page: PageRequest): Promise<Page<RunSummary>>;
   /** Runs created and not yet finished (a run leaves this list when its status becomes finished). */
   listUnfinishedRunIds(): Promise<string[]>;
 

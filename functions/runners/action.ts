@@ -13,6 +13,11 @@ export interface ActionInput {
   outputLimitBytes: number;
   /** Per-hook secret for signing http steps. */
   signingSecret?: string;
+  /**
+   * Told each time a command's stdout/stderr grew (as chunks are read from the child); `current`
+   * gives the bounded output so far. The step runner persists it (functions/app/liveOutput.ts).
+   */
+  onOutput?: (current: () => StepOutput, chunkBytes: number) => void;
 }
 
 export type StopReason = 'cancelled' | 'timed_out';

@@ -84,8 +84,20 @@ export const runCommand: Action = (input) =>
     if (input.signal.aborted) onAbort();
     else input.signal.addEventListener('abort', onAbort, { once: true });
 
-    child.stdout?.on('data', (chunk: Buffer) => stdout.append(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => stderr.append(chunk));
+    const current = () => ({
+      stdout: stdout.toString(),
+      stderr: stderr.toString(),
+      truncated: stdout.truncated || stderr.truncated,
+      streams: { stdout: stdout.window(), stderr: stderr.window() },
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout.append(chunk);
+      input.onOutput?.(current, chunk.length);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr.append(chunk);
+      input.onOutput?.(current, chunk.length);
+    });
     child.stdin?.on('error', () => {
       // the command did not read its stdin; that is its business
     });
@@ -103,11 +115,7 @@ export const runCommand: Action = (input) =>
         killGroup(pid, 'SIGKILL');
         liveGroups.delete(pid);
       }
-      const output = {
-        stdout: stdout.toString(),
-        stderr: stderr.toString(),
-        truncated: stdout.truncated || stderr.truncated,
-      };
+      const output = current();
       const base = { exitCode: code, signal, output };
       if (pid !== undefined && interruptedGroups.delete(pid)) {
         resolve({ ...base, status: 'failed', interrupted: true, error: { message: INTERRUPTED_MESSAGE } });

@@ -16,6 +16,7 @@ import {
 } from '../../functions/adapters/local/dynaliteServer.ts';
 import { eventBridgeEndpoint } from '../../functions/adapters/local/eventBridgeEndpoint.ts';
 import { LocalBus } from '../../functions/adapters/local/localBus.ts';
+import { notifyingStore, RunChangeNotifier } from '../../functions/adapters/local/runChangeNotifier.ts';
 import { TtlSweeper } from '../../functions/adapters/local/ttlSweeper.ts';
 import { LocalScheduler, type ScheduledFire } from '../../functions/adapters/local/localScheduler.ts';
 import { LocalTriggerSync } from '../../functions/adapters/local/localTriggerSync.ts';
@@ -151,8 +152,11 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     const bus = new LocalBus(logger);
     const invoker = new LocalInvoker();
     const lazy: { executions?: LocalExecutions } = {};
+    // Open event streams hear of every run write at once (functions/ports/runChanges.ts).
+    const runChanges = new RunChangeNotifier();
     const services: Services = {
-      store: new DynamoStore({ tableName: TABLE_NAME, client: dynamo.client }),
+      store: notifyingStore(new DynamoStore({ tableName: TABLE_NAME, client: dynamo.client }), runChanges),
+      runChanges,
       concurrency: new DynamoConcurrencyStore(TABLE_NAME, dynamo.client),
       hookTypes: new DynamoHookTypeStore(TABLE_NAME, dynamo.client),
       executions: { start: (runId) => lazy.executions!.start(runId) },

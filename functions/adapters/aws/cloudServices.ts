@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createHash } from 'node:crypto';
-import { DEFAULT_SETTINGS, type Services } from '../../app/services.ts';
+import { CLOUD_STREAMING_SETTINGS, DEFAULT_SETTINGS, type Services } from '../../app/services.ts';
 import { systemClock } from '../../ports/clock.ts';
 import { jsonLogger } from '../jsonLogger.ts';
 import { DynamoConcurrencyStore } from './dynamoConcurrencyStore.ts';
@@ -39,7 +39,7 @@ async function build(functionName: string): Promise<Services> {
     invoker: new LambdaInvoker(),
     clock: systemClock,
     logger: jsonLogger({ function: functionName }),
-    settings: DEFAULT_SETTINGS,
+    settings: { ...DEFAULT_SETTINGS, ...CLOUD_STREAMING_SETTINGS },
     // Only the api function changes hooks, so only it keeps their rules and schedules in line.
     triggers: functionName === 'api' ? EventBridgeTriggerSync.fromEnvironment() : undefined,
     secrets: {

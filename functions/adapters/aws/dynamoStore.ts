@@ -17,6 +17,7 @@ import type {
   HookRecord,
   Page,
   PageRequest,
+  RunFilter,
   RunSummary,
   Store,
 } from '../../ports/store.ts';
@@ -31,7 +32,7 @@ import { keys } from './tableLayout.ts';
 
 type Item = Record<string, unknown>;
 
-const KEY_FIELDS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'kind']);
+const KEY_FIELDS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'kind']);
 
 const strip = <T>(item: Item | undefined): T | undefined => withoutFields<T>(item, KEY_FIELDS);
 
@@ -56,7 +57,8 @@ function decodeToken(
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidContinuationToken();
   const key = parsed as Record<string, unknown>;
   const names = Object.keys(key);
-  const allowed = partition?.name === 'gsi1pk' ? ['pk', 'sk', 'gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
+  const index = partition?.name.match(/^(gsi\d)pk$/)?.[1];
+  const allowed = index ? ['pk', 'sk', `${index}pk`, `${index}sk`] : ['pk', 'sk'];
   if (
     names.length !== allowed.length ||
     !allowed.every((name) => typeof key[name] === 'string' && (key[name] as string).length > 0) ||
@@ -73,6 +75,21 @@ export class InvalidContinuationToken extends HooklineError {
     super('InputError', 'continuationToken is not one this service issued');
     this.name = 'InvalidContinuationToken';
   }
+}
+
+function runSummary(run: RunRecord): RunSummary {
+  const summary: RunSummary = {
+    runId: run.runId,
+    hookGroupId: run.hookGroupId,
+    hookId: run.hookId,
+    firedBy: run.firedBy,
+    status: run.status,
+    result: run.result,
+    createdAt: run.createdAt,
+  };
+  if (run.startedAt !== undefined) summary.startedAt = run.startedAt;
+  if (run.finishedAt !== undefined) summary.finishedAt = run.finishedAt;
+  return summary;
 }
 
 /** Builds `SET a = :a, ...` and an optional `a = :c_a AND ...` condition from plain objects. */
@@ -151,7 +168,7 @@ export class DynamoStore implements Store {
     input: Omit<QueryCommandInput, 'TableName'>,
     page: PageRequest,
   ): Promise<Page<Item>> {
-    const partitionName = input.IndexName ? 'gsi1pk' : 'pk';
+    const partitionName = input.IndexName ? `${input.IndexName}pk` : 'pk';
     const partitionValue = input.ExpressionAttributeValues?.[':pk'];
     const out = await this.doc.send(
       new QueryCommand({
@@ -286,6 +303,8 @@ export class DynamoStore implements Store {
             ...keys.run(run.runId),
             gsi1pk: keys.runsOf(run.hookGroupId, run.hookId),
             gsi1sk: `${run.createdAt}#${run.runId}`,
+            gsi2pk: keys.allRuns,
+            gsi2sk: `${run.createdAt}#${run.runId}`,
             kind: 'run',
             expiresAt,
             ...run,
@@ -358,31 +377,51 @@ export class DynamoStore implements Store {
   }
 
   async listRuns(g: string, h: string, page: PageRequest): Promise<Page<RunSummary>> {
+    return this.listRecentRuns({ hookGroupId: g, hookId: h }, page);
+  }
+
+  async listRecentRuns(filter: RunFilter, page: PageRequest): Promise<Page<RunSummary>> {
+    const oneHook = filter.hookGroupId !== undefined && filter.hookId !== undefined;
+    const [index, pk, sk] = oneHook ? ['gsi1', 'gsi1pk', 'gsi1sk'] : ['gsi2', 'gsi2pk', 'gsi2sk'];
+    const names: Record<string, string> = { '#pk': pk, '#sk': sk };
+    const values: Record<string, unknown> = {
+      ':pk': oneHook ? keys.runsOf(filter.hookGroupId!, filter.hookId!) : keys.allRuns,
+    };
+    // `createdAt#runId` sorts after `createdAt`: since is inclusive, until exclusive.
+    let keyCondition = '#pk = :pk';
+    if (filter.since !== undefined && filter.until !== undefined) {
+      keyCondition += ' AND #sk BETWEEN :since AND :until';
+      Object.assign(values, { ':since': filter.since, ':until': filter.until });
+    } else if (filter.since !== undefined) {
+      keyCondition += ' AND #sk >= :since';
+      values[':since'] = filter.since;
+    } else if (filter.until !== undefined) {
+      keyCondition += ' AND #sk < :until';
+      values[':until'] = filter.until;
+    }
+    const conditions: string[] = [];
+    for (const field of ['hookGroupId', 'hookId', 'status', 'result', 'firedBy'] as const) {
+      if (oneHook && (field === 'hookGroupId' || field === 'hookId')) continue;
+      if (filter[field] === undefined) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = filter[field];
+      conditions.push(`#${field} = :${field}`);
+    }
     const out = await this.queryPage(
       {
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.runsOf(g, h) },
+        IndexName: index,
+        KeyConditionExpression: keyCondition,
+        ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
         ScanIndexForward: false,
       },
       page,
     );
-    const items = out.items.map((i) => {
-      const run = strip<RunRecord>(i)!;
-      const summary: RunSummary = {
-        runId: run.runId,
-        hookGroupId: run.hookGroupId,
-        hookId: run.hookId,
-        firedBy: run.firedBy,
-        status: run.status,
-        result: run.result,
-        createdAt: run.createdAt,
-        startedAt: run.startedAt,
-        finishedAt: run.finishedAt,
-      };
-      return summary;
-    });
-    return { items, continuationToken: out.continuationToken };
+    return {
+      items: out.items.map((i) => runSummary(strip<RunRecord>(i)!)),
+      continuationToken: out.continuationToken,
+    };
   }
 
   async getSteps(runId: string): Promise<StepRecord[]> {

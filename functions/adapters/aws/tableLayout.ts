@@ -8,6 +8,10 @@ export const TABLE_KEYS = {
   index: 'gsi1',
   indexPartitionKey: 'gsi1pk',
   indexSortKey: 'gsi1sk',
+  /** All runs in creation order (GET /runs): a sparse index only run items carry keys of. */
+  runsIndex: 'gsi2',
+  runsIndexPartitionKey: 'gsi2pk',
+  runsIndexSortKey: 'gsi2sk',
   ttlAttribute: 'expiresAt',
 } as const;
 
@@ -20,6 +24,8 @@ export const keys = {
   firesOf: (g: string, h: string) => `FIRE#${g}#${h}`,
   run: (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' }),
   runsOf: (g: string, h: string) => `RUNS#${g}#${h}`,
+  /** The runs index's one partition: every run, sorted by `createdAt#runId`. */
+  allRuns: 'RUNS',
   unfinished: (runId: string) => ({ pk: 'UNFINISHED', sk: runId }),
   step: (runId: string, index: number) => ({
     pk: `RUN#${runId}`,
