@@ -6,8 +6,8 @@ export class RunChangeNotifier implements RunChanges {
   private readonly listeners = new Map<string, Set<() => void>>();
 
   watch(runId: string, listener: () => void): () => void {
-    let set = this.listeners.get(runId);
-    if (!set) this.listeners.set(runId, (set = new Set()));
+    const set = this.listeners.get(runId) ?? new Set<() => void>();
+    this.listeners.set(runId, set);
     set.add(listener);
     return () => {
       set.delete(listener);
