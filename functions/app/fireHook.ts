@@ -176,10 +176,10 @@ function expiry(services: Services): number {
 }
 
 /** The hook's own template, or for a typed hook without one, its type's template for this event (else `run`). */
-async function templateFor(
+export async function templateFor(
   services: Services,
-  hook: HookRecord,
-  request: FireRequest,
+  hook: Pick<HookRecord, 'definition'>,
+  request: Pick<FireRequest, 'firedBy' | 'event'>,
 ): Promise<Record<string, unknown>> {
   if (hook.definition.task) return hook.definition.task;
   const typeName = hook.definition.hookType ?? '';

@@ -10,6 +10,7 @@ import { deriveTriggerToken, hashSecret, newTokenNonce } from '../core/triggerTo
 import { resolveConfig } from '../core/hookType.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { ConditionFailed, type HookRecord } from '../ports/store.ts';
+import { checkFiringPaths } from './checkHook.ts';
 import { announce } from './lifecycleEvents.ts';
 import { removeHookTriggers, syncHookTriggers } from './syncTriggers.ts';
 import type { Services } from './services.ts';
@@ -57,7 +58,7 @@ function newRecord(services: Services, definition: HookDefinition): HookRecord {
 }
 
 /** A typed hook's config gets the type's defaults; unknown or missing required keys are a 400 naming the key. */
-async function applyHookType(services: Services, definition: HookDefinition): Promise<HookDefinition> {
+export async function applyHookType(services: Services, definition: HookDefinition): Promise<HookDefinition> {
   if (!definition.hookType) return definition;
   const type = await services.hookTypes.getHookType(definition.hookType);
   if (!type) throw inputError(`hookType "${definition.hookType}" does not exist`);
@@ -82,6 +83,7 @@ export async function createHook(
   const parsed = parseOrThrow(hookDefinitionInputSchema, body, 'hook definition');
   const definition = await applyHookType(services, completeDefinition(hookGroupId, hookId, parsed));
   checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
+  await checkFiringPaths(services, definition, actor.clientId);
   const record = newRecord(services, definition);
   try {
     await services.store.createHook(record);
@@ -121,6 +123,7 @@ export async function updateHook(
       completeDefinition(hookGroupId, hookId, parsed, existing.definition),
     );
     checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
+    await checkFiringPaths(services, definition, actor.clientId);
     const configChanged = JSON.stringify(definition.config) !== JSON.stringify(existing.definition.config);
     const updated: HookRecord = {
       ...existing,

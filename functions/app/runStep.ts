@@ -121,13 +121,13 @@ export async function runStep(
   }
 
   const finishedAt = services.clock.now();
-  const outputWrite = services.store.putStepOutput(
+  // The output first: a step read as finished has its whole output (`complete` of the output endpoint).
+  await services.store.putStepOutput(
     runId,
     index,
     finalOutcome.output,
     Math.floor(finishedAt.getTime() / 1000) + services.settings.retentionSeconds,
   );
-  outputWrite.catch(() => undefined);
   await services.store.updateStep(
     runId,
     index,
@@ -147,7 +147,6 @@ export async function runStep(
     },
     { claim },
   );
-  await outputWrite;
   await announce(services, 'Step Finished', {
     ...detail,
     status: finalOutcome.status,

@@ -115,7 +115,15 @@ async function lastFireOf(services: Services, hookGroupId: string, hookId: strin
     const page = await services.store.listFires(hookGroupId, hookId, { limit: 50, continuationToken });
     for (const fire of page.items) {
       if (fire.result === 'success' || fire.result === 'queued') {
-        return { result: 'success', runId: fire.runId, taskId: fire.runId, time: fire.time };
+        const run = await services.store.getRun(fire.runId);
+        return {
+          result: 'success',
+          runId: fire.runId,
+          taskId: fire.runId,
+          time: fire.time,
+          runState: run?.status ?? null,
+          runResult: run?.result ?? null,
+        };
       }
       if (fire.result === 'error') {
         return {
@@ -124,6 +132,8 @@ async function lastFireOf(services: Services, hookGroupId: string, hookId: strin
           taskId: fire.runId,
           time: fire.time,
           error: fire.error ?? 'error',
+          runState: null,
+          runResult: null,
         };
       }
     }
