@@ -45,6 +45,7 @@ export function stepIndexParam(c: Context): number {
 export function offsetQuery(c: Context, name: string): number {
   const raw = c.req.query(name);
   if (raw === undefined) return 0;
-  if (!/^\d{1,12}$/.test(raw)) throw inputError(`${name} must be a whole number from 0 (got "${raw.slice(0, 20)}")`);
+  if (!/^\d{1,12}$/.test(raw))
+    throw inputError(`${name} must be a whole number from 0 (got "${raw.slice(0, 20)}")`);
   return Number(raw);
 }

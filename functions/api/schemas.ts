@@ -78,7 +78,9 @@ export const errorResponseSchema = z
     path: z
       .string()
       .optional()
-      .describe('Where the problem is: a path in the task template (`task.command[1]`) or in the rendered job.'),
+      .describe(
+        'Where the problem is: a path in the task template (`task.command[1]`) or in the rendered job.',
+      ),
   })
   .describe("Taskcluster's error shape.");
 
@@ -205,7 +207,10 @@ const renderContextFields = {
     .enum(['triggerHook', 'schedule', 'event', 'triggerHookWithToken'])
     .default('triggerHook')
     .describe('The firing path to render for.'),
-  payload: z.unknown().optional().describe('The trigger payload (checked against the triggerSchema), or the event detail.'),
+  payload: z
+    .unknown()
+    .optional()
+    .describe('The trigger payload (checked against the triggerSchema), or the event detail.'),
   event: z
     .record(z.string(), z.unknown())
     .optional()
@@ -296,12 +301,37 @@ export const stepOutputResponseSchema = z.strictObject({
   index: z.int(),
   name: z.string(),
   status: stepStatusSchema,
-  stdout: z.string().optional(),
-  stderr: z.string().optional(),
+  stdout: z.string().describe('The stdout kept from stdoutOffset to what has arrived so far.'),
+  stderr: z.string().describe('The stderr kept from stderrOffset to what has arrived so far.'),
+  stdoutOffset: z.int().describe('Where the next request continues reading stdout.'),
+  stderrOffset: z.int().describe('Where the next request continues reading stderr.'),
   body: z.string().optional(),
   data: z.unknown().optional(),
-  truncated: z.boolean().optional(),
+  truncated: z.boolean().describe('The middle of a stream was cut (the text says where and how much).'),
+  complete: z.boolean().describe('The step has finished: no more output will come.'),
 });
+
+/** Offsets into a step's streams: characters of the whole stream (the kept text while nothing was cut). */
+export const outputOffsetQuery = {
+  stdoutOffset: z.int().min(0).default(0).describe('Read stdout from this character offset.'),
+  stderrOffset: z.int().min(0).default(0).describe('Read stderr from this character offset.'),
+};
+
+export const runEventsTicketResponseSchema = z.strictObject({
+  token: z.string().describe('For GET /runs/{runId}/events?token=… of this run only.'),
+  expires: z.iso.datetime(),
+});
+export const runEventsTicketQuerySchema = z
+  .string()
+  .max(2048)
+  .describe('A ticket from POST /runs/{runId}/events/ticket, instead of an Authorization header.');
+export const runEventsResponseSchema = z
+  .string()
+  .describe(
+    'text/event-stream. Events `run` (the run status, as GET /runs/{runId}), `step` (one step, as an element of its steps) ' +
+      'and `output` ({index, stream, offset, text}); each with an id to resume from with Last-Event-ID. The first event is ' +
+      "a `run` snapshot (unless resuming); a finished run's last event is its `run` event, and the stream closes.",
+  );
 
 export const historyResponseSchema = z.strictObject({
   history: z.array(

@@ -100,7 +100,6 @@ export async function checkFiringPaths(
     await renderForCheck(services, definition, { firedBy: 'triggerHook', payload: defaults, clientId });
   } catch (error) {
     if (!(error instanceof HooklineError)) throw error;
-    if (holdsForAnyInput(error))
-      refuse("triggered with the triggerSchema's defaults", error);
+    if (holdsForAnyInput(error)) refuse("triggered with the triggerSchema's defaults", error);
   }
 }

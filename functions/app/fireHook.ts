@@ -1,4 +1,5 @@
-import { HooklineError, inputError } from '../core/errors.ts';
+import { conflict, HooklineError, inputError } from '../core/errors.ts';
+import { payloadFingerprint } from '../core/payloadFingerprint.ts';
 import { derivedRunId, newSlugId } from '../core/ids.ts';
 import { planSteps } from '../core/jobFlow.ts';
 import { buildRenderContext, type FiredBy, renderJob } from '../core/render.ts';
@@ -62,14 +63,20 @@ export async function fireHook(services: Services, request: FireRequest): Promis
     });
 
   if (request.idempotencyKey) {
+    const fingerprint = payloadFingerprint(request.payload ?? {});
     const existing = await services.store.claimIdempotencyKey(
       hookGroupId,
       hookId,
       request.idempotencyKey,
       runId,
       Math.floor(now.getTime() / 1000) + services.settings.idempotencyWindowSeconds,
+      fingerprint,
     );
-    if (existing) return { kind: 'duplicate', runId: existing };
+    if (existing && existing.fingerprint !== undefined && existing.fingerprint !== fingerprint)
+      throw conflict(
+        `Idempotency-Key "${request.idempotencyKey}" was used for run ${existing.runId} with a different payload; use a new key for a new payload`,
+      );
+    if (existing) return { kind: 'duplicate', runId: existing.runId };
   }
   // A fire that starts nothing (declined or refused) does not hold on to the key: a retry is judged afresh.
   const releaseKey = async () => {

@@ -21,7 +21,10 @@ export async function listRecentRuns(
     storeToken = openSealedText(services.secrets.tokenKey, TOKEN_PURPOSE, page.continuationToken);
     if (storeToken === undefined) throw inputError('continuationToken is not one this service issued');
   }
-  const out = await services.store.listRecentRuns(filter, { limit: page.limit, continuationToken: storeToken });
+  const out = await services.store.listRecentRuns(filter, {
+    limit: page.limit,
+    continuationToken: storeToken,
+  });
   return {
     items: out.items.filter((run) => canRead(run.hookGroupId, run.hookId)),
     ...(out.continuationToken

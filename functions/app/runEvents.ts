@@ -1,11 +1,5 @@
 import { textSince } from '../core/outputWindow.ts';
-import {
-  decodeCursor,
-  encodeCursor,
-  type RunCursor,
-  runRank,
-  stepRank,
-} from '../core/runEventCursor.ts';
+import { decodeCursor, encodeCursor, type RunCursor, runRank, stepRank } from '../core/runEventCursor.ts';
 import type { StepOutput } from '../core/runModel.ts';
 import { inputError } from '../core/errors.ts';
 import { getRunRecord, getRunStatus, stepViewWithOutput } from './runQueries.ts';

@@ -1,14 +1,7 @@
 import { notFound } from '../core/errors.ts';
 import { countSteps, isTerminal, type RunCounts } from '../core/jobFlow.ts';
 import { textSince } from '../core/outputWindow.ts';
-import type {
-  Phase,
-  RunRecord,
-  StepError,
-  StepOutput,
-  StepRecord,
-  StepStatus,
-} from '../core/runModel.ts';
+import type { Phase, RunRecord, StepError, StepOutput, StepRecord, StepStatus } from '../core/runModel.ts';
 import type { Services } from './services.ts';
 
 /** The run status shape clients rely on (DESIGN.md §3.5). */
@@ -70,10 +63,7 @@ function stepView(step: StepRecord): StepView {
 /** A step as GET /runs/{runId} shows it (and the `step` run event), with the tail of its output. */
 export function stepViewWithOutput(step: StepRecord, output: StepOutput | undefined): StepView {
   const view = stepView(step);
-  if (
-    output &&
-    (output.stdout !== undefined || output.stderr !== undefined || output.body !== undefined)
-  ) {
+  if (output && (output.stdout !== undefined || output.stderr !== undefined || output.body !== undefined)) {
     const excerpt: NonNullable<StepView['output']> = { truncated: Boolean(output.truncated) };
     if (output.stdout !== undefined) excerpt.stdout = tail(output.stdout);
     if (output.stderr !== undefined) excerpt.stderr = tail(output.stderr);

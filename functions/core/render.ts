@@ -65,10 +65,13 @@ export function renderJob(template: unknown, context: Record<string, unknown>): 
   const parsed = jobSchema.safeParse(rendered);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw inputError(`task template rendered an invalid job: ${describeIssues(parsed.error.issues, 'task')}`, {
-      path: jobPath(issue.path, issue.code === 'unrecognized_keys' ? issue.keys : []),
-      invalidJob: true,
-    });
+    throw inputError(
+      `task template rendered an invalid job: ${describeIssues(parsed.error.issues, 'task')}`,
+      {
+        path: jobPath(issue.path, issue.code === 'unrecognized_keys' ? issue.keys : []),
+        invalidJob: true,
+      },
+    );
   }
   return { kind: 'job', job: parsed.data };
 }

@@ -64,7 +64,11 @@ function findUnparsableExpression(
   path: string,
 ): Omit<TemplateProblem, 'holdsForAnyInput'> | undefined {
   if (typeof node === 'string') {
-    if (!parses(() => jsone({ v: node }, {}))) return { path, message: `the string ${JSON.stringify(node.slice(0, 200))} has an unfinished or invalid \${…} expression` };
+    if (!parses(() => jsone({ v: node }, {})))
+      return {
+        path,
+        message: `the string ${JSON.stringify(node.slice(0, 200))} has an unfinished or invalid \${…} expression`,
+      };
     return undefined;
   }
   if (Array.isArray(node)) {
@@ -79,16 +83,29 @@ function findUnparsableExpression(
   const isSwitch = '$switch' in object || '$match' in object;
   for (const [key, value] of Object.entries(object)) {
     const here = pathOf(path, key);
-    if (EXPRESSION_OPERATORS.has(key) && typeof value === 'string' && !parses(() => jsone({ $eval: value }, {})))
-      return { path: here, message: `the expression ${JSON.stringify(value.slice(0, 200))} cannot be parsed (incomplete or invalid syntax)` };
+    if (
+      EXPRESSION_OPERATORS.has(key) &&
+      typeof value === 'string' &&
+      !parses(() => jsone({ $eval: value }, {}))
+    )
+      return {
+        path: here,
+        message: `the expression ${JSON.stringify(value.slice(0, 200))} cannot be parsed (incomplete or invalid syntax)`,
+      };
     if (isSwitch && (key === '$switch' || key === '$match') && value && typeof value === 'object') {
       for (const condition of Object.keys(value)) {
         if (!parses(() => jsone({ $eval: condition }, {})))
-          return { path: pathOf(here, condition), message: `the condition ${JSON.stringify(condition.slice(0, 200))} cannot be parsed (incomplete or invalid syntax)` };
+          return {
+            path: pathOf(here, condition),
+            message: `the condition ${JSON.stringify(condition.slice(0, 200))} cannot be parsed (incomplete or invalid syntax)`,
+          };
       }
     }
     if (!key.startsWith('$') && !parses(() => jsone({ [key]: 1 }, {})))
-      return { path: here, message: `the key ${JSON.stringify(key.slice(0, 200))} has an unfinished or invalid \${…} expression` };
+      return {
+        path: here,
+        message: `the key ${JSON.stringify(key.slice(0, 200))} has an unfinished or invalid \${…} expression`,
+      };
     const found = findUnparsableExpression(value, here);
     if (found) return found;
   }

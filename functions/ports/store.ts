@@ -87,6 +87,12 @@ export interface PageRequest {
   continuationToken?: string;
 }
 
+/** The run an Idempotency-Key was first used for, and that fire's payload fingerprint. */
+export interface IdempotencyClaim {
+  runId: string;
+  fingerprint?: string;
+}
+
 export class ConditionFailed extends Error {
   constructor(message = 'the item changed or exists') {
     super(message);
@@ -143,14 +149,18 @@ export interface Store {
   putStepOutput(runId: string, index: number, output: StepOutput, expiresAt?: number): Promise<void>;
   getStepOutput(runId: string, index: number): Promise<StepOutput | undefined>;
 
-  /** Records `runId` for the key unless one is recorded and not expired; returns the recorded run id, if any. */
+  /**
+   * Records `runId` and the payload's `fingerprint` for the key unless one is recorded and not expired;
+   * returns what is recorded when so (its fingerprint absent for keys recorded before fingerprints).
+   */
   claimIdempotencyKey(
     hookGroupId: string,
     hookId: string,
     key: string,
     runId: string,
     expiresAt: number,
-  ): Promise<string | undefined>;
+    fingerprint: string,
+  ): Promise<IdempotencyClaim | undefined>;
   /** Forgets the key if it still records `runId` (the fire it guarded started nothing: declined or refused). */
   releaseIdempotencyKey(hookGroupId: string, hookId: string, key: string, runId: string): Promise<void>;
 

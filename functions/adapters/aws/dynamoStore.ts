@@ -15,6 +15,7 @@ import type {
   AuditRecord,
   FireRecord,
   HookRecord,
+  IdempotencyClaim,
   Page,
   PageRequest,
   RunFilter,
@@ -483,13 +484,14 @@ export class DynamoStore implements Store {
     key: string,
     runId: string,
     expiresAt: number,
-  ): Promise<string | undefined> {
+    fingerprint: string,
+  ): Promise<IdempotencyClaim | undefined> {
     const now = Math.floor(Date.now() / 1000);
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keys.idempotency(g, h, key), kind: 'idempotency', runId, expiresAt },
+          Item: { ...keys.idempotency(g, h, key), kind: 'idempotency', runId, fingerprint, expiresAt },
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': now },
         }),
@@ -497,8 +499,10 @@ export class DynamoStore implements Store {
       return undefined;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const existing = await this.get<{ runId: string }>(keys.idempotency(g, h, key));
-      return existing?.runId;
+      const existing = await this.get<IdempotencyClaim>(keys.idempotency(g, h, key));
+      return existing
+        ? { runId: existing.runId, ...(existing.fingerprint ? { fingerprint: existing.fingerprint } : {}) }
+        : undefined;
     }
   }
 

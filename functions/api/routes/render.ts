@@ -23,7 +23,11 @@ export function renderRoutes(services: Services) {
     const caller = await authorize(c, `hooks:trigger-hook:${hookGroupId}/${hookId}`);
     const body = parseOrThrow(renderHookInputSchema, (await readJsonBody(c)) ?? {}, 'render request');
     const hook = await getHook(services, hookGroupId, hookId);
-    const job = await renderForCheck(services, hook.definition, renderRequest(services, body, caller.clientId));
+    const job = await renderForCheck(
+      services,
+      hook.definition,
+      renderRequest(services, body, caller.clientId),
+    );
     return c.json({ job });
   });
 

@@ -28,7 +28,9 @@ export function runEventRoutes(services: Services) {
     const runId = runIdParam(c);
     const run = await getRunRecord(services, runId);
     const caller = await authorize(c, `hooks:get-run:${run.hookGroupId}/${run.hookId}`);
-    return c.json(mintRunEventsTicket(services.secrets.tokenKey, runId, caller.clientId, services.clock.now()));
+    return c.json(
+      mintRunEventsTicket(services.secrets.tokenKey, runId, caller.clientId, services.clock.now()),
+    );
   });
 
   app.get('/runs/:runId/events', async (c) => {
@@ -37,7 +39,8 @@ export function runEventRoutes(services: Services) {
     let clientKey: string;
     if (ticket !== undefined) {
       const checked = checkRunEventsTicket(services.secrets.tokenKey, ticket, runId, services.clock.now());
-      if (!checked.ok) throw new HooklineError('AuthenticationFailed', `events ticket refused: ${checked.reason}`);
+      if (!checked.ok)
+        throw new HooklineError('AuthenticationFailed', `events ticket refused: ${checked.reason}`);
       await getRunRecord(services, runId);
       clientKey = checked.clientId ?? '';
     } else {
