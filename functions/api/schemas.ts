@@ -267,7 +267,13 @@ export const runStatusResponseSchema = z.strictObject({
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
-  counts: z.strictObject({ total: z.int(), succeeded: z.int(), failed: z.int(), skipped: z.int() }),
+  counts: z.strictObject({
+    total: z.int(),
+    succeeded: z.int(),
+    failed: z.int(),
+    skipped: z.int(),
+    cancelled: z.int(),
+  }),
   steps: z.array(
     z.strictObject({
       index: z.int(),

@@ -384,7 +384,8 @@ export class DynamoStore implements Store {
   async listRecentRuns(filter: RunFilter, page: PageRequest): Promise<Page<RunSummary>> {
     const oneHook = filter.hookGroupId !== undefined && filter.hookId !== undefined;
     const [index, pk, sk] = oneHook ? ['gsi1', 'gsi1pk', 'gsi1sk'] : ['gsi2', 'gsi2pk', 'gsi2sk'];
-    const names: Record<string, string> = { '#pk': pk, '#sk': sk };
+    const names: Record<string, string> = { '#pk': pk };
+    if (filter.since !== undefined || filter.until !== undefined) names['#sk'] = sk;
     const values: Record<string, unknown> = {
       ':pk': oneHook ? keys.runsOf(filter.hookGroupId!, filter.hookId!) : keys.allRuns,
     };
