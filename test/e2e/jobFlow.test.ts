@@ -330,6 +330,8 @@ describe('cancel and run timeout', () => {
       hookBody({
         task: { name: 'long', command: ['sh', '-c', `echo $$ > ${pidFile}; exec sleep 600`] },
         postHooks: [ok('skipped-post'), ok('always', { runOnFailure: true })],
+        // prints the summary it is given (its counts are the run's, before the notify steps)
+        notify: [{ name: 'summary', command: ['sh', '-c', 'cat'] }],
       }),
     );
     const fired = await stack.api<{ runId: string }>('POST', `/hooks/flow/${hookId}/trigger`, {});
@@ -346,7 +348,12 @@ describe('cancel and run timeout', () => {
       ['long', 'cancelled'],
       ['skipped-post', 'cancelled'],
       ['always', 'succeeded'],
+      ['summary', 'succeeded'],
     ]);
+    // cancelled steps are counted as cancelled, not skipped; the notify summary counts the same way
+    expect(run.counts).toEqual({ total: 4, succeeded: 2, failed: 0, skipped: 0, cancelled: 2 });
+    const summary = JSON.parse(run.steps[3]!.output!.stdout!).summary;
+    expect(summary.counts).toEqual({ total: 3, succeeded: 1, failed: 0, skipped: 0, cancelled: 2 });
     expect(() => process.kill(pid, 0)).toThrow();
     const again = await stack.api<{ code: string }>('POST', `/runs/${fired.body.runId}/cancel`);
     expect(again.status).toBe(409);
