@@ -126,8 +126,9 @@ describe('renderJob', () => {
   });
 
   it('says how to write a shell variable in a string command', () => {
-    expect(() => renderJob({ task: { name: 't', command: 'echo ${REPO}' } }, context)).toThrow(
-      'task template failed to render at task.task.command: unknown context value REPO (JSON-e interpolates ${…} in strings: for a shell variable write $REPO or $${REPO})',
+    const shellVariable = ['$', '{REPO}'].join('');
+    expect(() => renderJob({ task: { name: 't', command: `echo ${shellVariable}` } }, context)).toThrow(
+      `task template failed to render at task.task.command: unknown context value REPO (JSON-e interpolates $\{…} in strings: for a shell variable write $REPO or $${shellVariable})`,
     );
   });
 
