@@ -296,3 +296,58 @@ describe('the events ticket', () => {
     }
   });
 });
+
+describe('resuming across a restart', () => {
+  it('an id from before the stack stopped resumes on the next stack from the stored run', async () => {
+    const dataDir = tempDataDir('hookline-resume-');
+    let first: TestStack | undefined = await startTestStack({ dataDir });
+    let second: TestStack | undefined;
+    try {
+      const fifo = join(fifoDir, `restart${++fifoCount}`);
+      execFileSync('mkfifo', [fifo]);
+      await first.api(
+        'PUT',
+        '/hooks/live/restart',
+        hookBody({
+          task: { name: 'waits', command: ['sh', '-c', 'echo before; read go < "$1"', 'sh', fifo] },
+        }),
+      );
+      const fired = await first.api<{ runId: string }>('POST', '/hooks/live/restart/trigger', {});
+      const runId = fired.body.runId;
+      const credentials = first.rootCredentials;
+      const auth = { authorization: `Bearer ${credentials.clientId}:${credentials.accessToken}` };
+      // follow the run until its first line, then drop the connection and stop the stack
+      const controller = new AbortController();
+      const seen: SseEvent[] = [];
+      const res = await fetch(`${first.url}${API_PREFIX}/runs/${runId}/events`, {
+        headers: auth,
+        signal: controller.signal,
+      });
+      await readEvents(res, (event) => {
+        seen.push(event);
+        if (event.event === 'output') controller.abort();
+      }).catch((error: Error) => {
+        if (error.name !== 'AbortError') throw error;
+      });
+      expect(seen.at(-1)).toMatchObject({ event: 'output', data: { text: 'before\n', offset: 0 } });
+      await first.cleanup();
+      first = undefined;
+
+      second = await startTestStack({ dataDir });
+      await second.waitForRunFinished(runId);
+      const rest = await readEvents(
+        await fetch(`${second.url}${API_PREFIX}/runs/${runId}/events`, {
+          headers: { ...auth, 'last-event-id': seen.at(-1)!.id },
+        }),
+      );
+      // nothing repeated (no output again), the step's end and the finished run
+      expect(rest.map((e) => e.event)).toEqual(['step', 'run']);
+      expect(rest[0]).toMatchObject({ data: { index: 0, status: 'failed' } });
+      expect(rest[1]).toMatchObject({ data: { status: 'finished', result: 'failed' } });
+      expect(idSum(rest[0]!.id)).toBeGreaterThan(idSum(seen.at(-1)!.id));
+    } finally {
+      await first?.cleanup();
+      await second?.cleanup();
+    }
+  });
+});
