@@ -242,7 +242,7 @@ export const OPERATIONS: ApiOperation[] = [
     body: 'TriggerPayload',
     idempotencyKey: true,
     response: 'TriggerResult',
-    errors: [404],
+    errors: [404, 409],
   },
   {
     method: 'get',
@@ -271,7 +271,7 @@ export const OPERATIONS: ApiOperation[] = [
     body: 'TriggerPayload',
     idempotencyKey: true,
     response: 'TriggerResult',
-    errors: [401],
+    errors: [401, 409],
     public: true,
   },
   {
@@ -584,7 +584,7 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'InsufficientScopes',
   429: 'TooManyRequests: over the per-client rate limit (Retry-After)',
   404: 'ResourceNotFound',
-  409: 'RequestConflict',
+  409: 'RequestConflict (for a trigger: its Idempotency-Key was used with another payload)',
   413: `PayloadTooLarge: the body is over ${MAX_BODY_BYTES} bytes`,
   500: 'InternalServerError',
 };

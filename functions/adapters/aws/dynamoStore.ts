@@ -409,21 +409,37 @@ export class DynamoStore implements Store {
       values[`:${field}`] = filter[field];
       conditions.push(`#${field} = :${field}`);
     }
-    const out = await this.queryPage(
-      {
-        IndexName: index,
-        KeyConditionExpression: keyCondition,
-        ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ScanIndexForward: false,
-      },
-      page,
+    const out = await this.runsIndexQuery(() =>
+      this.queryPage(
+        {
+          IndexName: index,
+          KeyConditionExpression: keyCondition,
+          ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+        },
+        page,
+      ),
     );
     return {
       items: out.items.map((i) => runSummary(strip<RunRecord>(i)!)),
       continuationToken: out.continuationToken,
     };
+  }
+
+  /** A table made before the runs index existed (a local data directory) says so instead of a bare 500. */
+  private async runsIndexQuery<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (error) {
+      if ((error as Error).name === 'ValidationException' && /index/i.test((error as Error).message))
+        throw new HooklineError(
+          'InternalServerError',
+          'the table has no runs index (gsi2): it was created before GET /runs existed; deploy the current stack, or start the local stack on a new data directory',
+        );
+      throw error;
+    }
   }
 
   async getSteps(runId: string): Promise<StepRecord[]> {
