@@ -192,6 +192,13 @@ export class Hookline extends Construct {
       sortKey: { name: TABLE_KEYS.indexSortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    // GET /runs: every run by creation time (sparse: only run items carry its keys).
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_KEYS.runsIndex,
+      partitionKey: { name: TABLE_KEYS.runsIndexPartitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.runsIndexSortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
 
     // ── events, schedules, secrets, dead letters ───────────────────────────────
     this.eventBus = new events.EventBus(this, 'Bus', {

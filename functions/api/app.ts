@@ -5,7 +5,7 @@ import { HooklineError } from '../core/errors.ts';
 import type { ClientContext } from '../app/clients.ts';
 import type { Services } from '../app/services.ts';
 import { awsEndpointGuard } from './auth/awsEndpointGuard.ts';
-import { isPublicRoute } from './auth/publicRoutes.ts';
+import { isPublicRoute, opensWithTicket } from './auth/publicRoutes.ts';
 import type { ApiEnv, Authorizer } from './authorization.ts';
 import { errorBody, errorResponse, redactedPath } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
@@ -15,6 +15,8 @@ import { hookRoutes } from './routes/hooks.ts';
 import { hookConfigRoutes } from './routes/hookConfig.ts';
 import { hookTypeRoutes } from './routes/hookTypes.ts';
 import { reconcileRoutes } from './routes/reconcile.ts';
+import { renderRoutes } from './routes/render.ts';
+import { runEventRoutes } from './routes/runEvents.ts';
 import { runRoutes } from './routes/runs.ts';
 import { schedulePreviewRoutes } from './routes/schedulePreview.ts';
 import { signingSecretRoutes } from './routes/signingSecret.ts';
@@ -99,7 +101,8 @@ export function createApiApp(services: Services, options: ApiOptions): Hono<ApiE
   if (authenticate) {
     api.use('*', async (c, next) => {
       const path = new URL(c.req.url).pathname.slice(API_PREFIX.length) || '/';
-      if (!isPublicRoute(c.req.method, path)) await authenticate(c);
+      if (!isPublicRoute(c.req.method, path) && !opensWithTicket(c.req.method, path, c.req.query('token')))
+        await authenticate(c);
       await next();
     });
   }
@@ -109,6 +112,8 @@ export function createApiApp(services: Services, options: ApiOptions): Hono<ApiE
   api.route('/', hookRoutes(services));
   api.route('/', triggerRoutes(services));
   api.route('/', runRoutes(services));
+  api.route('/', runEventRoutes(services));
+  api.route('/', renderRoutes(services));
   api.route('/', signingSecretRoutes(services));
   if (options.clients) api.route('/', clientRoutes(options.clients));
   api.route('/', hookTypeRoutes(services));

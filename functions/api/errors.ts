@@ -27,7 +27,9 @@ export function errorResponse(c: Context, error: unknown): Response {
     const headers: Record<string, string> = {};
     if (error.details?.retryAfterSeconds !== undefined)
       headers['retry-after'] = String(error.details.retryAfterSeconds);
-    return c.json(errorBody(c, error.code, error.message), error.statusCode as 400, headers);
+    // where in the request the problem is (a template or job path), when the error knows it
+    const path = typeof error.details?.path === 'string' ? { path: error.details.path } : {};
+    return c.json({ ...errorBody(c, error.code, error.message), ...path }, error.statusCode as 400, headers);
   }
   return c.json(errorBody(c, 'InternalServerError', 'internal error; see the server log'), 500);
 }

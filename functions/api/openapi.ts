@@ -31,6 +31,14 @@ import {
   listHookTypesResponseSchema,
   listRunsResponseSchema,
   openApiResponseSchema,
+  outputOffsetQuery,
+  recentRunsQuery,
+  renderDefinitionInputSchema,
+  renderHookInputSchema,
+  renderResponseSchema,
+  runEventsResponseSchema,
+  runEventsTicketQuerySchema,
+  runEventsTicketResponseSchema,
   pingResponseSchema,
   reconcileResponseSchema,
   runIdSchema,
@@ -55,7 +63,14 @@ import {
 
 type Method = 'get' | 'put' | 'post' | 'delete';
 type ParamName = 'hookGroupId' | 'hookId' | 'runId' | 'index' | 'token' | 'clientId' | 'name' | 'key';
-type QueryName = 'limit' | 'continuationToken' | 'prefix' | keyof typeof schedulePreviewQuery;
+type QueryName =
+  | 'limit'
+  | 'continuationToken'
+  | 'prefix'
+  | 'token'
+  | keyof typeof schedulePreviewQuery
+  | keyof typeof recentRunsQuery
+  | keyof typeof outputOffsetQuery;
 
 export interface ApiOperation {
   method: Method;
@@ -71,8 +86,12 @@ export interface ApiOperation {
   /** Needs no credentials (auth/publicRoutes.ts). */
   public?: boolean;
   idempotencyKey?: boolean;
+  /** Takes Last-Event-ID (a Server-Sent Events stream resumed). */
+  lastEventId?: boolean;
   /** The 200 response body. */
   response: ComponentName;
+  /** Its media type, when not JSON. */
+  responseType?: string;
   /** Error statuses this operation answers besides 400, 413 and 500. */
   errors?: number[];
 }
@@ -109,6 +128,11 @@ const COMPONENTS = {
   HookConfig: { schema: hookConfigResponseSchema, io: 'output' },
   SchedulePreview: { schema: schedulePreviewResponseSchema, io: 'output' },
   Reconcile: { schema: reconcileResponseSchema, io: 'output' },
+  RenderHook: { schema: renderHookInputSchema, io: 'input' },
+  RenderDefinition: { schema: renderDefinitionInputSchema, io: 'input' },
+  Render: { schema: renderResponseSchema, io: 'output' },
+  RunEventsTicket: { schema: runEventsTicketResponseSchema, io: 'output' },
+  RunEvents: { schema: runEventsResponseSchema, io: 'output' },
 } as const satisfies Record<string, { schema: z.ZodType; io: 'input' | 'output' }>;
 
 export type ComponentName = keyof typeof COMPONENTS;
@@ -218,7 +242,7 @@ export const OPERATIONS: ApiOperation[] = [
     body: 'TriggerPayload',
     idempotencyKey: true,
     response: 'TriggerResult',
-    errors: [404],
+    errors: [404, 409],
   },
   {
     method: 'get',
@@ -247,7 +271,7 @@ export const OPERATIONS: ApiOperation[] = [
     body: 'TriggerPayload',
     idempotencyKey: true,
     response: 'TriggerResult',
-    errors: [401],
+    errors: [401, 409],
     public: true,
   },
   {
@@ -290,6 +314,55 @@ export const OPERATIONS: ApiOperation[] = [
   },
   {
     method: 'get',
+    path: '/runs',
+    operationId: 'listRecentRuns',
+    summary: 'Runs across hooks, newest first; only runs of hooks the caller may read (hooks:get-run)',
+    tag: 'runs',
+    query: ['hookGroupId', 'hookId', 'status', 'result', 'firedBy', 'since', 'until', ...PAGE],
+    response: 'ListRuns',
+  },
+  {
+    method: 'get',
+    path: '/runs/:runId/events',
+    operationId: 'runEvents',
+    summary: 'Server-Sent Events of a run: run, step and output events, resumable with Last-Event-ID',
+    tag: 'runs',
+    query: ['token'],
+    lastEventId: true,
+    response: 'RunEvents',
+    responseType: 'text/event-stream',
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/runs/:runId/events/ticket',
+    operationId: 'runEventsTicket',
+    summary: "A ticket (about 60 s) that opens this run's events without an Authorization header",
+    tag: 'runs',
+    response: 'RunEventsTicket',
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: `${HOOK}/render`,
+    operationId: 'renderHook',
+    summary: 'Render the hook for a firing context, running nothing: the job, or the error a fire would get',
+    tag: 'triggers',
+    body: 'RenderHook',
+    response: 'Render',
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/render',
+    operationId: 'renderDefinition',
+    summary: 'Render an unsaved hook definition for a firing context, running nothing',
+    tag: 'triggers',
+    body: 'RenderDefinition',
+    response: 'Render',
+  },
+  {
+    method: 'get',
     path: '/runs/:runId',
     operationId: 'run',
     summary: 'A run with its steps',
@@ -301,8 +374,9 @@ export const OPERATIONS: ApiOperation[] = [
     method: 'get',
     path: '/runs/:runId/steps/:index/output',
     operationId: 'stepOutput',
-    summary: "A step's kept stdout, stderr and body",
+    summary: "A step's kept stdout, stderr and body from the given offsets (while it runs too)",
     tag: 'runs',
+    query: ['stdoutOffset', 'stderrOffset'],
     response: 'StepOutput',
     errors: [404],
   },
@@ -498,7 +572,10 @@ const QUERY_PARAMS: Record<QueryName, z.ZodType> = {
   limit: limitQuerySchema,
   continuationToken: continuationTokenQuerySchema,
   prefix: clientPrefixQuerySchema,
+  token: runEventsTicketQuerySchema,
   ...schedulePreviewQuery,
+  ...recentRunsQuery,
+  ...outputOffsetQuery,
 };
 
 const ERROR_TEXT: Record<number, string> = {
@@ -507,7 +584,7 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'InsufficientScopes',
   429: 'TooManyRequests: over the per-client rate limit (Retry-After)',
   404: 'ResourceNotFound',
-  409: 'RequestConflict',
+  409: 'RequestConflict (for a trigger: its Idempotency-Key was used with another payload)',
   413: `PayloadTooLarge: the body is over ${MAX_BODY_BYTES} bytes`,
   500: 'InternalServerError',
 };
@@ -549,6 +626,15 @@ function operationObject(op: ApiOperation): Record<string, unknown> {
       schema: jsonSchemaOf(QUERY_PARAMS[name], 'input'),
     });
   }
+  if (op.lastEventId) {
+    parameters.push({
+      name: 'Last-Event-ID',
+      in: 'header',
+      required: false,
+      description: 'Resume after this event (EventSource sends it when it reconnects).',
+      schema: { type: 'string' },
+    });
+  }
   if (op.idempotencyKey) {
     parameters.push({
       name: 'Idempotency-Key',
@@ -561,7 +647,10 @@ function operationObject(op: ApiOperation): Record<string, unknown> {
     ...new Set([400, 413, ...(op.public ? [] : [401, 403, 429]), ...(op.errors ?? []), 500]),
   ].sort();
   const responses: Record<string, unknown> = {
-    '200': { description: 'OK', content: { 'application/json': { schema: ref(op.response) } } },
+    '200': {
+      description: 'OK',
+      content: { [op.responseType ?? 'application/json']: { schema: ref(op.response) } },
+    },
   };
   for (const status of errors) {
     responses[String(status)] = {
@@ -609,7 +698,8 @@ export function openApiDocument(): Record<string, unknown> {
       description:
         "Taskcluster's Hooks API (the published taskcluster-client works unchanged) plus Hookline's run endpoints. " +
         'Errors are {code, message, requestInfo}. Request bodies are JSON, at most 1 MiB. A task template is JSON-e; ' +
-        'it has no static check, so a template that cannot render is a 400 when the hook fires, not when it is created. ' +
+        'at create and update every firing path that needs no caller input is rendered, and a definition that cannot produce a valid job is a 400 naming the path; ' +
+        'POST /hooks/{g}/{h}/render and POST /render render for any firing context without running anything. ' +
         'Limits (what one DynamoDB item holds): a body nests at most 64 levels and has no "__proto__" key; its numbers are ' +
         "at most 2^53 - 1 in magnitude (and 0 or at least 1e-130); a stored definition is at most 128 KiB of JSON, a run's " +
         'payload and rendered job 300 KiB together, each nested at most 28 levels; hookGroupId and hookId together are ' +

@@ -40,3 +40,12 @@ export function stepIndexParam(c: Context): number {
     throw inputError(`step index "${raw.slice(0, 20)}" must be a number from 0 to 9999`);
   return Number(raw);
 }
+
+/** A character offset into a step's stream (`stdoutOffset`, `stderrOffset`): absent means 0. */
+export function offsetQuery(c: Context, name: string): number {
+  const raw = c.req.query(name);
+  if (raw === undefined) return 0;
+  if (!/^\d{1,12}$/.test(raw))
+    throw inputError(`${name} must be a whole number from 0 (got "${raw.slice(0, 20)}")`);
+  return Number(raw);
+}

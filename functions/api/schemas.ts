@@ -75,6 +75,12 @@ export const errorResponseSchema = z
       params: z.record(z.string(), z.string()),
       time: z.iso.datetime(),
     }),
+    path: z
+      .string()
+      .optional()
+      .describe(
+        'Where the problem is: a path in the task template (`task.command[1]`) or in the rendered job.',
+      ),
   })
   .describe("Taskcluster's error shape.");
 
@@ -102,14 +108,31 @@ export const listHooksResponseSchema = z.strictObject({ hooks: z.array(hookDefin
 export const emptyResponseSchema = z.strictObject({});
 
 const fireTime = z.iso.datetime();
+const lastFireRun = {
+  runState: z
+    .enum(['pending', 'running', 'finished'])
+    .nullable()
+    .describe("The run's own state (null: no run started, or it has expired)."),
+  runResult: z
+    .enum(['succeeded', 'succeeded_with_warnings', 'failed', 'cancelled', 'timed_out'])
+    .nullable()
+    .describe("The run's own result, null until it finishes: `result` says only that the fire started it."),
+};
 export const lastFireSchema = z.union([
-  z.strictObject({ result: z.literal('success'), runId: z.string(), taskId: z.string(), time: fireTime }),
+  z.strictObject({
+    result: z.literal('success'),
+    runId: z.string(),
+    taskId: z.string(),
+    time: fireTime,
+    ...lastFireRun,
+  }),
   z.strictObject({
     result: z.literal('error'),
     runId: z.string(),
     taskId: z.string(),
     time: fireTime,
     error: z.string(),
+    ...lastFireRun,
   }),
   z.strictObject({ result: z.literal('no-fire') }),
 ]);
@@ -178,6 +201,50 @@ export const runSummarySchema = z.strictObject({
 
 export const listRunsResponseSchema = z.strictObject({ runs: z.array(runSummarySchema), continuationToken });
 
+/** A firing context for the render endpoints: how the hook is fired and with what. */
+const renderContextFields = {
+  firedBy: z
+    .enum(['triggerHook', 'schedule', 'event', 'triggerHookWithToken'])
+    .default('triggerHook')
+    .describe('The firing path to render for.'),
+  payload: z
+    .unknown()
+    .optional()
+    .describe('The trigger payload (checked against the triggerSchema), or the event detail.'),
+  event: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('The whole event, for firedBy "event" (default: an event whose detail is the payload).'),
+};
+export const renderHookInputSchema = z
+  .strictObject(renderContextFields)
+  .describe('Render a stored hook as this fire would, running nothing.');
+export const renderDefinitionInputSchema = z
+  .strictObject({
+    hook: hookDefinitionInputSchema.describe('A hook definition, as PUT /hooks/{g}/{h} takes it.'),
+    hookGroupId: hookGroupIdSchema.optional(),
+    hookId: hookIdSchema.optional(),
+    ...renderContextFields,
+  })
+  .describe('Render an unsaved hook definition, running nothing.');
+export const renderResponseSchema = z.strictObject({
+  job: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe('The rendered job; null when the template declines (the fire would start nothing).'),
+});
+
+/** GET /runs filters; every one given must match. */
+export const recentRunsQuery = {
+  hookGroupId: hookGroupIdSchema.describe('Only runs of this hook group.'),
+  hookId: hookIdSchema.describe('Only runs of hooks with this id.'),
+  status: runStatusSchema.describe('Only runs in this state.'),
+  result: runResultSchema.describe('Only runs with this result.'),
+  firedBy: firedBySchema.describe('Only runs fired this way.'),
+  since: z.iso.datetime({ offset: true }).describe('Only runs created at or after this time.'),
+  until: z.iso.datetime({ offset: true }).describe('Only runs created before this time.'),
+};
+
 const stepErrorSchema = z.looseObject({ message: z.string() });
 const stepStatusSchema = z.enum([
   'pending',
@@ -200,7 +267,13 @@ export const runStatusResponseSchema = z.strictObject({
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
-  counts: z.strictObject({ total: z.int(), succeeded: z.int(), failed: z.int(), skipped: z.int() }),
+  counts: z.strictObject({
+    total: z.int(),
+    succeeded: z.int(),
+    failed: z.int(),
+    skipped: z.int(),
+    cancelled: z.int(),
+  }),
   steps: z.array(
     z.strictObject({
       index: z.int(),
@@ -234,12 +307,37 @@ export const stepOutputResponseSchema = z.strictObject({
   index: z.int(),
   name: z.string(),
   status: stepStatusSchema,
-  stdout: z.string().optional(),
-  stderr: z.string().optional(),
+  stdout: z.string().describe('The stdout kept from stdoutOffset to what has arrived so far.'),
+  stderr: z.string().describe('The stderr kept from stderrOffset to what has arrived so far.'),
+  stdoutOffset: z.int().describe('Where the next request continues reading stdout.'),
+  stderrOffset: z.int().describe('Where the next request continues reading stderr.'),
   body: z.string().optional(),
   data: z.unknown().optional(),
-  truncated: z.boolean().optional(),
+  truncated: z.boolean().describe('The middle of a stream was cut (the text says where and how much).'),
+  complete: z.boolean().describe('The step has finished: no more output will come.'),
 });
+
+/** Offsets into a step's streams: characters of the whole stream (the kept text while nothing was cut). */
+export const outputOffsetQuery = {
+  stdoutOffset: z.int().min(0).default(0).describe('Read stdout from this character offset.'),
+  stderrOffset: z.int().min(0).default(0).describe('Read stderr from this character offset.'),
+};
+
+export const runEventsTicketResponseSchema = z.strictObject({
+  token: z.string().describe('For GET /runs/{runId}/events?token=… of this run only.'),
+  expires: z.iso.datetime(),
+});
+export const runEventsTicketQuerySchema = z
+  .string()
+  .max(2048)
+  .describe('A ticket from POST /runs/{runId}/events/ticket, instead of an Authorization header.');
+export const runEventsResponseSchema = z
+  .string()
+  .describe(
+    'text/event-stream. Events `run` (the run status, as GET /runs/{runId}), `step` (one step, as an element of its steps) ' +
+      'and `output` ({index, stream, offset, text}); each with an id to resume from with Last-Event-ID. The first event is ' +
+      "a `run` snapshot (unless resuming); a finished run's last event is its `run` event, and the stream closes.",
+  );
 
 export const historyResponseSchema = z.strictObject({
   history: z.array(

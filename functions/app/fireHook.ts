@@ -1,4 +1,5 @@
 import { conflict, HooklineError, inputError } from '../core/errors.ts';
+import { payloadFingerprint } from '../core/payloadFingerprint.ts';
 import { derivedRunId, newSlugId } from '../core/ids.ts';
 import { planSteps } from '../core/jobFlow.ts';
 import { checkStepsFit } from '../core/stepBudget.ts';
@@ -6,7 +7,7 @@ import { buildRenderContext, type FiredBy, renderJob } from '../core/render.ts';
 import type { RunRecord, StepRecord } from '../core/runModel.ts';
 import { templateForFire } from '../core/hookType.ts';
 import { validatePayload } from '../core/triggerSchema.ts';
-import type { FireRecord, HookRecord } from '../ports/store.ts';
+import type { FireRecord, HookRecord, IdempotencyClaim } from '../ports/store.ts';
 import { acquireSlot, admitRun, releaseSlot } from './concurrency.ts';
 import { announce } from './lifecycleEvents.ts';
 import { checkJobMayRunCommands } from './runCommandsRight.ts';
@@ -64,9 +65,10 @@ export async function fireHook(services: Services, request: FireRequest): Promis
     });
 
   // A key that already answers with a run: the same answer, without rendering again.
+  const fingerprint = request.idempotencyKey ? payloadFingerprint(request.payload ?? {}) : undefined;
   if (request.idempotencyKey) {
     const existing = await services.store.findIdempotentRun(hookGroupId, hookId, request.idempotencyKey);
-    if (existing) return { kind: 'duplicate', runId: existing };
+    if (existing) return idempotentAnswer(request.idempotencyKey, existing, fingerprint!);
   }
 
   let job: RunRecord['job'];
@@ -166,6 +168,7 @@ export async function fireHook(services: Services, request: FireRequest): Promis
       ? {
           key: request.idempotencyKey,
           expiresAt: Math.floor(now.getTime() / 1000) + services.settings.idempotencyWindowSeconds,
+          fingerprint: fingerprint!,
         }
       : undefined,
     expiresAt: expiry(services),
@@ -173,7 +176,7 @@ export async function fireHook(services: Services, request: FireRequest): Promis
   if (created.kind !== 'created') {
     if (policy?.onLimit === 'skip') await releaseSlot(services, hookGroupId, hookId, runId);
     if (created.kind === 'run-exists') return { kind: 'duplicate', runId };
-    if (created.kind === 'key-taken') return { kind: 'duplicate', runId: created.runId };
+    if (created.kind === 'key-taken') return idempotentAnswer(request.idempotencyKey!, created, fingerprint!);
     throw conflict(
       'a trigger with this Idempotency-Key is being processed right now; retry in a few seconds',
     );
@@ -185,15 +188,24 @@ export async function fireHook(services: Services, request: FireRequest): Promis
   return { kind: 'started', runId };
 }
 
+/** The first run of an Idempotency-Key; the same key with another payload is a 409 naming that run. */
+function idempotentAnswer(key: string, claim: IdempotencyClaim, fingerprint: string): FireOutcome {
+  if (claim.fingerprint !== undefined && claim.fingerprint !== fingerprint)
+    throw conflict(
+      `Idempotency-Key "${key}" was used for run ${claim.runId} with a different payload; use a new key for a new payload`,
+    );
+  return { kind: 'duplicate', runId: claim.runId };
+}
+
 function expiry(services: Services): number {
   return Math.floor(services.clock.now().getTime() / 1000) + services.settings.retentionSeconds;
 }
 
 /** The hook's own template, or for a typed hook without one, its type's template for this event (else `run`). */
-async function templateFor(
+export async function templateFor(
   services: Services,
-  hook: HookRecord,
-  request: FireRequest,
+  hook: Pick<HookRecord, 'definition'>,
+  request: Pick<FireRequest, 'firedBy' | 'event'>,
 ): Promise<Record<string, unknown>> {
   if (hook.definition.task) return hook.definition.task;
   const typeName = hook.definition.hookType ?? '';

@@ -12,6 +12,7 @@ import { staticJob } from '../core/render.ts';
 import { checkStepsFit } from '../core/stepBudget.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import { ConditionFailed, type HookRecord } from '../ports/store.ts';
+import { checkFiringPaths } from './checkHook.ts';
 import { announce } from './lifecycleEvents.ts';
 import { pendingSyncMark, removeHookTriggers, SYNC_PENDING, syncHookTriggers } from './syncTriggers.ts';
 import type { Services } from './services.ts';
@@ -69,7 +70,7 @@ function newRecord(services: Services, definition: HookDefinition, runCommands: 
  * A typed hook's config gets the type's defaults; unknown or missing required keys are a 400 naming
  * the key. Also answers the templates that will render the hook's jobs (its own, else its type's).
  */
-async function applyHookType(
+export async function applyHookType(
   services: Services,
   definition: HookDefinition,
 ): Promise<{ definition: HookDefinition; templates: unknown[] }> {
@@ -122,6 +123,7 @@ export async function createHook(
   );
   checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
   checkStaticSteps(services, definition);
+  await checkFiringPaths(services, definition, actor.clientId);
   const runCommands = runCommandsRight(hookGroupId, hookId, templates, actor);
   // Marked out of sync in the same write: a process killed before the triggers follow leaves a hook that says so.
   const record: HookRecord = {
@@ -172,6 +174,7 @@ export async function updateHook(
     );
     checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
     checkStaticSteps(services, definition);
+    await checkFiringPaths(services, definition, actor.clientId);
     const runCommands = runCommandsRight(hookGroupId, hookId, templates, actor);
     const configChanged = JSON.stringify(definition.config) !== JSON.stringify(existing.definition.config);
     const updated: HookRecord = {

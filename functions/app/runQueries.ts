@@ -1,6 +1,7 @@
 import { notFound } from '../core/errors.ts';
-import { countSteps, type RunCounts } from '../core/jobFlow.ts';
-import type { Phase, RunRecord, StepError, StepRecord, StepStatus } from '../core/runModel.ts';
+import { countSteps, isTerminal, type RunCounts } from '../core/jobFlow.ts';
+import { textSince } from '../core/outputWindow.ts';
+import type { Phase, RunRecord, StepError, StepOutput, StepRecord, StepStatus } from '../core/runModel.ts';
 import type { Services } from './services.ts';
 
 /** The run status shape clients rely on (DESIGN.md §3.5). */
@@ -59,6 +60,21 @@ function stepView(step: StepRecord): StepView {
   return view;
 }
 
+/** A step as GET /runs/{runId} shows it (and the `step` run event), with the tail of its output. */
+export function stepViewWithOutput(step: StepRecord, output: StepOutput | undefined): StepView {
+  const view = stepView(step);
+  if (output && (output.stdout !== undefined || output.stderr !== undefined || output.body !== undefined)) {
+    const excerpt: NonNullable<StepView['output']> = { truncated: Boolean(output.truncated) };
+    if (output.stdout !== undefined) excerpt.stdout = tail(output.stdout);
+    if (output.stderr !== undefined) excerpt.stderr = tail(output.stderr);
+    if (output.body !== undefined) excerpt.body = tail(output.body);
+    if (excerpt.stdout !== output.stdout || excerpt.stderr !== output.stderr || excerpt.body !== output.body)
+      excerpt.truncated = true;
+    view.output = excerpt;
+  }
+  return view;
+}
+
 export async function getRunRecord(services: Services, runId: string): Promise<RunRecord> {
   const run = await services.store.getRun(runId);
   if (!run) throw notFound(`run ${runId} does not exist`);
@@ -81,28 +97,15 @@ export async function getRunStatus(services: Services, runId: string): Promise<R
     finishedAt: run.finishedAt ?? null,
     counts: countSteps(steps),
     steps: await Promise.all(
-      steps.map(async (step) => {
-        const view = stepView(step);
-        if (step.finishedAt === undefined) return view;
-        const output = await services.store.getStepOutput(runId, step.index);
-        if (
-          output &&
-          (output.stdout !== undefined || output.stderr !== undefined || output.body !== undefined)
-        ) {
-          const excerpt: NonNullable<StepView['output']> = { truncated: Boolean(output.truncated) };
-          if (output.stdout !== undefined) excerpt.stdout = tail(output.stdout);
-          if (output.stderr !== undefined) excerpt.stderr = tail(output.stderr);
-          if (output.body !== undefined) excerpt.body = tail(output.body);
-          if (
-            excerpt.stdout !== output.stdout ||
-            excerpt.stderr !== output.stderr ||
-            excerpt.body !== output.body
-          )
-            excerpt.truncated = true;
-          view.output = excerpt;
-        }
-        return view;
-      }),
+      steps.map(async (step) =>
+        // finished steps, and the running one (its output so far), show their output's tail
+        stepViewWithOutput(
+          step,
+          step.status === 'pending' || step.status === 'skipped'
+            ? undefined
+            : await services.store.getStepOutput(runId, step.index),
+        ),
+      ),
     ),
   };
   if (run.rerunOf) view.rerunOf = run.rerunOf;
@@ -110,10 +113,40 @@ export async function getRunStatus(services: Services, runId: string): Promise<R
   return view;
 }
 
-export async function getStepOutput(services: Services, runId: string, index: number) {
+/** Where a client continues reading a step's streams (GET /runs/{runId}/steps/{n}/output). */
+export interface OutputOffsets {
+  stdoutOffset: number;
+  stderrOffset: number;
+}
+
+/**
+ * A step's kept output from the given offsets to what has arrived so far — while the step runs too
+ * (functions/app/liveOutput.ts stores it as it comes); `complete` once the step has finished.
+ */
+export async function getStepOutput(
+  services: Services,
+  runId: string,
+  index: number,
+  offsets: OutputOffsets = { stdoutOffset: 0, stderrOffset: 0 },
+) {
   await getRunRecord(services, runId);
   const step = await services.store.getStep(runId, index);
   if (!step) throw notFound(`run ${runId} has no step ${index}`);
   const output = (await services.store.getStepOutput(runId, index)) ?? {};
-  return { runId, index, name: step.name, status: step.status, ...output };
+  const stdout = textSince(output.stdout ?? '', output.streams?.stdout, offsets.stdoutOffset);
+  const stderr = textSince(output.stderr ?? '', output.streams?.stderr, offsets.stderrOffset);
+  return {
+    runId,
+    index,
+    name: step.name,
+    status: step.status,
+    stdout: stdout.text,
+    stderr: stderr.text,
+    stdoutOffset: stdout.next,
+    stderrOffset: stderr.next,
+    truncated: Boolean(output.truncated),
+    complete: isTerminal(step.status),
+    ...(output.body !== undefined ? { body: output.body } : {}),
+    ...(output.data !== undefined ? { data: output.data } : {}),
+  };
 }

@@ -22,6 +22,7 @@ import { lambdaAction } from '../runners/lambda.ts';
 import { applyConfigChange, type ConfigChangeCheck } from './hookConfig.ts';
 import { type CaughtError, describeEngineError, reportEngineError } from './engineErrors.ts';
 import { announce } from './lifecycleEvents.ts';
+import { type LiveOutputWriter, liveOutputWriter } from './liveOutput.ts';
 import type { Services } from './services.ts';
 
 /**
@@ -108,6 +109,8 @@ export async function runStep(
   await announce(services, 'Step Started', detail);
 
   const hook = await hookRead;
+  const expiresAt = Math.floor(startedAt.getTime() / 1000) + services.settings.retentionSeconds;
+  const live = liveOutputWriter(services, runId, index, expiresAt);
   const { outcome, attempts } = await executeWithRetries(
     services,
     liveRun,
@@ -117,7 +120,9 @@ export async function runStep(
     steps,
     options.remainingTimeMs,
     claim,
+    live,
   );
+  await live.close();
 
   let finalOutcome = outcome;
   if (outcome.status === 'succeeded' && outcome.configChange) {
@@ -138,13 +143,13 @@ export async function runStep(
   }
 
   const finishedAt = services.clock.now();
-  const outputWrite = services.store.putStepOutput(
+  // The output first: a step read as finished has its whole output (`complete` of the output endpoint).
+  await services.store.putStepOutput(
     runId,
     index,
     finalOutcome.output,
     Math.floor(finishedAt.getTime() / 1000) + services.settings.retentionSeconds,
   );
-  outputWrite.catch(() => undefined);
   await services.store.updateStep(
     runId,
     index,
@@ -165,7 +170,6 @@ export async function runStep(
     },
     { claim },
   );
-  await outputWrite;
   await announce(services, 'Step Finished', {
     ...detail,
     status: finalOutcome.status,
@@ -403,6 +407,7 @@ async function executeWithRetries(
   stepsAtStart: StepRecord[],
   remainingTimeMs: (() => number) | undefined,
   claim: string,
+  live: LiveOutputWriter,
 ): Promise<{ outcome: ActionOutcome; attempts: number }> {
   const controller = new AbortController();
   const stopWatch = watchForStop(services, run, controller);
@@ -417,8 +422,12 @@ async function executeWithRetries(
       if (controller.signal.aborted) break;
       const steps = attempt === 0 ? stepsAtStart : await services.store.getSteps(run.runId);
       const latestRun = attempt === 0 ? run : ((await services.store.getRun(run.runId)) ?? run);
-      const input = actionInput(services, latestRun, hook, plan, planned, steps, controller.signal);
-      input.onProcessStarted = (process) => recordProcess(services, run.runId, planned.index, claim, process);
+      const input = {
+        ...actionInput(services, latestRun, hook, plan, planned, steps, controller.signal),
+        onOutput: live.onOutput,
+        onProcessStarted: (process: StepProcess) =>
+          recordProcess(services, run.runId, planned.index, claim, process),
+      };
       outcome = await actionFor(services, run, planned)(input);
       if (outcome.status === 'succeeded' || outcome.status === 'cancelled' || controller.signal.aborted) {
         attempt++;

@@ -6,6 +6,7 @@ import type { Executions } from '../ports/executions.ts';
 import type { HookTypeStore } from '../ports/hookTypeStore.ts';
 import type { Invoker } from '../ports/invoker.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { RunChanges } from '../ports/runChanges.ts';
 import type { Store } from '../ports/store.ts';
 import type { TriggerSync } from '../ports/triggerSync.ts';
 
@@ -27,6 +28,19 @@ export interface ServiceSettings {
    * in it (functions/core/stepBudget.ts).
    */
   stepFunctionTimeoutSeconds: number;
+  /** How a running step's output is persisted as it arrives (functions/app/liveOutput.ts). */
+  liveOutput: { intervalMs: number; flushBytes: number };
+  /** `GET /runs/{runId}/events` streams (functions/api/routes/runEvents.ts). */
+  eventStreams: {
+    /** How often a stream re-reads the run where no change notifier exists (the cloud). */
+    pollMs: number;
+    /** A stream ends after this long; the client reconnects with Last-Event-ID and loses nothing. */
+    maxLifeMs: number;
+    /** End the response once new events were sent (behind a proxy that buffers whole responses). */
+    endAfterNewEvents: boolean;
+    /** Streams one client may hold open at once (per process). */
+    maxPerClient: number;
+  };
 }
 
 export const DEFAULT_SETTINGS: ServiceSettings = {
@@ -36,6 +50,19 @@ export const DEFAULT_SETTINGS: ServiceSettings = {
   stopPollMs: 1000,
   outputLimitBytes: 64 * 1024,
   stepFunctionTimeoutSeconds: 900,
+  // Locally output is stored as it is read; the cloud overrides with CLOUD_STREAMING_SETTINGS.
+  liveOutput: { intervalMs: 0, flushBytes: 16 * 1024 },
+  eventStreams: { pollMs: 1000, maxLifeMs: 15 * 60_000, endAfterNewEvents: false, maxPerClient: 16 },
+};
+
+/**
+ * The cloud: a running step's output is written at least every 2 s or 16 KiB (DynamoDB writes cost),
+ * and API Gateway buffers a Lambda's whole response and cuts it at 29 s, so an events request answers
+ * as soon as it has something new (or after 25 s) and the client reconnects with Last-Event-ID.
+ */
+export const CLOUD_STREAMING_SETTINGS: Pick<ServiceSettings, 'liveOutput' | 'eventStreams'> = {
+  liveOutput: { intervalMs: 2000, flushBytes: 16 * 1024 },
+  eventStreams: { pollMs: 1000, maxLifeMs: 25_000, endAfterNewEvents: true, maxPerClient: 16 },
 };
 
 /** Everything the use cases need, behind ports: the adapters differ between cloud and local, the code does not. */
@@ -60,6 +87,8 @@ export interface Services {
   settings: ServiceSettings;
   /** Rules and schedules that fire hooks (EventBridge in the cloud; caches locally). */
   triggers?: TriggerSync;
+  /** Tells open event streams at once when a run, its steps or its output change (locally); absent, they poll. */
+  runChanges?: RunChanges;
   /** Service secrets: the key trigger tokens are derived from. Never logged. */
   secrets: { tokenKey: Buffer };
 }

@@ -159,14 +159,17 @@ export interface RunCounts {
   succeeded: number;
   failed: number;
   skipped: number;
+  cancelled: number;
 }
 
+/** The run's step counts (run status, Run Finished, the notify summary): failed counts timed_out too. */
 export function countSteps(steps: StepRecord[]): RunCounts {
   return {
     total: steps.length,
     succeeded: steps.filter((s) => s.status === 'succeeded').length,
     failed: steps.filter((s) => isFailure(s.status)).length,
-    skipped: steps.filter((s) => s.status === 'skipped' || s.status === 'cancelled').length,
+    skipped: steps.filter((s) => s.status === 'skipped').length,
+    cancelled: steps.filter((s) => s.status === 'cancelled').length,
   };
 }
 

@@ -1,4 +1,4 @@
-import { isFailure, jobStatusSoFar } from './jobFlow.ts';
+import { countSteps, isFailure, jobStatusSoFar, type RunCounts } from './jobFlow.ts';
 import type { PlannedStep, RunRecord, StepRecord } from './runModel.ts';
 
 /** The summary a notify step receives (Borgitory's notification messages). */
@@ -8,7 +8,8 @@ export interface NotificationSummary {
   status: 'succeeded' | 'succeeded_with_warnings' | 'failed' | 'cancelled' | 'timed_out';
   failedStep?: string;
   failedSteps: string[];
-  counts: { completed: number; failed: number; skipped: number; total: number };
+  /** The run's counts (functions/core/jobFlow.ts countSteps) over the steps before the notify steps. */
+  counts: RunCounts;
   runId: string;
 }
 
@@ -20,12 +21,7 @@ export function notificationSummary(
   const counted = steps.filter((s) => plan[s.index]?.phase !== 'notify');
   const jobName = run.job.name ?? `${run.hookGroupId}/${run.hookId}`;
   const failed = counted.filter((s) => isFailure(s.status));
-  const counts = {
-    completed: counted.filter((s) => s.status === 'succeeded').length,
-    failed: failed.length,
-    skipped: counted.filter((s) => s.status === 'skipped' || s.status === 'cancelled').length,
-    total: counted.length,
-  };
+  const counts = countSteps(counted);
   const base = { runId: run.runId, counts, failedSteps: failed.map((s) => s.name) };
   if (run.stopRequested === 'cancelled') {
     return {

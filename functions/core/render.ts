@@ -2,7 +2,17 @@ import jsone from 'json-e';
 import { inputError } from './errors.ts';
 import type { HookDefinition } from './hookDefinition.ts';
 import { type Job, jobSchema } from './job.ts';
+import { describeTemplateError } from './templateErrors.ts';
 import { describeIssues } from './validation.ts';
+
+/** A place in the rendered job, as `tasks[0].timeoutSeconds` (the job itself: `job`). */
+function jobPath(path: readonly PropertyKey[], unknownKeys: readonly string[]): string {
+  const parts = [...path, ...(unknownKeys.length === 1 ? unknownKeys : [])];
+  const text = parts
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
+  return text || 'job';
+}
 
 /** Who fired a hook (DESIGN.md §3.2). */
 export type FiredBy = 'schedule' | 'triggerHook' | 'triggerHookWithToken' | 'event' | 'rerun';
@@ -45,15 +55,23 @@ export function renderJob(template: unknown, context: Record<string, unknown>): 
   try {
     rendered = jsone(template as Record<string, unknown>, context);
   } catch (error) {
-    const e = error as Error & { location?: string };
-    throw inputError(
-      `task template failed to render: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`,
-    );
+    const problem = describeTemplateError(template, error);
+    throw inputError(`task template failed to render at ${problem.path}: ${problem.message}`, {
+      path: problem.path,
+      holdsForAnyInput: problem.holdsForAnyInput,
+    });
   }
   if (rendered === null || rendered === undefined) return { kind: 'declined' };
   const parsed = jobSchema.safeParse(rendered);
   if (!parsed.success) {
-    throw inputError(`task template rendered an invalid job: ${describeIssues(parsed.error.issues, 'task')}`);
+    const issue = parsed.error.issues[0]!;
+    throw inputError(
+      `task template rendered an invalid job: ${describeIssues(parsed.error.issues, 'task')}`,
+      {
+        path: jobPath(issue.path, issue.code === 'unrecognized_keys' ? issue.keys : []),
+        invalidJob: true,
+      },
+    );
   }
   return { kind: 'job', job: parsed.data };
 }

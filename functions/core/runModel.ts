@@ -1,4 +1,5 @@
 import type { Job, Step } from './job.ts';
+import type { StreamWindow } from './outputBounds.ts';
 import type { FiredBy } from './render.ts';
 
 /** Run and step records as stored (DESIGN.md §3.3, §3.5). */
@@ -96,6 +97,8 @@ export interface StepOutput {
   /** Anything the step reported in its JSON stdout `output` field. */
   data?: unknown;
   truncated?: boolean;
+  /** Where the kept stdout/stderr stand in the whole streams (offsets of functions/core/outputWindow.ts). */
+  streams?: { stdout?: StreamWindow; stderr?: StreamWindow };
 }
 
 /** A step of the job with its defaults resolved and its place in the flow. */

@@ -20,7 +20,7 @@ export function createCommandRunnerHandler() {
     responseStream.on('close', () => closed.abort('cancelled'));
     responseStream.on('error', () => closed.abort('cancelled'));
     const result = await runCommandProcess(request, closed.signal, {
-      onOutput: (chunk) => {
+      onChunk: (chunk) => {
         const room = request.outputLimitBytes - streamed[chunk.stream];
         if (room <= 0) return;
         const text = Buffer.byteLength(chunk.text) > room ? chunk.text.slice(0, room) : chunk.text;

@@ -1,5 +1,5 @@
 import type { ActionOutcome } from '../runners/action.ts';
-import type { StepProcess } from '../core/runModel.ts';
+import type { StepOutput, StepProcess } from '../core/runModel.ts';
 
 /**
  * Runs the program of a `command` step somewhere that holds none of Hookline's credentials: locally
@@ -32,11 +32,13 @@ export interface CommandRunner {
    * Runs the command to its end: exit code, bounded stdout/stderr, the parsed stdout protocol.
    * Aborting `signal` (reason `cancelled` or `timed_out`) kills the command's process group.
    */
-  run(
-    request: CommandRequest,
-    signal: AbortSignal,
-    onOutput?: (chunk: CommandOutputChunk) => void,
-    /** Locally: the process group, as soon as the command runs (crash recovery kills it). */
-    onProcessStarted?: (process: StepProcess) => void,
-  ): Promise<ActionOutcome>;
+  run(request: CommandRequest, signal: AbortSignal, observers?: CommandObservers): Promise<ActionOutcome>;
+}
+
+/** What the step runner is told while a command runs. */
+export interface CommandObservers {
+  /** The output grew: `current()` is the bounded output so far (live output, functions/app/liveOutput.ts). */
+  onOutput?: (current: () => StepOutput, chunkBytes: number) => void;
+  /** Locally: the process group, as soon as the command runs (crash recovery kills it). */
+  onProcessStarted?: (process: StepProcess) => void;
 }

@@ -12,8 +12,11 @@ export interface RunCreation {
   steps: StepRecord[];
   /** The fire that created the run (`result: success`); its `time` is the run's `createdAt`. */
   fire: FireRecord;
-  /** The caller's Idempotency-Key, claimed for the run until `expiresAt` (epoch seconds). */
-  idempotency?: { key: string; expiresAt: number };
+  /**
+   * The caller's Idempotency-Key, claimed for the run until `expiresAt` (epoch seconds), with the
+   * payload's fingerprint (core/payloadFingerprint.ts): the same key with another payload is a conflict.
+   */
+  idempotency?: { key: string; expiresAt: number; fingerprint: string };
   /** Epoch seconds when the run's records may be deleted (TTL). */
   expiresAt?: number;
 }
@@ -23,7 +26,7 @@ export type RunCreationOutcome =
   /** The run id exists already (a derived id: this occurrence was fired before). */
   | { kind: 'run-exists' }
   /** The Idempotency-Key answers with this run (which exists). */
-  | { kind: 'key-taken'; runId: string }
+  | { kind: 'key-taken'; runId: string; fingerprint?: string }
   /** Another creation holds the key and has not finished yet: retry shortly. */
   | { kind: 'key-busy' };
 

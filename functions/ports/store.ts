@@ -77,6 +77,19 @@ export interface RunSummary {
   finishedAt?: string;
 }
 
+/** What `listRecentRuns` keeps; every field given must match. */
+export interface RunFilter {
+  hookGroupId?: string;
+  hookId?: string;
+  status?: RunStatus;
+  result?: RunResult;
+  firedBy?: FiredBy;
+  /** createdAt >= since (ISO 8601 as `Date.toISOString()` writes it). */
+  since?: string;
+  /** createdAt < until (same form). */
+  until?: string;
+}
+
 export interface AuditRecord {
   hookGroupId: string;
   hookId: string;
@@ -95,6 +108,12 @@ export interface Page<T> {
 export interface PageRequest {
   limit: number;
   continuationToken?: string;
+}
+
+/** The run an Idempotency-Key was first used for, and that fire's payload fingerprint. */
+export interface IdempotencyClaim {
+  runId: string;
+  fingerprint?: string;
 }
 
 export class ConditionFailed extends Error {
@@ -149,6 +168,14 @@ export interface Store {
     onlyIf?: Partial<Record<keyof RunRecord, unknown>>,
   ): Promise<void>;
   listRuns(hookGroupId: string, hookId: string, page: PageRequest): Promise<Page<RunSummary>>;
+  /**
+   * Runs across hooks, newest first (createdAt, then runId, descending), matching `filter`: one
+   * indexed read a page (DynamoDB: the `gsi2` index of all runs by `createdAt#runId`, or `gsi1` when
+   * both hookGroupId and hookId are given; since/until bound the sort key; the rest are filter
+   * expressions). A page may hold fewer than `page.limit` runs (even none) and still have a
+   * continuationToken: the filters apply to the `limit` runs read.
+   */
+  listRecentRuns(filter: RunFilter, page: PageRequest): Promise<Page<RunSummary>>;
   /** Runs created and not yet finished (a run leaves this list when its status becomes finished). */
   listUnfinishedRunIds(): Promise<string[]>;
 
@@ -166,10 +193,11 @@ export interface Store {
   getStepOutput(runId: string, index: number): Promise<StepOutput | undefined>;
 
   /**
-   * The run an unexpired Idempotency-Key answers with, if its run exists (a claim whose run does not
-   * exist is a creation in flight or cut by a crash: it answers nothing).
+   * What an unexpired Idempotency-Key answers with — the run and the payload's fingerprint — if its
+   * run exists (a claim whose run does not exist is a creation in flight or cut by a crash: it
+   * answers nothing). The fingerprint is absent for keys recorded before fingerprints.
    */
-  findIdempotentRun(hookGroupId: string, hookId: string, key: string): Promise<string | undefined>;
+  findIdempotentRun(hookGroupId: string, hookId: string, key: string): Promise<IdempotencyClaim | undefined>;
 
   putAudit(record: AuditRecord): Promise<void>;
   listAudit(hookGroupId: string, hookId: string, page: PageRequest): Promise<Page<AuditRecord>>;

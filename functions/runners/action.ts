@@ -15,6 +15,11 @@ export interface ActionInput {
   signingSecret?: string;
   /** Told the process group a command step started (recorded on the step so recovery can kill it). */
   onProcessStarted?: (process: StepProcess) => void;
+  /**
+   * Told each time a command's stdout/stderr grew (as chunks are read from the child); `current`
+   * gives the bounded output so far. The step runner persists it (functions/app/liveOutput.ts).
+   */
+  onOutput?: (current: () => StepOutput, chunkBytes: number) => void;
 }
 
 export type StopReason = 'cancelled' | 'timed_out';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BoundedText } from '../core/outputBounds.ts';
 import type { StepProcess } from '../core/runModel.ts';
-import type { CommandOutputChunk, CommandRequest } from '../ports/commandRunner.ts';
+import type { CommandObservers, CommandOutputChunk, CommandRequest } from '../ports/commandRunner.ts';
 import type { ActionOutcome, StopReason } from './action.ts';
 import { readStdoutProtocol } from './action.ts';
 import { identifyGroup } from './processGroup.ts';
@@ -31,9 +31,10 @@ export interface RunAsIdentity {
   home: string;
 }
 
-export interface CommandProcessOptions {
+export interface CommandProcessOptions extends CommandObservers {
   identity?: RunAsIdentity;
-  onOutput?: (chunk: CommandOutputChunk) => void;
+  /** Each piece of output as it is read (the cloud runner streams these back). */
+  onChunk?: (chunk: CommandOutputChunk) => void;
   /** Told the command's process group as soon as it runs (recorded on the step for crash recovery). */
   onProcessStarted?: (process: StepProcess) => void;
 }
@@ -141,14 +142,22 @@ export function runCommandProcess(
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
 
-    const { onOutput } = options;
+    const { onChunk, onOutput } = options;
+    const current = () => ({
+      stdout: stdout.toString(),
+      stderr: stderr.toString(),
+      truncated: stdout.truncated || stderr.truncated,
+      streams: { stdout: stdout.window(), stderr: stderr.window() },
+    });
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout.append(chunk);
-      onOutput?.({ stream: 'stdout', text: chunk.toString('utf8') });
+      onChunk?.({ stream: 'stdout', text: chunk.toString('utf8') });
+      onOutput?.(current, chunk.length);
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr.append(chunk);
-      onOutput?.({ stream: 'stderr', text: chunk.toString('utf8') });
+      onChunk?.({ stream: 'stderr', text: chunk.toString('utf8') });
+      onOutput?.(current, chunk.length);
     });
     child.stdin?.on('error', () => {
       // the command did not read its stdin; that is its business
@@ -169,11 +178,7 @@ export function runCommandProcess(
         exitedLeaders.delete(pid);
       }
       removeDirectory();
-      const output = {
-        stdout: stdout.toString(),
-        stderr: stderr.toString(),
-        truncated: stdout.truncated || stderr.truncated,
-      };
+      const output = current();
       const base = { exitCode: code, signal: exitSignal, output };
       if (pid !== undefined && interruptedGroups.delete(pid)) {
         resolve({ ...base, status: 'failed', interrupted: true, error: { message: INTERRUPTED_MESSAGE } });

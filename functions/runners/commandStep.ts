@@ -19,8 +19,7 @@ export function commandAction(runner: CommandRunner): Action {
         outputLimitBytes: input.outputLimitBytes,
       },
       input.signal,
-      undefined,
-      input.onProcessStarted,
+      { onOutput: input.onOutput, onProcessStarted: input.onProcessStarted },
     );
   };
 }

@@ -9,6 +9,7 @@ import { jsonLogger } from '../../functions/adapters/jsonLogger.ts';
 import { eventBridgeEndpoint } from '../../functions/adapters/local/eventBridgeEndpoint.ts';
 import { LocalBus } from '../../functions/adapters/local/localBus.ts';
 import { OutboxDelivery } from '../../functions/adapters/local/outboxDelivery.ts';
+import { notifyingStore, RunChangeNotifier } from '../../functions/adapters/local/runChangeNotifier.ts';
 import { LocalScheduler, type ScheduledFire } from '../../functions/adapters/local/localScheduler.ts';
 import { LocalTriggerSync } from '../../functions/adapters/local/localTriggerSync.ts';
 import { LocalExecutions } from '../../functions/adapters/local/localExecutions.ts';
@@ -203,8 +204,11 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     const bus = new LocalBus(logger);
     const invoker = new LocalInvoker();
     const lazy: { executions?: LocalExecutions } = {};
+    // Open event streams hear of every run write at once (functions/ports/runChanges.ts).
+    const runChanges = new RunChangeNotifier();
     const services: Services = {
-      store: stores.store,
+      store: notifyingStore(stores.store, runChanges),
+      runChanges,
       concurrency: stores.concurrency,
       hookTypes: stores.hookTypes,
       executions: {

@@ -242,12 +242,15 @@ describe('getHookStatus', () => {
     expect(expectShape(hookStatusResponseSchema, fresh.body)).toEqual({ lastFire: { result: 'no-fire' } });
 
     const fired = await stack.api<{ runId: string }>('POST', '/hooks/status/h/trigger', { n: 1 });
+    await stack.waitForRunFinished(fired.body.runId);
     const ok = expectShape(hookStatusResponseSchema, (await stack.api('GET', '/hooks/status/h/status')).body);
     expect(ok.lastFire).toEqual({
       result: 'success',
       runId: fired.body.runId,
       taskId: fired.body.runId,
       time: expect.any(String),
+      runState: 'finished',
+      runResult: 'succeeded',
     });
     expect(ok.nextScheduledDate).toBeUndefined();
 
@@ -261,8 +264,9 @@ describe('getHookStatus', () => {
       result: 'error',
       error: refused.body.message,
       time: expect.any(String),
+      runState: null,
+      runResult: null,
     });
-    await stack.waitForRunFinished(fired.body.runId);
   });
 
   it('nextScheduledDate when the hook has a schedule', async () => {

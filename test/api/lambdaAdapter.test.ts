@@ -1,10 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { handle } from 'hono/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowAll, createApiApp } from '../../functions/api/app.ts';
 import { hookDefinitionSchema } from '../../functions/api/schemas.ts';
+import { CLOUD_STREAMING_SETTINGS } from '../../functions/app/services.ts';
 import { createApiHandler } from '../../functions/handlers/api.ts';
-import { bearer, hookBody, startTestStack, type TestStack } from '../support/stack.ts';
+import { bearer, hookBody, startTestStack, type TestStack, tempDataDir } from '../support/stack.ts';
 import { expectShape, noopTask } from './helpers.ts';
 
 /**
@@ -174,5 +178,75 @@ describe('the api app behind hono/aws-lambda', () => {
     expect(json(authorized)).toMatchObject({ hookGroupId: 'lambda', hookId: 'b64' });
     const ping = await real(apiGatewayEvent('GET', '/api/hooks/v1/ping'), lambdaContext);
     expect(ping.statusCode).toBe(200);
+  });
+});
+
+describe('run events behind API Gateway (whole responses, no change notifier)', () => {
+  /** The events of a text/event-stream response (the adapter hands it to API Gateway base64-encoded). */
+  const events = (result: LambdaResult) =>
+    (result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString('utf8') : result.body)
+      .split('\n\n')
+      .filter((block) => block.includes('event:'))
+      .map((block) => {
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .find((line) => line.startsWith(`${name}:`))
+            ?.slice(name.length + 1)
+            .trim();
+        return { id: field('id')!, event: field('event')!, data: JSON.parse(field('data')!) };
+      });
+
+  it('each request answers once it has something new; the client goes on with Last-Event-ID', async () => {
+    const cloudish = {
+      ...stack.services,
+      runChanges: undefined,
+      settings: { ...stack.services.settings, ...CLOUD_STREAMING_SETTINGS },
+    };
+    const cloud = handle(createApiApp(cloudish, { authorizer: allowAll })) as unknown as Handler;
+    const fifo = join(tempDataDir('hookline-lambda-fifo-'), 'go');
+    execFileSync('mkfifo', [fifo]);
+    await stack.api(
+      'PUT',
+      '/hooks/lambda/waits',
+      hookBody({ task: { name: 'w', command: ['sh', '-c', 'read go < "$1"; echo done', 'sh', fifo] } }),
+    );
+    const fired = await stack.api<{ runId: string }>('POST', '/hooks/lambda/waits/trigger', {});
+    const path = `/api/hooks/v1/runs/${fired.body.runId}/events`;
+
+    const first = await cloud(apiGatewayEvent('GET', path), lambdaContext);
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['content-type']).toMatch(/text\/event-stream/);
+    const snapshot = events(first);
+    expect(snapshot[0]).toMatchObject({ event: 'run', data: { runId: fired.body.runId } });
+
+    // the next request waits (polling the store) until the run moves on, then answers
+    let lastId = snapshot.at(-1)!.id;
+    const seen = [...snapshot];
+    const pending = cloud(
+      apiGatewayEvent('GET', path, { headers: { 'last-event-id': lastId } }),
+      lambdaContext,
+    );
+    await writeFile(fifo, 'go\n');
+    for (let i = 0; i < 20 && seen.at(-1)?.data.status !== 'finished'; i++) {
+      const next =
+        i === 0
+          ? await pending
+          : await cloud(
+              apiGatewayEvent('GET', path, { headers: { 'last-event-id': lastId } }),
+              lambdaContext,
+            );
+      expect(next.statusCode).toBe(200);
+      const batch = events(next);
+      seen.push(...batch);
+      lastId = batch.at(-1)?.id ?? lastId;
+    }
+    expect(seen.at(-1)).toMatchObject({ event: 'run', data: { status: 'finished', result: 'succeeded' } });
+    expect(
+      seen
+        .filter((e) => e.event === 'output')
+        .map((e) => e.data.text)
+        .join(''),
+    ).toBe('done\n');
   });
 });

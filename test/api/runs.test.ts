@@ -40,7 +40,7 @@ describe('GET /runs/{runId} and step output', () => {
       firedBy: 'triggerHook',
       status: 'finished',
       result: 'succeeded',
-      counts: { total: 1, succeeded: 1, failed: 0, skipped: 0 },
+      counts: { total: 1, succeeded: 1, failed: 0, skipped: 0, cancelled: 0 },
     });
     expect(run.steps[0]).toMatchObject({
       index: 0,

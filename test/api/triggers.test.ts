@@ -198,14 +198,22 @@ describe('declined and refused fires', () => {
   });
 
   it('a template rendering an invalid job is a 400 naming the field, recorded as an error fire', async () => {
-    await stack.api('PUT', '/hooks/fires/badjob', hookBody({ task: { name: 'no action' } }));
-    const res = await stack.api('POST', '/hooks/fires/badjob/trigger');
+    // a required payload field: nothing can be rendered at create time, so the fire meets the mistake
+    const needsInput = { triggerSchema: { type: 'object', properties: { x: {} }, required: ['x'] } };
+    const created = await stack.api(
+      'PUT',
+      '/hooks/fires/badjob',
+      hookBody({ task: { name: 'no action' } }, needsInput),
+    );
+    expect(created.status).toBe(200);
+    const res = await stack.api('POST', '/hooks/fires/badjob/trigger', { x: 1 });
     const body = expectError(
       res,
       400,
       'InputError',
       /rendered an invalid job: task\.task: a step needs exactly one of/,
     );
+    expect(res.body).toMatchObject({ path: 'task' });
     expect((await lastFires('fires/badjob')).lastFires[0]).toMatchObject({
       result: 'error',
       error: body.message,
@@ -213,26 +221,34 @@ describe('declined and refused fires', () => {
     await stack.api(
       'PUT',
       '/hooks/fires/unknownfield',
-      hookBody({ task: { name: 'x', command: ['true'], colour: 1 } }),
+      hookBody({ task: { name: 'x', command: ['true'], colour: 1 } }, needsInput),
     );
-    const unknown = await stack.api('POST', '/hooks/fires/unknownfield/trigger');
+    const unknown = await stack.api('POST', '/hooks/fires/unknownfield/trigger', { x: 1 });
     expectError(unknown, 400, 'InputError', /task\.task: unknown field\(s\) "colour"/);
+    expect(unknown.body).toMatchObject({ path: 'task.colour' });
   });
 
-  it('obviously broken JSON-e is accepted at create time and refused when the hook fires', async () => {
-    // JSON-e has no static check: a template is only known to be broken when it renders.
-    const created = await stack.api('PUT', '/hooks/fires/syntax', hookBody({ task: { $eval: 'payload b' } }));
-    expect(created.status).toBe(200);
-    const res = await stack.api('POST', '/hooks/fires/syntax/trigger');
-    expectError(res, 400, 'InputError', /task template failed to render: SyntaxError: Found: b token/);
-    await stack.api('PUT', '/hooks/fires/operator', hookBody({ task: { $frobnicate: 1 } }));
-    const operator = await stack.api('POST', '/hooks/fires/operator/trigger');
+  it('obviously broken JSON-e is refused at create time, naming the place in the template', async () => {
+    const syntax = await stack.api('PUT', '/hooks/fires/syntax', hookBody({ task: { $eval: 'payload b' } }));
+    expectError(
+      syntax,
+      400,
+      'InputError',
+      /^triggered with the triggerSchema's defaults: task template failed to render at task\.task: Found: b token/,
+    );
+    expect(syntax.body).toMatchObject({ path: 'task.task' });
+    const operator = await stack.api(
+      'PUT',
+      '/hooks/fires/operator',
+      hookBody({ nested: { $frobnicate: 1 } }),
+    );
     expectError(
       operator,
       400,
       'InputError',
-      /task template failed to render: TemplateError: \$<identifier> is reserved/,
+      /task template failed to render at task\.nested: \$<identifier> is reserved/,
     );
+    expect((await stack.api('GET', '/hooks/fires/syntax')).status).toBe(404);
   });
 });
 

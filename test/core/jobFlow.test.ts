@@ -212,7 +212,8 @@ describe('results', () => {
       total: 8,
       succeeded: 1,
       failed: 2,
-      skipped: 2,
+      skipped: 1,
+      cancelled: 1,
     });
     const left = settleLeftovers(steps(['succeeded', 'running']), 'States.Timeout');
     expect(left.map((s) => [s.index, s.status])).toEqual([

@@ -96,8 +96,52 @@ describe('renderJob', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(HooklineError);
       expect((error as HooklineError).code).toBe('InputError');
-      expect((error as HooklineError).message).toMatch(/^task template failed to render: /);
+      expect((error as HooklineError).message).toBe(
+        'task template failed to render at task.task.command: object has no property "missing"',
+      );
+      expect((error as HooklineError).details).toMatchObject({ path: 'task.task.command' });
     }
+  });
+
+  it('names the place of an expression JSON-e cannot parse, without its internals', () => {
+    const failure = (template: unknown) => {
+      try {
+        renderJob(template, context);
+      } catch (error) {
+        return { message: (error as HooklineError).message, path: (error as HooklineError).details?.path };
+      }
+      throw new Error('rendered');
+    };
+    // json-e itself throws "TypeError: Cannot read properties of null (reading 'kind')" for these
+    const unfinished = failure({ task: { name: 't', command: ['echo', { $eval: 'payload.a +' }] } });
+    expect(unfinished).toEqual({
+      message:
+        'task template failed to render at task.task.command[1].$eval: the expression "payload.a +" cannot be parsed (incomplete or invalid syntax)',
+      path: 'task.task.command[1].$eval',
+    });
+    expect(unfinished.message).not.toMatch(/TypeError|kind/);
+    const interpolation = failure({ tasks: [{ name: 't', command: 'echo ${1 +' }] });
+    expect(interpolation.path).toBe('task.tasks[0].command');
+    expect(interpolation.message).toMatch(/unfinished or invalid \$\{…\} expression/);
+  });
+
+  it('says how to write a shell variable in a string command', () => {
+    const shellVariable = ['$', '{REPO}'].join('');
+    expect(() => renderJob({ task: { name: 't', command: `echo ${shellVariable}` } }, context)).toThrow(
+      `task template failed to render at task.task.command: unknown context value REPO (JSON-e interpolates $\{…} in strings: for a shell variable write $REPO or $${shellVariable})`,
+    );
+  });
+
+  it('gives the path in the job of what is invalid', () => {
+    const pathOf = (template: unknown) => {
+      try {
+        renderJob(template, context);
+      } catch (error) {
+        return (error as HooklineError).details?.path;
+      }
+    };
+    expect(pathOf({ tasks: [{ name: 't', comand: 'x' }] })).toBe('tasks[0].comand');
+    expect(pathOf({ task: { name: 't', command: 'x', timeoutSeconds: 5000 } })).toBe('task.timeoutSeconds');
   });
 
   it('names the invalid part of a rendered job', () => {

@@ -74,7 +74,7 @@ describe('the four flows of the Borgitory job-hooks document', () => {
     expect(run.steps.map((s) => s.phase)).toEqual(['pre', 'pre', 'task', 'task', 'post', 'post', 'notify']);
     const summary = JSON.parse(run.steps[6]!.output!.stdout!);
     expect(summary.title).toBe('✅ Backup completed successfully');
-    expect(summary.counts).toEqual({ completed: 6, failed: 0, skipped: 0, total: 6 });
+    expect(summary.counts).toEqual({ total: 6, succeeded: 6, failed: 0, skipped: 0, cancelled: 0 });
   });
 
   it('critical pre-hook fails: later pre-hooks and tasks skipped, only runOnFailure post-hooks run', async () => {
@@ -92,7 +92,7 @@ describe('the four flows of the Borgitory job-hooks document', () => {
     const summary = JSON.parse(run.steps[6]!.output!.stdout!);
     expect(summary.title).toBe('❌ Backup failed - critical hook error');
     expect(summary.failedStep).toBe('Database Dump');
-    expect(summary.counts).toEqual({ completed: 1, failed: 1, skipped: 4, total: 6 });
+    expect(summary.counts).toEqual({ total: 6, succeeded: 1, failed: 1, skipped: 4, cancelled: 0 });
   });
 
   it('task fails: the rest of the tasks skipped, runOnFailure post-hooks run', async () => {
@@ -127,7 +127,7 @@ describe('the four flows of the Borgitory job-hooks document', () => {
     const summary = JSON.parse(run.steps[6]!.output!.stdout!);
     expect(summary.title).toBe('⚠️ Backup completed with warnings');
     expect(summary.failedSteps).toEqual(['Stop Services']);
-    expect(run.counts).toEqual({ total: 7, succeeded: 6, failed: 1, skipped: 0 });
+    expect(run.counts).toEqual({ total: 7, succeeded: 6, failed: 1, skipped: 0, cancelled: 0 });
   });
 });
 
@@ -332,6 +332,8 @@ describe('cancel and run timeout', () => {
       hookBody({
         task: { name: 'long', command: ['sh', '-c', `echo $$ > ${pidFile}; exec sleep 600`] },
         postHooks: [ok('skipped-post'), ok('always', { runOnFailure: true })],
+        // prints the summary it is given (its counts are the run's, before the notify steps)
+        notify: [{ name: 'summary', command: ['sh', '-c', 'cat'] }],
       }),
     );
     const fired = await stack.api<{ runId: string }>('POST', `/hooks/flow/${hookId}/trigger`, {});
@@ -348,7 +350,12 @@ describe('cancel and run timeout', () => {
       ['long', 'cancelled'],
       ['skipped-post', 'cancelled'],
       ['always', 'succeeded'],
+      ['summary', 'succeeded'],
     ]);
+    // cancelled steps are counted as cancelled, not skipped; the notify summary counts the same way
+    expect(run.counts).toEqual({ total: 4, succeeded: 2, failed: 0, skipped: 0, cancelled: 2 });
+    const summary = JSON.parse(run.steps[3]!.output!.stdout!).summary;
+    expect(summary.counts).toEqual({ total: 3, succeeded: 1, failed: 0, skipped: 0, cancelled: 2 });
     expect(() => process.kill(pid, 0)).toThrow();
     const again = await stack.api<{ code: string }>('POST', `/runs/${fired.body.runId}/cancel`);
     expect(again.status).toBe(409);

@@ -51,7 +51,7 @@ describe('walking skeleton: create, trigger, read the run', () => {
       firedBy: 'triggerHook',
       status: 'finished',
       result: 'succeeded',
-      counts: { total: 1, succeeded: 1, failed: 0, skipped: 0 },
+      counts: { total: 1, succeeded: 1, failed: 0, skipped: 0, cancelled: 0 },
     });
     expect(run.steps).toHaveLength(1);
     expect(run.steps[0]).toMatchObject({

@@ -1,7 +1,7 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createHash } from 'node:crypto';
 import { baseCommandEnvironment } from '../../app/commandEnvironment.ts';
-import { DEFAULT_SETTINGS, type Services } from '../../app/services.ts';
+import { CLOUD_STREAMING_SETTINGS, DEFAULT_SETTINGS, type Services } from '../../app/services.ts';
 import type { CommandRunner } from '../../ports/commandRunner.ts';
 import { systemClock } from '../../ports/clock.ts';
 import { jsonLogger } from '../jsonLogger.ts';
@@ -80,7 +80,7 @@ async function build(functionName: string): Promise<Services> {
     commandEnvironment: baseCommandEnvironment(process.env, []),
     clock: systemClock,
     logger: jsonLogger({ function: functionName }),
-    settings: DEFAULT_SETTINGS,
+    settings: { ...DEFAULT_SETTINGS, ...CLOUD_STREAMING_SETTINGS },
     // Only the api function changes hooks, so only it keeps their rules and schedules in line.
     triggers:
       functionName === 'api'

@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { RunCreation, RunCreationOutcome, RunCreationRepair } from '../../ports/runCreation.ts';
-import type { FireRecord } from '../../ports/store.ts';
+import type { FireRecord, IdempotencyClaim } from '../../ports/store.ts';
 import { isConditionFailure } from './documentClient.ts';
 import { keys } from './tableLayout.ts';
 
@@ -21,7 +21,7 @@ import { keys } from './tableLayout.ts';
  *   3. the pending steps;
  *   4. the run item (conditional: absent), not yet listed — the commit point: a run exists only with
  *      all its steps;
- *   5. its listing under the hook (the index keys gsi1pk/gsi1sk set on the run item);
+ *   5. its listing under the hook and among all runs (the index keys gsi1pk/gsi1sk, gsi2pk/gsi2sk);
  *   6. the fire record, whose time is the run's createdAt (so writing it again is the same item).
  *
  * The listing is its own write because dynalite writes an item's index entries before the item
@@ -90,7 +90,7 @@ export class DynamoRunCreation {
       return { kind: 'run-exists' };
     }
     if (idempotency) {
-      const claim = await this.claimKey(g, h, idempotency.key, runId, idempotency.expiresAt);
+      const claim = await this.claimKey(g, h, idempotency, runId);
       if (claim.kind !== 'claimed') {
         await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.unfinished(runId) }));
         return claim;
@@ -131,8 +131,12 @@ export class DynamoRunCreation {
       new UpdateCommand({
         TableName: this.table,
         Key: keys.run(runId),
-        UpdateExpression: 'SET gsi1pk = :pk, gsi1sk = :sk',
-        ExpressionAttributeValues: { ':pk': keys.runsOf(g, h), ':sk': `${createdAt}#${runId}` },
+        UpdateExpression: 'SET gsi1pk = :pk, gsi1sk = :sk, gsi2pk = :all, gsi2sk = :sk',
+        ExpressionAttributeValues: {
+          ':pk': keys.runsOf(g, h),
+          ':sk': keys.runsSortKey(createdAt, runId),
+          ':all': keys.allRuns,
+        },
       }),
     );
   }
@@ -150,11 +154,13 @@ export class DynamoRunCreation {
   private async claimKey(
     g: string,
     h: string,
-    key: string,
+    idempotency: NonNullable<RunCreation['idempotency']>,
     runId: string,
-    expiresAt: number,
-  ): Promise<{ kind: 'claimed' } | { kind: 'key-taken'; runId: string } | { kind: 'key-busy' }> {
-    const item = { ...keys.idempotency(g, h, key), kind: 'idempotency', runId, expiresAt };
+  ): Promise<
+    { kind: 'claimed' } | { kind: 'key-taken'; runId: string; fingerprint?: string } | { kind: 'key-busy' }
+  > {
+    const { key, expiresAt, fingerprint } = idempotency;
+    const item = { ...keys.idempotency(g, h, key), kind: 'idempotency', runId, expiresAt, fingerprint };
     const nowSeconds = Math.floor(Date.now() / 1000);
     try {
       await this.doc.send(
@@ -172,7 +178,8 @@ export class DynamoRunCreation {
     const held = await this.get(keys.idempotency(g, h, key));
     const heldRunId = typeof held?.runId === 'string' ? held.runId : undefined;
     if (!heldRunId) return { kind: 'key-busy' };
-    if (await this.runExists(heldRunId)) return { kind: 'key-taken', runId: heldRunId };
+    if (await this.runExists(heldRunId))
+      return { kind: 'key-taken', runId: heldRunId, ...fingerprintOf(held) };
     // The holder's run does not exist: its creation is under way, or was cut (its marker is old or gone).
     const holderMarker = await this.get(keys.unfinished(heldRunId));
     const startedAt = typeof holderMarker?.createdAt === 'string' ? Date.parse(holderMarker.createdAt) : 0;
@@ -193,12 +200,12 @@ export class DynamoRunCreation {
     }
   }
 
-  async findIdempotentRun(g: string, h: string, key: string): Promise<string | undefined> {
+  async findIdempotentRun(g: string, h: string, key: string): Promise<IdempotencyClaim | undefined> {
     const held = await this.get(keys.idempotency(g, h, key));
     if (!held || typeof held.runId !== 'string') return undefined;
     if (typeof held.expiresAt === 'number' && held.expiresAt < Math.floor(Date.now() / 1000))
       return undefined;
-    return (await this.runExists(held.runId)) ? held.runId : undefined;
+    return (await this.runExists(held.runId)) ? { runId: held.runId, ...fingerprintOf(held) } : undefined;
   }
 
   async repair(runId: string, startedBefore: Date): Promise<RunCreationRepair> {
@@ -246,4 +253,8 @@ export class DynamoRunCreation {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.unfinished(runId) }));
     return 'discarded';
   }
+}
+
+function fingerprintOf(item: Record<string, unknown> | undefined): { fingerprint?: string } {
+  return typeof item?.fingerprint === 'string' ? { fingerprint: item.fingerprint } : {};
 }

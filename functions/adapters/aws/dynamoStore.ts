@@ -18,11 +18,14 @@ import {
   HOOK_BOOKKEEPING_FIELDS,
   type HookBookkeepingChange,
   type HookRecord,
+  type IdempotencyClaim,
   type Page,
   type PageRequest,
+  type RunFilter,
   type RunSummary,
   type Store,
 } from '../../ports/store.ts';
+import { HooklineError } from '../../core/errors.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import { decodeContinuationToken, encodeContinuationToken } from '../continuationToken.ts';
 import { conditional, documentClient, withoutFields } from './documentClient.ts';
@@ -31,7 +34,7 @@ import { keys } from './tableLayout.ts';
 
 type Item = Record<string, unknown>;
 
-const KEY_FIELDS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'kind']);
+const KEY_FIELDS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'kind']);
 
 const strip = <T>(item: Item | undefined): T | undefined => withoutFields<T>(item, KEY_FIELDS);
 
@@ -42,8 +45,24 @@ function decodeToken(
   token: string | undefined,
   partition: { name: string; value: string } | undefined,
 ): Record<string, unknown> | undefined {
-  const fields = partition?.name === 'gsi1pk' ? ['pk', 'sk', 'gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
+  const index = partition?.name.match(/^(gsi\d)pk$/)?.[1];
+  const fields = index ? ['pk', 'sk', `${index}pk`, `${index}sk`] : ['pk', 'sk'];
   return decodeContinuationToken(token, fields, partition);
+}
+
+function runSummary(run: RunRecord): RunSummary {
+  const summary: RunSummary = {
+    runId: run.runId,
+    hookGroupId: run.hookGroupId,
+    hookId: run.hookId,
+    firedBy: run.firedBy,
+    status: run.status,
+    result: run.result,
+    createdAt: run.createdAt,
+  };
+  if (run.startedAt !== undefined) summary.startedAt = run.startedAt;
+  if (run.finishedAt !== undefined) summary.finishedAt = run.finishedAt;
+  return summary;
 }
 
 /** Builds `SET a = :a, ...` and an optional `a = :c_a AND ...` condition from plain objects. */
@@ -128,7 +147,7 @@ export class DynamoStore implements Store {
     input: Omit<QueryCommandInput, 'TableName'>,
     page: PageRequest,
   ): Promise<Page<Item>> {
-    const partitionName = input.IndexName ? 'gsi1pk' : 'pk';
+    const partitionName = input.IndexName ? `${input.IndexName}pk` : 'pk';
     const partitionValue = input.ExpressionAttributeValues?.[':pk'];
     const out = await this.doc.send(
       new QueryCommand({
@@ -382,31 +401,68 @@ export class DynamoStore implements Store {
   }
 
   async listRuns(g: string, h: string, page: PageRequest): Promise<Page<RunSummary>> {
-    const out = await this.queryPage(
-      {
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.runsOf(g, h) },
-        ScanIndexForward: false,
-      },
-      page,
+    return this.listRecentRuns({ hookGroupId: g, hookId: h }, page);
+  }
+
+  async listRecentRuns(filter: RunFilter, page: PageRequest): Promise<Page<RunSummary>> {
+    const oneHook = filter.hookGroupId !== undefined && filter.hookId !== undefined;
+    const [index, pk, sk] = oneHook ? ['gsi1', 'gsi1pk', 'gsi1sk'] : ['gsi2', 'gsi2pk', 'gsi2sk'];
+    const names: Record<string, string> = { '#pk': pk };
+    if (filter.since !== undefined || filter.until !== undefined) names['#sk'] = sk;
+    const values: Record<string, unknown> = {
+      ':pk': oneHook ? keys.runsOf(filter.hookGroupId!, filter.hookId!) : keys.allRuns,
+    };
+    // `createdAt#runId` sorts after `createdAt`: since is inclusive, until exclusive.
+    let keyCondition = '#pk = :pk';
+    if (filter.since !== undefined && filter.until !== undefined) {
+      keyCondition += ' AND #sk BETWEEN :since AND :until';
+      Object.assign(values, { ':since': filter.since, ':until': filter.until });
+    } else if (filter.since !== undefined) {
+      keyCondition += ' AND #sk >= :since';
+      values[':since'] = filter.since;
+    } else if (filter.until !== undefined) {
+      keyCondition += ' AND #sk < :until';
+      values[':until'] = filter.until;
+    }
+    const conditions: string[] = [];
+    for (const field of ['hookGroupId', 'hookId', 'status', 'result', 'firedBy'] as const) {
+      if (oneHook && (field === 'hookGroupId' || field === 'hookId')) continue;
+      if (filter[field] === undefined) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = filter[field];
+      conditions.push(`#${field} = :${field}`);
+    }
+    const out = await this.runsIndexQuery(() =>
+      this.queryPage(
+        {
+          IndexName: index,
+          KeyConditionExpression: keyCondition,
+          ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+        },
+        page,
+      ),
     );
-    const items = out.items.map((i) => {
-      const run = strip<RunRecord>(i)!;
-      const summary: RunSummary = {
-        runId: run.runId,
-        hookGroupId: run.hookGroupId,
-        hookId: run.hookId,
-        firedBy: run.firedBy,
-        status: run.status,
-        result: run.result,
-        createdAt: run.createdAt,
-        startedAt: run.startedAt,
-        finishedAt: run.finishedAt,
-      };
-      return summary;
-    });
-    return { items, continuationToken: out.continuationToken };
+    return {
+      items: out.items.map((i) => runSummary(strip<RunRecord>(i)!)),
+      continuationToken: out.continuationToken,
+    };
+  }
+
+  /** A table made before the runs index existed (a local data directory) says so instead of a bare 500. */
+  private async runsIndexQuery<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (error) {
+      if ((error as Error).name === 'ValidationException' && /index/i.test((error as Error).message))
+        throw new HooklineError(
+          'InternalServerError',
+          'the table has no runs index (gsi2): it was created before GET /runs existed; deploy the current stack, or start the local stack on a new data directory',
+        );
+      throw error;
+    }
   }
 
   async getSteps(runId: string): Promise<StepRecord[]> {
@@ -462,7 +518,7 @@ export class DynamoStore implements Store {
 
   // idempotency keys
 
-  findIdempotentRun(g: string, h: string, key: string): Promise<string | undefined> {
+  findIdempotentRun(g: string, h: string, key: string): Promise<IdempotencyClaim | undefined> {
     return this.creation.findIdempotentRun(g, h, key);
   }
 

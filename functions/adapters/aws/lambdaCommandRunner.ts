@@ -1,4 +1,5 @@
-import { InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { BoundedText } from '../../core/outputBounds.ts';
 import type { CommandRunner } from '../../ports/commandRunner.ts';
 import type { ActionOutcome, StopReason } from '../../runners/action.ts';
 import { parseCommandRunnerLine } from '../../runners/commandRunnerProtocol.ts';
@@ -10,15 +11,29 @@ import { parseCommandRunnerLine } from '../../runners/commandRunnerProtocol.ts';
  * ends without a result makes the step `failed` with the reason; a failed invocation (throttled,
  * unreachable) is thrown so the engine retries the step. Cancel and timeout stop the wait and
  * close the stream; the runner kills the command when its response stream closes, and the command's
- * own timeout bounds it in any case.
+ * own timeout bounds it in any case. The chunks are kept bounded as they arrive and handed to the
+ * step runner's live-output writer (functions/app/liveOutput.ts), so output shows while the step runs.
+ * The Lambda client is imported on the first command (functions that run none never load it).
  */
 export class LambdaCommandRunner implements CommandRunner {
   constructor(
     private readonly functionName: string,
-    private readonly client: LambdaClient = new LambdaClient({}),
+    private client?: LambdaClient,
   ) {}
 
-  async run(...[request, signal, onOutput]: Parameters<CommandRunner['run']>): Promise<ActionOutcome> {
+  async run(...[request, signal, observers]: Parameters<CommandRunner['run']>): Promise<ActionOutcome> {
+    const { InvokeWithResponseStreamCommand, LambdaClient } = await import('@aws-sdk/client-lambda');
+    this.client ??= new LambdaClient({});
+    const kept = {
+      stdout: new BoundedText(request.outputLimitBytes),
+      stderr: new BoundedText(request.outputLimitBytes),
+    };
+    const current = () => ({
+      stdout: kept.stdout.toString(),
+      stderr: kept.stderr.toString(),
+      truncated: kept.stdout.truncated || kept.stderr.truncated,
+      streams: { stdout: kept.stdout.window(), stderr: kept.stderr.window() },
+    });
     let pending = '';
     let result: ActionOutcome | undefined;
     let failure: string | undefined;
@@ -27,8 +42,11 @@ export class LambdaCommandRunner implements CommandRunner {
       if (!line.trim()) return;
       const parsed = parseCommandRunnerLine(line);
       if (!parsed) failure ??= 'the command runner answered a line that is not its protocol';
-      else if ('chunk' in parsed) onOutput?.(parsed.chunk);
-      else result = parsed.result;
+      else if ('chunk' in parsed) {
+        const bytes = Buffer.from(parsed.chunk.text, 'utf8');
+        kept[parsed.chunk.stream].append(bytes);
+        observers?.onOutput?.(current, bytes.length);
+      } else result = parsed.result;
     };
     try {
       const response = await this.client.send(

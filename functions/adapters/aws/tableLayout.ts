@@ -8,6 +8,10 @@ export const TABLE_KEYS = {
   index: 'gsi1',
   indexPartitionKey: 'gsi1pk',
   indexSortKey: 'gsi1sk',
+  /** All runs in creation order (GET /runs): a sparse index only run items carry keys of. */
+  runsIndex: 'gsi2',
+  runsIndexPartitionKey: 'gsi2pk',
+  runsIndexSortKey: 'gsi2sk',
   ttlAttribute: 'expiresAt',
 } as const;
 
@@ -22,6 +26,8 @@ export const keys = {
   runsOf: (g: string, h: string) => `RUNS#${g}#${h}`,
   /** A run's sort key among its hook's runs (the index's `gsi1sk`): newest first when read backwards. */
   runsSortKey: (createdAt: string, runId: string) => `${createdAt}#${runId}`,
+  /** The runs index's one partition: every run, sorted by `createdAt#runId`. */
+  allRuns: 'RUNS',
   unfinished: (runId: string) => ({ pk: 'UNFINISHED', sk: runId }),
   step: (runId: string, index: number) => ({
     pk: `RUN#${runId}`,

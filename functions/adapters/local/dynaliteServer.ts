@@ -73,6 +73,8 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
         { AttributeName: TABLE_KEYS.indexPartitionKey, AttributeType: 'S' },
         { AttributeName: TABLE_KEYS.indexSortKey, AttributeType: 'S' },
+        { AttributeName: TABLE_KEYS.runsIndexPartitionKey, AttributeType: 'S' },
+        { AttributeName: TABLE_KEYS.runsIndexSortKey, AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
@@ -84,6 +86,14 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           KeySchema: [
             { AttributeName: TABLE_KEYS.indexPartitionKey, KeyType: 'HASH' },
             { AttributeName: TABLE_KEYS.indexSortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: TABLE_KEYS.runsIndex,
+          KeySchema: [
+            { AttributeName: TABLE_KEYS.runsIndexPartitionKey, KeyType: 'HASH' },
+            { AttributeName: TABLE_KEYS.runsIndexSortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },

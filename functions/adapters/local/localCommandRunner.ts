@@ -5,7 +5,7 @@ import { type RunAsIdentity, runCommandProcess } from '../../runners/command.ts'
 export class LocalCommandRunner implements CommandRunner {
   constructor(private readonly identity?: RunAsIdentity) {}
 
-  run(...[request, signal, onOutput, onProcessStarted]: Parameters<CommandRunner['run']>) {
-    return runCommandProcess(request, signal, { identity: this.identity, onOutput, onProcessStarted });
+  run(...[request, signal, observers]: Parameters<CommandRunner['run']>) {
+    return runCommandProcess(request, signal, { ...observers, identity: this.identity });
   }
 }

@@ -19,3 +19,11 @@ export function isPublicRoute(method: string, path: string): boolean {
     (route) => (route.method === '*' || route.method === m) && route.pattern.test(path),
   );
 }
+
+/**
+ * A run's event stream opened with a `?token=` ticket (a browser's EventSource cannot send an
+ * Authorization header): the route checks the ticket itself (functions/api/routes/runEvents.ts).
+ */
+export function opensWithTicket(method: string, path: string, token: string | undefined): boolean {
+  return token !== undefined && method.toUpperCase() === 'GET' && /^\/runs\/[^/]+\/events$/.test(path);
+}

@@ -127,7 +127,15 @@ async function lastFireOf(services: Services, hook: HookRecord) {
     const page = await listFiresOfHook(services, hook, { limit: 50, continuationToken });
     for (const fire of page.items) {
       if (fire.result === 'success' || fire.result === 'queued') {
-        return { result: 'success', runId: fire.runId, taskId: fire.runId, time: fire.time };
+        const run = await services.store.getRun(fire.runId);
+        return {
+          result: 'success',
+          runId: fire.runId,
+          taskId: fire.runId,
+          time: fire.time,
+          runState: run?.status ?? null,
+          runResult: run?.result ?? null,
+        };
       }
       if (fire.result === 'error') {
         return {
@@ -136,6 +144,8 @@ async function lastFireOf(services: Services, hook: HookRecord) {
           taskId: fire.runId,
           time: fire.time,
           error: fire.error ?? 'error',
+          runState: null,
+          runResult: null,
         };
       }
     }
