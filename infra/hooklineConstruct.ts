@@ -51,6 +51,19 @@ import {
   STATE_MACHINE_DEFINITION_FILE,
 } from './bundlingOptions.ts';
 
+/**
+ * Copies the dashboard build (dashboard/dist, made by `npm ci` / `npm run build:dashboard`) beside the api
+ * bundle as `dashboard/`, where functions/handlers/api.ts reads it on first request. Without a build the
+ * api function answers `/` with how to build it.
+ */
+const copyDashboardBuild: nodejs.ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir, outputDir) => [
+    `if [ -d "${inputDir}/dashboard/dist" ]; then cp -R "${inputDir}/dashboard/dist" "${outputDir}/dashboard"; fi`,
+  ],
+};
+
 /** The prefix of every EventBridge rule the api function creates for hook bindings. */
 export const RULE_NAME_PREFIX = 'hookline-';
 
@@ -271,6 +284,8 @@ export class Hookline extends Construct {
           mainFields: [...BUNDLE_OPTIONS.mainFields],
           banner: BUNDLE_OPTIONS.banner,
           externalModules: props.bundleAwsSdk ? [] : [...BUNDLE_OPTIONS.externalModules],
+          // The api function serves the dashboard (functions/api/routes/dashboard.ts) from its own copy.
+          ...(spec.name === 'api' ? { commandHooks: copyDashboardBuild } : {}),
         },
         ...extra,
       });

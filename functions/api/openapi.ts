@@ -30,6 +30,8 @@ import {
   listHooksResponseSchema,
   listHookTypesResponseSchema,
   listRunsResponseSchema,
+  matchEventInputSchema,
+  matchEventResponseSchema,
   openApiResponseSchema,
   pingResponseSchema,
   reconcileResponseSchema,
@@ -109,6 +111,8 @@ const COMPONENTS = {
   HookConfig: { schema: hookConfigResponseSchema, io: 'output' },
   SchedulePreview: { schema: schedulePreviewResponseSchema, io: 'output' },
   Reconcile: { schema: reconcileResponseSchema, io: 'output' },
+  MatchEventInput: { schema: matchEventInputSchema, io: 'input' },
+  MatchEvent: { schema: matchEventResponseSchema, io: 'output' },
 } as const satisfies Record<string, { schema: z.ZodType; io: 'input' | 'output' }>;
 
 export type ComponentName = keyof typeof COMPONENTS;
@@ -350,6 +354,15 @@ export const OPERATIONS: ApiOperation[] = [
     summary: "Make the hook's rules and schedules match its definition again",
     tag: 'hooks',
     response: 'Reconcile',
+  },
+  {
+    method: 'post',
+    path: '/events/match',
+    operationId: 'matchEvent',
+    summary: "Which hooks' bindings an event matches, and by which pattern (nothing fires)",
+    tag: 'hooks',
+    body: 'MatchEventInput',
+    response: 'MatchEvent',
   },
   {
     method: 'get',

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { handle } from 'hono/aws-lambda';
 import { cloudServices, readServiceSecret } from '../adapters/aws/cloudServices.ts';
 import { DynamoClientStore } from '../adapters/aws/dynamoClientStore.ts';
@@ -41,8 +42,17 @@ export async function createApiHandler(services: Services, clientStore: ClientSt
     rateLimit: false,
     nonces: sharedNonceClaims(clientStore),
   });
-  return handle(createApiApp(services, { authorizer, clients }));
+  return handle(createApiApp(services, { authorizer, clients, dashboard: CLOUD_DASHBOARD }));
 }
+
+/**
+ * The dashboard build the CDK copies beside the bundle (infra/hooklineConstruct.ts, `dashboard/`); read
+ * on first request, not at cold start. The cloud has no EventBridge endpoint of its own at `/`.
+ */
+const CLOUD_DASHBOARD = {
+  distDir: fileURLToPath(new URL('./dashboard/', import.meta.url)),
+  config: () => ({ eventBridgeEndpoint: false }),
+};
 
 type ApiHandler = ReturnType<typeof handle>;
 let built: Promise<ApiHandler> | undefined;

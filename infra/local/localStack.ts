@@ -38,6 +38,7 @@ import { type Clock, systemClock } from '../../functions/ports/clock.ts';
 import type { Logger } from '../../functions/ports/logger.ts';
 import { INTERRUPTED_MESSAGE, killAllCommands } from '../../functions/runners/command.ts';
 import { isLoopback, setUpLocalAuth } from './localAuth.ts';
+import { localDashboard } from './localDashboard.ts';
 
 /**
  * The local stack: the API (the same HTTP app the api Lambda serves), dynalite on disk, the same
@@ -194,6 +195,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     const app = createApiApp(services, {
       authorizer: options.authorizer ?? auth?.authorizer ?? allowAll,
       clients: auth?.clients,
+      dashboard: localDashboard(auth?.credentialsFile),
       // The EventBridge-compatible endpoint (PutEvents, TestEventPattern) at the base URL.
       rootRoutes: eventBridgeEndpoint(bus, () => services.clock.now()),
     });
