@@ -221,10 +221,12 @@ function CreateClient(props: { onCreated: (client: ClientWithToken) => void }) {
         }}
       >
         <label>
-          Client id{' '}
-          <abbr class="required" title="required">
-            *
-          </abbr>
+          <span>
+            Client id{' '}
+            <abbr class="required" title="required">
+              *
+            </abbr>
+          </span>
           <input
             name="newClientId"
             required

@@ -32,7 +32,9 @@ export function HooksPage() {
           api<HookList>('GET', `/hooks/${encodeURIComponent(group)}`).catch(() => ({ hooks: [] })),
         ),
       );
-      const found: Row[] = lists.flatMap((list) => list.hooks.map((hook) => ({ hook })));
+      const found: Row[] = lists
+        .flatMap((list) => list.hooks.map((hook) => ({ hook })))
+        .sort((a, b) => a.hook.metadata.name.localeCompare(b.hook.metadata.name));
       if (!alive) return;
       setRows(found);
       let next = 0;
@@ -144,7 +146,7 @@ function HookRow({ row }: { row: Row }) {
       <td data-label="Triggers">
         {hook.schedule.map((expression) => (
           <div key={expression}>
-            <span aria-hidden="true">⏰</span> {scheduleInWords(expression)}
+            <span aria-hidden="true">◷</span> {scheduleInWords(expression)}
           </div>
         ))}
         {status?.nextScheduledDate ? (
