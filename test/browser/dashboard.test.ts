@@ -159,8 +159,9 @@ describe('the dashboard in Chromium', () => {
     await page.getByLabel('Access token').fill(stack.rootCredentials.accessToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Hooks', exact: true }).waitFor();
-    expect(await page.evaluate(() => localStorage.length)).toBe(0);
-    expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual(['hookline.credentials']);
+    // evaluate() runs in the browser: its storage objects, not Node's.
+    expect(await page.evaluate('localStorage.length')).toBe(0);
+    expect(await page.evaluate('Object.keys(sessionStorage)')).toEqual(['hookline.credentials']);
   });
 
   it('lists the hooks by group with their triggers, and filters them', async () => {
