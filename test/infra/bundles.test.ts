@@ -22,6 +22,7 @@ import {
   PROJECT_ROOT,
   REQUIRE_BANNER,
 } from '../../infra/bundlingOptions.ts';
+import { DASHBOARD_DIST_DIR } from '../../infra/local/localDashboard.ts';
 import { HooklineStack } from '../../infra/hooklineStack.ts';
 
 const missing = HANDLER_NAMES.filter((name) => !fs.existsSync(HANDLER_ENTRIES[name]));
@@ -119,7 +120,12 @@ describe('the construct bundles the same way', () => {
         const asset = Object.values(manifest.files).find((f) => f.displayName.endsWith(`/${logical}/Code`));
         expect(asset, name).toBeDefined();
         const assetDir = path.join(assembly.directory, asset!.source.path);
-        expect(fs.readdirSync(assetDir).sort(), name).toEqual(['index.mjs', 'index.mjs.map']);
+        // The api function also carries the dashboard build (infra/hooklineConstruct.ts copyDashboardBuild).
+        const withDashboard = name === 'api' && fs.existsSync(DASHBOARD_DIST_DIR);
+        expect(fs.readdirSync(assetDir).sort(), name).toEqual(
+          withDashboard ? ['dashboard', 'index.mjs', 'index.mjs.map'] : ['index.mjs', 'index.mjs.map'],
+        );
+        if (withDashboard) expect(fs.existsSync(path.join(assetDir, 'dashboard', 'index.html'))).toBe(true);
         const deployed = fs.readFileSync(path.join(assetDir, 'index.mjs'));
         expect(
           deployed.equals(fs.readFileSync(bundles[name].file)),
