@@ -30,7 +30,7 @@ export function RunPage(props: { runId: string }) {
   const hookHref = `/hooks/${encodeURIComponent(run.hookGroupId)}/${encodeURIComponent(run.hookId)}`;
   const took =
     run.startedAt && (run.finishedAt || run.status === 'running')
-      ? duration((run.finishedAt ? Date.parse(run.finishedAt) : now) - Date.parse(run.startedAt))
+      ? duration(Math.max(0, (run.finishedAt ? Date.parse(run.finishedAt) : now) - Date.parse(run.startedAt)))
       : '';
   return (
     <>
@@ -94,6 +94,12 @@ export function RunPage(props: { runId: string }) {
         </div>
       </div>
       <ErrorNotice error={actionError} />
+      {error && run.status !== 'finished' ? (
+        <div class="notice" role="status">
+          Live updates are not available ({error instanceof Error ? error.message : String(error)}): reload to
+          see the latest state.
+        </div>
+      ) : null}
       {run.error ? (
         <div class="notice notice-bad" role="alert">
           {run.error.message}
@@ -155,7 +161,9 @@ function StepCard(props: {
   }, [open, step.status]);
   const took =
     step.durationMs ??
-    (step.startedAt && step.status === 'running' ? props.now - Date.parse(step.startedAt) : undefined);
+    (step.startedAt && step.status === 'running'
+      ? Math.max(0, props.now - Date.parse(step.startedAt))
+      : undefined);
   const hasOutput = step.status !== 'pending' && step.status !== 'skipped';
   return (
     <li

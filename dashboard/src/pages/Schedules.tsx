@@ -5,7 +5,10 @@ import { scheduleInWords } from '../format.ts';
 import { Link } from '../router.tsx';
 import { ErrorNotice, Loading } from '../ui/components.tsx';
 
-const WINDOW_MS = 24 * 3600_000;
+const HOUR_MS = 3600_000;
+/** The next 24 hours, drawn from the start of the current hour (25 hours wide). */
+const WINDOW_MS = 24 * HOUR_MS;
+const DRAWN_MS = 25 * HOUR_MS;
 /** Most fire times asked per schedule (the preview's own limit); a busier schedule shows "100+". */
 const MOST_TIMES = 100;
 
@@ -48,8 +51,9 @@ export function SchedulesPage() {
     })().catch(setError);
   }, [from]);
 
-  const hours = Array.from({ length: 25 }, (_, i) => from + i * 3600_000);
-  const at = (time: number) => `${(((time - from) / WINDOW_MS) * 100).toFixed(3)}%`;
+  const start = Math.floor(from / HOUR_MS) * HOUR_MS;
+  const ticks = Array.from({ length: 8 }, (_, i) => start + i * 3 * HOUR_MS);
+  const at = (time: number) => `${(((time - start) / DRAWN_MS) * 100).toFixed(3)}%`;
   return (
     <>
       <div class="page-head">
@@ -66,13 +70,11 @@ export function SchedulesPage() {
           <div class="lane lane-axis" aria-hidden="true">
             <div class="lane-name" />
             <div class="lane-track">
-              {hours.map((hour, i) =>
-                i % 3 === 0 ? (
-                  <span key={hour} class="tick" style={{ left: at(hour) }}>
-                    {new Date(hour).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}
-                  </span>
-                ) : null,
-              )}
+              {ticks.map((tick) => (
+                <span key={tick} class="tick" style={{ left: at(tick) }}>
+                  {new Date(tick).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}
+                </span>
+              ))}
             </div>
           </div>
           <ul class="lanes" aria-label="Fires in the next 24 hours">

@@ -94,7 +94,15 @@ export function ConfirmButton(props: {
       </button>
       {open ? (
         <div class="modal-backdrop">
-          <div class="modal" role="dialog" aria-modal="true" aria-label={props.label}>
+          <div
+            class="modal"
+            role="dialog"
+            aria-modal="true"
+            aria-label={props.label}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') setOpen(false);
+            }}
+          >
             <p>{props.question}</p>
             <div class="row">
               <button
