@@ -79,7 +79,7 @@ export function scheduleInWords(expression: string): string {
   else return expression;
   const dayName = (d: string) => DAYS[d.toUpperCase()] ?? d;
   if ((dayOfMonth === '*' || dayOfMonth === '?') && (dayOfWeek === '*' || dayOfWeek === '?'))
-    return when.startsWith('at ') ? `${when} every day` : when;
+    return /^at \d/.test(when) ? `${when} every day` : when;
   if (dayOfMonth === '?' || dayOfMonth === '*') {
     const days = dayOfWeek
       .split(',')

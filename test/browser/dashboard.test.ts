@@ -103,6 +103,9 @@ beforeAll(async () => {
     stdio: 'inherit',
   });
   expect(existsSync(path.join(DASHBOARD_DIST_DIR, 'index.html'))).toBe(true);
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: run .ci/install-chromium.sh (or set HOOKLINE_CHROMIUM)`);
+  }
   mkdirSync(SCREENSHOTS, { recursive: true });
   stack = await startTestStack({ dataDir: null });
   for (const [hookId, body] of Object.entries({ greet, critical, slow })) {

@@ -38,7 +38,10 @@ export function HookPage(props: { hookGroupId: string; hookId: string }) {
             <code>
               {hook.hookGroupId}/{hook.hookId}
             </code>{' '}
-            · {hook.metadata.description} · owner {hook.metadata.owner}
+            · {hook.metadata.description} · owner {hook.metadata.owner} ·{' '}
+            <Link href={`/runs?hook=${encodeURIComponent(`${hook.hookGroupId}/${hook.hookId}`)}`}>
+              its runs
+            </Link>
           </p>
         </div>
       </div>
