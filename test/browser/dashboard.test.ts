@@ -207,6 +207,28 @@ describe('the dashboard in Chromium', () => {
     expect(await stepStatus('tidy up').getAttribute('data-status')).toBe('succeeded');
   });
 
+  it('edits a definition, checking it by rendering before saving', async () => {
+    await go(`/hooks/${G}/critical`);
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const editor = page.getByRole('textbox', { name: 'Definition (JSON)' });
+    const definition = JSON.parse(await editor.inputValue()) as Record<string, unknown>;
+    await editor.fill(JSON.stringify({ ...definition, task: { $eval: 'nope(' } }));
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await eventually(() => page.getByRole('alert').innerText()).toContain('InputError');
+    const metadata = definition.metadata as Record<string, unknown>;
+    await editor.fill(
+      JSON.stringify({ ...definition, metadata: { ...metadata, name: 'Nightly backup v2' } }),
+    );
+    await page.getByRole('button', { name: 'Check and save' }).click();
+    await page.getByRole('heading', { name: 'Nightly backup v2' }).waitFor();
+    await eventually(() => page.getByRole('region', { name: 'Change history' }).innerText()).toContain(
+      'update',
+    );
+    expect(
+      (await stack.api<{ metadata: { name: string } }>('GET', `/hooks/${G}/critical`)).body.metadata.name,
+    ).toBe('Nightly backup v2');
+  });
+
   it('shows a critical failure with the skipped steps and the reason', async () => {
     const runId = await fire('critical');
     await stack.waitForRunFinished(runId);
