@@ -215,6 +215,10 @@ describe('the dashboard in Chromium', () => {
     await editor.fill(JSON.stringify({ ...definition, task: { $eval: 'nope(' } }));
     await page.getByRole('button', { name: 'Check', exact: true }).click();
     await eventually(() => page.getByRole('alert').innerText()).toContain('InputError');
+    // The browser logs the refused request (400) as a console error: that refusal is what this checks.
+    const refused = consoleErrors.findIndex((line) => /render: .*status of 400|status of 400/.test(line));
+    expect(refused).toBeGreaterThanOrEqual(0);
+    consoleErrors.splice(refused, 1);
     const metadata = definition.metadata as Record<string, unknown>;
     await editor.fill(
       JSON.stringify({ ...definition, metadata: { ...metadata, name: 'Nightly backup v2' } }),

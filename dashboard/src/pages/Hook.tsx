@@ -16,6 +16,8 @@ export function HookPage(props: { hookGroupId: string; hookId: string }) {
   const [hook, setHook] = useState<HookDefinition | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [editing, setEditing] = useState(false);
+  /** Bumped by a save: the history is read again. */
+  const [revision, setRevision] = useState(0);
 
   useEffect(() => {
     document.title = `${props.hookGroupId}/${props.hookId} · Hookline`;
@@ -77,10 +79,11 @@ export function HookPage(props: { hookGroupId: string; hookId: string }) {
               onSaved={(saved) => {
                 setHook(saved);
                 setEditing(false);
+                setRevision((n) => n + 1);
               }}
             />
           ) : null}
-          <HistoryList path={path} />
+          <HistoryList path={path} revision={revision} />
         </div>
       </div>
     </>
@@ -176,8 +179,8 @@ function LastFiresList({ path }: { path: string }) {
   );
 }
 
-function HistoryList({ path }: { path: string }) {
-  const history = usePaged(`${path}#history`, async (continuationToken) => {
+function HistoryList({ path, revision }: { path: string; revision: number }) {
+  const history = usePaged(`${path}#history#${revision}`, async (continuationToken) => {
     const page = await api<History>('GET', `${path}/history${query({ limit: 20, continuationToken })}`);
     return { items: page.history, continuationToken: page.continuationToken };
   });
