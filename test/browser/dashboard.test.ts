@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARD_DIST_DIR } from '../../infra/local/localDashboard.ts';
 import { PROJECT_ROOT } from '../../infra/bundlingOptions.ts';
 import { hookBody, startTestStack, type TestStack } from '../support/stack.ts';
-import { startContractStandIn } from './contractStandIn.ts';
 
 /**
  * The dashboard in a real browser (Debian's Chromium, driven by playwright-core) against a real local
@@ -24,7 +23,6 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let baseUrl: string;
-let closeStandIn: (() => void) | undefined;
 const consoleErrors: string[] = [];
 
 const G = 'demo';
@@ -113,11 +111,6 @@ beforeAll(async () => {
     if (res.status !== 200) throw new Error(`create ${hookId}: ${res.status} ${JSON.stringify(res.body)}`);
   }
   baseUrl = stack.url;
-  if (process.env.HOOKLINE_CONTRACT_STAND_IN === '1') {
-    const standIn = await startContractStandIn(stack);
-    baseUrl = standIn.url;
-    closeStandIn = standIn.close;
-  }
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   context.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -130,7 +123,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  closeStandIn?.();
   await stack?.cleanup();
 });
 
