@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, whenUnauthenticated } from './api/client.ts';
 import { type Credentials, clearCredentials, loadCredentials, saveCredentials } from './api/session.ts';
 import type { Client } from './api/types.ts';
@@ -38,6 +38,8 @@ export function App() {
   const location = useLocation();
   const [credentials, setCredentials] = useState<Credentials | null>(loadCredentials);
   const [scopes, setScopes] = useState<string[] | null>(null);
+  /** Whose scopes `scopes` are (sign-in reads them already; a reload reads them here). */
+  const scopesOfClient = useRef<string | null>(null);
 
   const signOut = () => {
     clearCredentials();
@@ -46,7 +48,9 @@ export function App() {
   };
   useEffect(() => whenUnauthenticated(signOut), []);
   useEffect(() => {
-    if (credentials) void scopesOf(credentials).then(setScopes, () => signOut());
+    if (!credentials || scopesOfClient.current === credentials.clientId) return;
+    scopesOfClient.current = credentials.clientId;
+    void scopesOf(credentials).then(setScopes, () => signOut());
   }, [credentials]);
 
   const path = location.pathname;
@@ -56,6 +60,7 @@ export function App() {
         onSignedIn={async (signedIn) => {
           const held = await scopesOf(signedIn);
           saveCredentials(signedIn);
+          scopesOfClient.current = signedIn.clientId;
           setScopes(held);
           setCredentials(signedIn);
           const next = new URLSearchParams(location.search).get('next');

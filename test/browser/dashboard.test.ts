@@ -62,7 +62,10 @@ const critical = hookBody(
     preHooks: [{ name: 'check disk', command: ['sh', '-c', 'echo "disk full" >&2; exit 3'], critical: true }],
     task: { name: 'backup', command: ['echo', 'backing up'] },
   },
-  { metadata: { name: 'Nightly backup', description: 'Backs up', owner: 'dash@example.com' } },
+  {
+    metadata: { name: 'Nightly backup', description: 'Backs up', owner: 'dash@example.com' },
+    bindings: [{ source: ['backup.requests'] }],
+  },
 );
 
 const slow = hookBody(
@@ -278,6 +281,20 @@ describe('the dashboard in Chromium', () => {
       .fill('{"source": "elsewhere", "detail-type": "x", "detail": {}}');
     await page.getByRole('button', { name: 'Match bindings' }).click();
     await page.getByText('No binding matches this event').waitFor();
+
+    // Put one on the local bus: the bound hook fires.
+    await page
+      .getByRole('textbox', { name: /^Event/ })
+      .fill('{"source": "backup.requests", "detail-type": "Backup Wanted", "detail": {"why": "browser"}}');
+    await page.getByRole('button', { name: 'Match bindings' }).click();
+    await eventually(() => matches.innerText()).toContain(`${G}/critical`);
+    await page.getByRole('button', { name: 'Put on the bus' }).click();
+    await page.getByText('Put on the bus as event').waitFor();
+    await eventually(
+      async () =>
+        (await stack.api<{ lastFires: Array<{ firedBy: string }> }>('GET', `/hooks/${G}/critical/last-fires`))
+          .body.lastFires[0]?.firedBy,
+    ).toBe('event');
   });
 
   it('draws the next 24 hours of scheduled fires', async () => {
