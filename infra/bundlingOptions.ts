@@ -31,6 +31,9 @@ import type { BuildOptions } from 'esbuild';
 /** The repository root (the directory holding package.json and package-lock.json). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** The dashboard's build (`npm run build:dashboard`), served locally and copied into the api function. */
+export const DASHBOARD_DIST_DIR = path.join(PROJECT_ROOT, 'dashboard', 'dist');
+
 /** The lock file NodejsFunction hashes and installs from. */
 export const DEPS_LOCK_FILE = path.join(PROJECT_ROOT, 'package-lock.json');
 

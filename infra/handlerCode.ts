@@ -1,3 +1,4 @@
+import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { AssetHashType, DockerImage, aws_lambda as lambda } from 'aws-cdk-lib';
 import { buildSync } from 'esbuild';
@@ -10,7 +11,14 @@ import { esbuildOptionsFor, PROJECT_ROOT } from './bundlingOptions.ts';
  * bundling always succeeds or throws. `cdk synth` with bundling skipped for a stack
  * (`aws:cdk:bundling-stacks`) skips this too, as for any asset.
  */
-export function handlerCode(entry: string, options: { useRuntimeAwsSdk?: boolean } = {}): lambda.Code {
+export function handlerCode(
+  entry: string,
+  options: {
+    useRuntimeAwsSdk?: boolean;
+    /** A directory copied beside the bundle under `to`, when it exists (the api function's dashboard). */
+    include?: { from: string; to: string };
+  } = {},
+): lambda.Code {
   return lambda.Code.fromAsset(path.dirname(entry), {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
@@ -21,11 +29,15 @@ export function handlerCode(entry: string, options: { useRuntimeAwsSdk?: boolean
         'esbuild',
         path.relative(PROJECT_ROOT, entry),
         options.useRuntimeAwsSdk ? 'runtime-sdk' : 'bundled-sdk',
+        ...(options.include ? ['include', path.relative(PROJECT_ROOT, options.include.from)] : []),
       ],
       local: {
         tryBundle(outputDir: string): boolean {
           const result = buildSync(esbuildOptionsFor(entry, outputDir, options));
           if (result.errors.length > 0) throw new Error(`bundling ${entry} failed`);
+          const { include } = options;
+          if (include && existsSync(include.from))
+            cpSync(include.from, path.join(outputDir, include.to), { recursive: true });
           return true;
         },
       },

@@ -46,6 +46,7 @@ import { DEFAULT_SETTINGS } from '../functions/app/services.ts';
 import { TABLE_KEYS } from '../functions/adapters/aws/tableLayout.ts';
 import { LIFECYCLE_SOURCE } from '../functions/app/lifecycleEvents.ts';
 import {
+  DASHBOARD_DIST_DIR,
   HANDLER_ENTRIES,
   HANDLER_EXPORT,
   type HandlerName,
@@ -265,7 +266,11 @@ export class Hookline extends Construct {
         }),
       );
       return new lambda.Function(this, `${logicalName}Function`, {
-        code: handlerCode(entries[spec.name], { useRuntimeAwsSdk: props.useRuntimeAwsSdk }),
+        code: handlerCode(entries[spec.name], {
+          useRuntimeAwsSdk: props.useRuntimeAwsSdk,
+          // The api function serves the dashboard (functions/api/routes/dashboard.ts) from its own copy.
+          ...(spec.name === 'api' ? { include: { from: DASHBOARD_DIST_DIR, to: 'dashboard' } } : {}),
+        }),
         handler: `index.${HANDLER_EXPORT}`,
         description: spec.description,
         runtime: lambda.Runtime.NODEJS_22_X,

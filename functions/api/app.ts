@@ -11,6 +11,8 @@ import { errorBody, errorResponse, redactedPath } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { MAX_BODY_BYTES, tooLarge } from './requestBody.ts';
 import { clientRoutes } from './routes/clients.ts';
+import { type DashboardOptions, dashboardRoutes } from './routes/dashboard.ts';
+import { eventRoutes } from './routes/events.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { hookConfigRoutes } from './routes/hookConfig.ts';
 import { hookTypeRoutes } from './routes/hookTypes.ts';
@@ -32,6 +34,8 @@ export interface ApiOptions {
   clients?: ClientContext;
   /** Extra route groups (mounted under the API prefix), for features that add endpoints. */
   extraRoutes?: Array<(services: Services) => Hono<ApiEnv>>;
+  /** The web dashboard served at `/` (routes/dashboard.ts); absent: `/` is the API's 404. */
+  dashboard?: DashboardOptions;
   /** The application mounted at `/` (e.g. the local EventBridge-compatible endpoint). */
   rootRoutes?: Hono;
 }
@@ -120,8 +124,10 @@ export function createApiApp(services: Services, options: ApiOptions): Hono<ApiE
   api.route('/', hookConfigRoutes(services));
   api.route('/', schedulePreviewRoutes(services));
   api.route('/', reconcileRoutes(services));
+  api.route('/', eventRoutes(services));
   for (const extra of options.extraRoutes ?? []) api.route('/', extra(services));
   app.route(API_PREFIX, api);
+  if (options.dashboard) app.route('/', dashboardRoutes(options.dashboard) as unknown as Hono<ApiEnv>);
   if (options.rootRoutes) {
     // With authentication on, the root routes (the local EventBridge endpoint) are guarded too.
     if (authenticate) app.use('/', awsEndpointGuard(options.authorizer));

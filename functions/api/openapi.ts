@@ -30,6 +30,8 @@ import {
   listHooksResponseSchema,
   listHookTypesResponseSchema,
   listRunsResponseSchema,
+  matchEventInputSchema,
+  matchEventResponseSchema,
   openApiResponseSchema,
   outputOffsetQuery,
   recentRunsQuery,
@@ -133,6 +135,8 @@ const COMPONENTS = {
   Render: { schema: renderResponseSchema, io: 'output' },
   RunEventsTicket: { schema: runEventsTicketResponseSchema, io: 'output' },
   RunEvents: { schema: runEventsResponseSchema, io: 'output' },
+  MatchEventInput: { schema: matchEventInputSchema, io: 'input' },
+  MatchEvent: { schema: matchEventResponseSchema, io: 'output' },
 } as const satisfies Record<string, { schema: z.ZodType; io: 'input' | 'output' }>;
 
 export type ComponentName = keyof typeof COMPONENTS;
@@ -424,6 +428,15 @@ export const OPERATIONS: ApiOperation[] = [
     summary: "Make the hook's rules and schedules match its definition again",
     tag: 'hooks',
     response: 'Reconcile',
+  },
+  {
+    method: 'post',
+    path: '/events/match',
+    operationId: 'matchEvent',
+    summary: "Which hooks' bindings an event matches, and by which pattern (nothing fires)",
+    tag: 'hooks',
+    body: 'MatchEventInput',
+    response: 'MatchEvent',
   },
   {
     method: 'get',

@@ -426,6 +426,27 @@ export const configValueInputSchema = z
   .describe('The new value of the key.');
 export const hookConfigResponseSchema = z.strictObject({ config: z.record(z.string(), z.unknown()) });
 
+// events
+
+export const matchEventInputSchema = z
+  .strictObject({
+    event: z
+      .record(z.string(), z.unknown())
+      .describe('An event as EventBridge delivers it: source, detail-type, detail, …'),
+  })
+  .describe('The event to match against every hook binding.');
+export const matchEventResponseSchema = z.strictObject({
+  matches: z.array(
+    z.strictObject({
+      hookGroupId: hookGroupIdSchema,
+      hookId: hookIdSchema,
+      name: z.string(),
+      bindingIndex: z.int().describe("The binding's place in the hook's `bindings`."),
+      pattern: z.record(z.string(), z.unknown()).describe('The event pattern that matched.'),
+    }),
+  ),
+});
+
 // schedule preview and reconcile
 
 export const schedulePreviewQuery = {

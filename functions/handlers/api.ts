@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { handle } from 'hono/aws-lambda';
 import { cloudServices, serviceSecret } from '../adapters/aws/cloudServices.ts';
 import { DynamoClientStore } from '../adapters/aws/dynamoClientStore.ts';
@@ -47,7 +48,7 @@ export async function createApiHandler(services: Services, clientStore: ClientSt
     rateLimit: false,
     nonces: sharedNonceClaims(clientStore),
   });
-  const app = createApiApp(services, { authorizer, clients });
+  const app = createApiApp(services, { authorizer, clients, dashboard: CLOUD_DASHBOARD });
   const routes = compileRoutes(app.routes);
   const http = handle(app);
   return async (event: LambdaEvent, context: LambdaContext) => {
@@ -86,6 +87,16 @@ function withEncodedPath(event: LambdaEvent, routes: ReturnType<typeof compileRo
 }
 
 type ApiHandler = Awaited<ReturnType<typeof createApiHandler>>;
+
+/**
+ * The dashboard build the CDK copies beside the bundle (infra/handlerCode.ts, `dashboard/`); read
+ * on first request, not at cold start. The cloud has no EventBridge endpoint of its own at `/`.
+ */
+const CLOUD_DASHBOARD = {
+  distDir: fileURLToPath(new URL('./dashboard/', import.meta.url)),
+  config: () => ({ eventBridgeEndpoint: false }),
+};
+
 let built: Promise<ApiHandler> | undefined;
 
 async function build(): Promise<ApiHandler> {

@@ -40,6 +40,7 @@ import { lockDataDir } from './dataDirLock.ts';
 import { HttpDrain } from './httpDrain.ts';
 import { isLoopback, setUpLocalAuth } from './localAuth.ts';
 import { openStores, type StoreKind, type Stores } from './stores.ts';
+import { localDashboard } from './localDashboard.ts';
 
 /**
  * The local stack: the API (the same HTTP app the api Lambda serves), the store (embedded SQLite by
@@ -264,6 +265,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     const app = createApiApp(services, {
       authorizer: options.authorizer ?? auth?.authorizer ?? allowAll,
       clients: auth?.clients,
+      dashboard: localDashboard(auth?.credentialsFile),
       // The EventBridge-compatible endpoint (PutEvents, TestEventPattern) at the base URL.
       rootRoutes: eventBridgeEndpoint(outboxDelivery, () => services.clock.now()),
     });

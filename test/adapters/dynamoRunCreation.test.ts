@@ -75,7 +75,7 @@ function creation(runId: string, key: string): RunCreation {
       runId,
       result: 'success',
     },
-    idempotency: { key, expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+    idempotency: { key, expiresAt: Math.floor(Date.now() / 1000) + 3600, fingerprint: 'payload' },
   };
 }
 
@@ -101,14 +101,17 @@ describe('DynamoDB run creation cut at every write', () => {
 
       // Before repair, a key never answers with a run that does not exist.
       const answered = await healthy.findIdempotentRun('cut', 'hook', key);
-      if (answered) expect(await healthy.getRun(answered)).toBeDefined();
+      if (answered) expect(await healthy.getRun(answered.runId)).toBeDefined();
 
       const repair = await healthy.repairRunCreation(runId, new Date());
       const run = await healthy.getRun(runId);
       if (run) {
         expect(repair).toBe('complete');
         expect(await healthy.getSteps(runId)).toHaveLength(2);
-        expect(await healthy.findIdempotentRun('cut', 'hook', key)).toBe(runId);
+        expect(await healthy.findIdempotentRun('cut', 'hook', key)).toEqual({
+          runId,
+          fingerprint: 'payload',
+        });
         const fires = await healthy.listFires('cut', 'hook', { limit: 100 });
         expect(fires.items.some((fire) => fire.runId === runId)).toBe(true);
         expect(await healthy.listUnfinishedRunIds()).toContain(runId);

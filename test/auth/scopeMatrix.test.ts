@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_PREFIX } from '../../functions/api/app.ts';
 import { isPublicRoute } from '../../functions/api/auth/publicRoutes.ts';
+import { DASHBOARD_PAGES } from '../../functions/api/routes/dashboard.ts';
 import type { Credentials } from '../../functions/app/clients.ts';
 import { hookBody, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -131,6 +132,12 @@ const rows: Record<string, Row> = {
   'POST /hooks/:hookGroupId/:hookId/signing-secret': {
     scope: `hooks:reset-signing-secret:${G}/${H}`,
     path: () => `/hooks/${G}/${H}/signing-secret`,
+    ok: 200,
+  },
+  'POST /events/match': {
+    scope: 'hooks:list-hooks:',
+    path: () => '/events/match',
+    body: { event: { source: 'matrix', 'detail-type': 'x', detail: {} } },
     ok: 200,
   },
   'POST /hooks/:hookGroupId/:hookId/reconcile': {
@@ -268,6 +275,10 @@ const rows: Record<string, Row> = {
 const OUTSIDE_API: Record<string, string> = {
   'POST /':
     'the local EventBridge-compatible endpoint (PutEvents, TestEventPattern): see eventBridgeAuth.test.ts',
+  // The dashboard's pages, assets and sign-in hint are public: the API calls they make need scopes.
+  ...Object.fromEntries(DASHBOARD_PAGES.map((page) => [`GET ${page}`, 'a dashboard page: test/browser/'])),
+  'GET /assets/:file': 'the dashboard build: test/browser/',
+  'GET /dashboard.json': 'the sign-in hint, no token: test/browser/, test/api/dashboard.test.ts',
 };
 
 /** `hooks:get:mx:h1` → `hooks:get:mx:*`; `auth:list-clients` → `auth:*`. */

@@ -1,0 +1,78 @@
+/**
+ * The API's shapes, taken from the server's zod schemas (functions/api/schemas.ts) and types — never
+ * copied by hand. Type-only imports: nothing of the server reaches the browser bundle.
+ */
+import type * as z from 'zod';
+import type {
+  clientResponseSchema,
+  clientWithTokenResponseSchema,
+  errorResponseSchema,
+  historyResponseSchema,
+  hookDefinitionSchema,
+  hookStatusResponseSchema,
+  hookTypeResponseSchema,
+  lastFiresResponseSchema,
+  listClientsResponseSchema,
+  listHookGroupsResponseSchema,
+  listHooksResponseSchema,
+  listHookTypesResponseSchema,
+  listRunsResponseSchema,
+  matchEventResponseSchema,
+  runStatusResponseSchema,
+  schedulePreviewResponseSchema,
+  stepOutputResponseSchema,
+  triggerResponseSchema,
+} from '../../../functions/api/schemas.ts';
+import type { DashboardConfig } from '../../../functions/api/routes/dashboard.ts';
+import type { RunResult, StepStatus, RunStatus } from '../../../functions/core/runModel.ts';
+import type { FiredBy } from '../../../functions/core/render.ts';
+
+export type { DashboardConfig, FiredBy, RunResult, RunStatus, StepStatus };
+
+export type ApiErrorBody = z.infer<typeof errorResponseSchema>;
+export type HookDefinition = z.infer<typeof hookDefinitionSchema>;
+export type HookGroups = z.infer<typeof listHookGroupsResponseSchema>;
+export type HookList = z.infer<typeof listHooksResponseSchema>;
+/** GET /hooks/{g}/{h}/status; `runState`/`runResult` of lastFire come with API-CONTRACT item 6. */
+export type HookStatus = z.infer<typeof hookStatusResponseSchema>;
+export type LastFires = z.infer<typeof lastFiresResponseSchema>;
+export type LastFire = LastFires['lastFires'][number];
+export type History = z.infer<typeof historyResponseSchema>;
+export type RunList = z.infer<typeof listRunsResponseSchema>;
+export type RunSummary = RunList['runs'][number];
+export type RunView = z.infer<typeof runStatusResponseSchema>;
+export type StepView = RunView['steps'][number];
+export type Phase = StepView['phase'];
+export type StepOutput = z.infer<typeof stepOutputResponseSchema>;
+export type TriggerResult = z.infer<typeof triggerResponseSchema>;
+export type Client = z.infer<typeof clientResponseSchema>;
+export type ClientWithToken = z.infer<typeof clientWithTokenResponseSchema>;
+export type ClientList = z.infer<typeof listClientsResponseSchema>;
+export type HookType = z.infer<typeof hookTypeResponseSchema>;
+export type HookTypeList = z.infer<typeof listHookTypesResponseSchema>;
+export type SchedulePreview = z.infer<typeof schedulePreviewResponseSchema>;
+export type EventMatches = z.infer<typeof matchEventResponseSchema>;
+
+/**
+ * The live output endpoint and the run event stream of API-CONTRACT (issue 13): the output from
+ * offsets, and the stream's `output` event.
+ */
+export type LiveStepOutput = StepOutput & {
+  stdoutOffset: number;
+  stderrOffset: number;
+  complete: boolean;
+};
+export interface OutputEvent {
+  index: number;
+  stream: 'stdout' | 'stderr';
+  offset: number;
+  text: string;
+}
+export interface EventTicket {
+  token: string;
+  expires: string;
+}
+/** POST /hooks/{g}/{h}/render and POST /render. */
+export interface RenderResult {
+  job: Record<string, unknown> | null;
+}
