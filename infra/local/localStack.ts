@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -217,6 +217,10 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
+    // Tells the `hookline` command where this stack listens (cli/config.ts); removed at stop.
+    const stackFile = dataDir ? join(dataDir, 'stack.json') : undefined;
+    if (stackFile)
+      writeFileSync(stackFile, `${JSON.stringify({ url, pid: process.pid })}\n`, { mode: 0o600 });
 
     const callbacks = new CallbackRegistry(logger);
     const unsubscribeCallbacks = bus.subscribe((event) => callbacks.emit(event['detail-type'], event));
@@ -321,6 +325,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           unsubscribeCallbacks();
           unsubscribeRouter();
           await closing;
+          if (stackFile) rmSync(stackFile, { force: true });
           await dynaliteHandle.close();
         })();
         return stopped;

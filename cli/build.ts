@@ -1,0 +1,34 @@
+import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Bundles the `hookline` command (cli/main.ts) into one ES module, cli/dist/hookline.mjs, which
+ * bin/hookline.mjs loads: one file to read and no TypeScript at run time, so `hookline --help` starts
+ * fast. `npm run build:cli` (and the npm `prepare` script, so `npm ci` builds it).
+ */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_OUTFILE = join(ROOT, 'cli', 'dist', 'hookline.mjs');
+
+export async function buildCli(outfile = DEFAULT_OUTFILE): Promise<string> {
+  await build({
+    entryPoints: [join(ROOT, 'cli', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    // commander is CommonJS: its require() calls of Node built-ins need a require in the ES module
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.stdout.write(`built ${await buildCli(process.argv[2])}\n`);
+}
