@@ -39,6 +39,9 @@ export async function followRun(api: ApiClient, runId: string, handlers: RunEven
   let failures = 0;
   for (;;) {
     let progressed = false;
+    // A fresh connection starts with a snapshot, which may already say finished: the replay of the
+    // run's steps and output follows it, and the run event after them is the end.
+    let snapshotPending = lastEventId === undefined;
     try {
       const res = await api.fetch(`${API_PREFIX}${path`/runs/${runId}/events`}`, {
         headers: {
@@ -55,10 +58,12 @@ export async function followRun(api: ApiClient, runId: string, handlers: RunEven
         if (event.id !== undefined) lastEventId = event.id;
         progressed = true;
         const data = JSON.parse(event.data) as unknown;
+        const isSnapshot = snapshotPending;
+        snapshotPending = false;
         if (event.event === 'run') {
           const run = data as RunView;
           await handlers.run?.(run);
-          if (run.status === 'finished') return run;
+          if (run.status === 'finished' && !isSnapshot) return run;
         } else if (event.event === 'step') await handlers.step?.(data as StepView);
         else if (event.event === 'output') await handlers.output?.(data as OutputEvent);
       }
