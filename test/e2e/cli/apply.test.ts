@@ -102,15 +102,16 @@ describe('hookline apply', () => {
   });
 
   it('export GROUP writes a hook file that apply reads back without a change', async () => {
-    await stack.api('PUT', '/hooks/exported/full', {
+    const created = await stack.api('PUT', '/hooks/exported/full', {
       metadata: { name: 'full', description: 'every field', owner: 'e@example.com', emailOnError: false },
       schedule: ['30 4 * * 1'],
       scheduleTimezone: 'Europe/Paris',
       bindings: [{ source: ['app'] }],
       triggerSchema: { type: 'object', properties: { n: { type: 'integer', default: 1 } } },
       concurrency: { limit: 2, onLimit: 'queue' },
-      task: { task: { name: 'n', command: ['echo', { $eval: 'str(payload.n)' }] } },
+      task: { task: { name: 'n', command: ['echo', { $eval: 'firedBy' }] } },
     });
+    expect(created.status).toBe(200);
     const exported = await run('export', 'exported');
     expect(exported.code).toBe(0);
     expect(exported.stdout).toMatch(/^- hookGroupId: exported\n {2}hookId: full\n/);
