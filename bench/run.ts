@@ -6,12 +6,13 @@
 import os from 'node:os';
 import { benchTriggers } from './api.ts';
 import { measureBundles } from './bundles.ts';
+import { benchCli } from './cli.ts';
 import { benchEvents } from './events.ts';
 import { benchJobFlow } from './jobFlow.ts';
 
 /**
  *   npm run bench                  every section, full size (minutes; quote medians and ratios)
- *   npm run bench -- bundles jobs  only those sections
+ *   npm run bench -- bundles jobs  only those sections (jobs, api, events, bundles, cli)
  *   npm run bench -- --quick       every section at a token size: proves the bench still runs (CI)
  */
 const args = process.argv.slice(2);
@@ -34,4 +35,5 @@ if (wanted('api'))
 if (wanted('events'))
   print('events and scheduler', await benchEvents(quick ? { bindings: 50, events: 100, dueTimes: 5 } : {}));
 if (wanted('bundles')) print('Lambda bundles', await measureBundles(quick ? { runs: 1 } : {}));
+if (wanted('cli')) print('hookline --help', await benchCli(quick ? { runs: 3 } : {}));
 process.exit(0);
