@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,9 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUTFILE = join(ROOT, 'cli', 'dist', 'hookline.mjs');
 
 export async function buildCli(outfile = DEFAULT_OUTFILE): Promise<string> {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   await build({
+    define: { HOOKLINE_VERSION: JSON.stringify(version) },
     entryPoints: [join(ROOT, 'cli', 'main.ts')],
     outfile,
     bundle: true,

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LocalInputError } from './errors.ts';
+import { jsonErrorOffset } from './jsonErrorOffset.ts';
 
 /** Reading what the user hands us: files (relative to the current directory), stdin, JSON text. */
 
@@ -41,12 +42,9 @@ export function parseJson(text: string, where: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
-    const position =
-      /position (\d+)/.exec(message)?.[1] ?? (/end of JSON input/.test(message) ? text.length : undefined);
-    const at = position === undefined ? undefined : lineAndColumn(text, Number(position));
-    throw new LocalInputError(
-      `${where}${at ? `:${at.line}:${at.column}` : ''} is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
-    );
+    const at = lineAndColumn(text, jsonErrorOffset(text));
+    const why = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
+    throw new LocalInputError(`${where}:${at.line}:${at.column} is not valid JSON: ${why}`);
   }
 }
 

@@ -11,6 +11,10 @@ import { registerRunCommands } from './commands/runs.ts';
 import { registerScheduleCommands } from './commands/schedule.ts';
 import { registerTriggerCommands } from './commands/trigger.ts';
 
+/** The package version, put in by cli/build.ts (`dev` when run from source). */
+declare const HOOKLINE_VERSION: string | undefined;
+const VERSION = typeof HOOKLINE_VERSION === 'string' ? HOOKLINE_VERSION : 'dev';
+
 /** The `hookline` command tree (commander); cli/main.ts runs it. */
 const MORE_HELP = `
 Finding the stack (first found wins): --url/--client-id/--access-token; HOOKLINE_URL,
@@ -24,7 +28,7 @@ Exit codes: 0 ok, 1 the run failed or the API refused the request, 2 a usage or 
 export function buildProgram(): Command {
   const program = new Command('hookline')
     .description('Hookline from the command line: hooks as files, fire them, follow their runs live.')
-    .version(process.env.HOOKLINE_CLI_VERSION ?? '0.1.0')
+    .version(VERSION)
     .option('--url <url>', 'the stack’s base URL (env HOOKLINE_URL)')
     .option('--client-id <id>', 'API client id (env HOOKLINE_CLIENT_ID)')
     .option(
