@@ -12,7 +12,10 @@ export function jsonErrorOffset(text: string): number {
     while (at < text.length && ' \t\n\r'.includes(text[at]!)) at++;
   };
   const literal = (word: string) => {
-    for (const char of word) if (text[at++] !== char) at--, fail();
+    for (const char of word) {
+      if (text[at] !== char) fail();
+      at++;
+    }
   };
   const string = () => {
     at++; // the opening quote

@@ -57,7 +57,12 @@ async function watchLive(api: ApiClient, output: Output, runId: string): Promise
   const tick = setInterval(() => {
     dirty = true;
   }, 1000);
-  output.out('\x1b[?25l'); // hide the cursor while redrawing
+  output.out('\x1b[?25l'); // hide the cursor while redrawing; Ctrl-C shows it again
+  const interrupted = () => {
+    output.out('\x1b[?25h\n');
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
   try {
     const finished = await followRun(api, runId, {
       run: (view) => {
@@ -79,6 +84,7 @@ async function watchLive(api: ApiClient, output: Output, runId: string): Promise
     draw();
     return finished;
   } finally {
+    process.off('SIGINT', interrupted);
     clearInterval(redraw);
     clearInterval(tick);
     output.out('\x1b[?25h');
