@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { REQUIRE_BANNER } from '../infra/bundlingOptions.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
