@@ -25,9 +25,7 @@ export async function buildCli(outfile = DEFAULT_OUTFILE): Promise<string> {
     minify: true,
     legalComments: 'none',
     // commander is CommonJS: its require() calls of Node built-ins need a require in the ES module
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
+    banner: { js: REQUIRE_BANNER },
     logLevel: 'warning',
   });
   return outfile;
