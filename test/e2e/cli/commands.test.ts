@@ -1,4 +1,13 @@
-import { mkdirSync, rmSync, statSync, writeFileSync, readFileSync, copyFileSync, mkdtempSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -72,6 +81,18 @@ describe('hookline: finding the stack', () => {
     expect(fromCwd.code).toBe(0);
     expect(fromCwd.stdout).toMatch(/^GROUP\s+HOOK\s+NAME/);
     expect(fromCwd.stdout).toMatch(/cli\s+echo\s+test hook/);
+  });
+
+  it('a stopped stack removes its stack.json', async () => {
+    const other = await startTestStack();
+    const file = join(other.dataDir!, 'stack.json');
+    expect(JSON.parse(readFileSync(file, 'utf8')).url).toBe(other.url);
+    await other.stop();
+    expect(existsSync(file)).toBe(false);
+    const stopped = await hookline.run(['--data-dir', other.dataDir!, 'hooks', 'ls']);
+    expect(stopped.code).toBe(3);
+    expect(stopped.stderr).toContain('no Hookline stack found');
+    await other.cleanup();
   });
 
   it('takes --url with credentials from the environment, and says when nothing is found (exit 3)', async () => {
