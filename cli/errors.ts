@@ -38,6 +38,11 @@ export class ApiError extends CliError {
   }
 }
 
+/** What was asked for is not there, found out on this side (a config key the hook does not have). */
+export class NotFound extends CliError {
+  readonly exitCode = EXIT.failed;
+}
+
 /** The run finished, but not successfully (trigger --wait, logs --follow, watch). */
 export class RunFailed extends CliError {
   readonly exitCode = EXIT.failed;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { path } from '../apiClient.ts';
 import { action } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, NotFound } from '../errors.ts';
 import { readJsonArgument } from '../input.ts';
 import { formatTime, paint, printJson, statusColour, table } from '../output.ts';
 
@@ -195,7 +195,7 @@ export function registerHookCommands(program: Command): void {
         const definition = await api().get<{ config?: Record<string, unknown> }>(path`/hooks/${g!}/${h!}`);
         const values = definition.config ?? {};
         if (key !== undefined && !(key in values))
-          throw new ApiError(404, 'ResourceNotFound', `hook ${g}/${h} has no config key "${key}"`);
+          throw new NotFound(`hook ${g}/${h} has no config key "${key}"`);
         const shown = key === undefined ? values : values[key];
         if (output.json || typeof shown !== 'object' || shown === null) printJson(output, shown);
         else output.out(stringify(shown, { lineWidth: 0 }));
