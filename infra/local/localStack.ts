@@ -150,6 +150,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
   let dynamo: DynaliteHandle | undefined;
   let server: Server | undefined;
   let executions: LocalExecutions | undefined;
+  let stackFile: string | undefined;
   try {
     dynamo = await startDynalite(dataDir ? join(dataDir, 'dynamodb') : undefined);
     await ensureTable(dynamo.client, TABLE_NAME);
@@ -218,9 +219,11 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     // Tells the `hookline` command where this stack listens (cli/config.ts); removed at stop.
-    const stackFile = dataDir ? join(dataDir, 'stack.json') : undefined;
-    if (stackFile)
+    if (dataDir) {
+      stackFile = join(dataDir, 'stack.json');
       writeFileSync(stackFile, `${JSON.stringify({ url, pid: process.pid })}\n`, { mode: 0o600 });
+    }
+    const writtenStackFile = stackFile;
 
     const callbacks = new CallbackRegistry(logger);
     const unsubscribeCallbacks = bus.subscribe((event) => callbacks.emit(event['detail-type'], event));
@@ -325,13 +328,14 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           unsubscribeCallbacks();
           unsubscribeRouter();
           await closing;
-          if (stackFile) rmSync(stackFile, { force: true });
+          if (writtenStackFile) rmSync(writtenStackFile, { force: true });
           await dynaliteHandle.close();
         })();
         return stopped;
       },
     };
   } catch (error) {
+    if (stackFile) rmSync(stackFile, { force: true });
     server?.close();
     await executions?.stop();
     await dynamo?.close();
