@@ -67,8 +67,8 @@ export class DynaliteDataDirectory extends Error {
       `${dataDir} holds a DynamoDB (dynalite) database from an earlier Hookline and no ${DATABASE_FILE}: ` +
         `either start with --store dynamodb to keep using it, or bring it over to SQLite ` +
         `(the stack stopped; service.key stays where it is, and must, since tokens are derived from it):\n` +
-        `  npm run --silent hookline -- export --data-dir ${dataDir} --store dynamodb > hookline-dump.jsonl\n` +
-        `  npm run --silent hookline -- import --data-dir ${dataDir} < hookline-dump.jsonl`,
+        `  hookline data export --data-dir ${dataDir} --store dynamodb > hookline-dump.jsonl\n` +
+        `  hookline data import --data-dir ${dataDir} < hookline-dump.jsonl`,
     );
     this.name = 'DynaliteDataDirectory';
   }

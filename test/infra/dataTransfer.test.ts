@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../infra/local/cli.ts';
+import { runDataCommand as runCli } from '../../infra/local/dataCommand.ts';
 import { exportRecords, importRecords } from '../../infra/local/dataTransfer.ts';
 import { createLocalStack } from '../../infra/local/localStack.ts';
 import { openStores, type StoreKind } from '../../infra/local/stores.ts';
@@ -198,7 +198,7 @@ describe('the CLI', () => {
     const io = (stdin = '') => ({
       out: (t: string) => void out.push(t),
       err: (t: string) => void err.push(t),
-      stdin: () => stdin,
+      stdin: () => Readable.from([stdin]),
       env: {},
     });
     expect(await runCli(['export', '--data-dir', source], io())).toBe(0);
