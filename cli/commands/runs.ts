@@ -150,7 +150,7 @@ export function registerRunCommands(program: Command): void {
 
   program
     .command('cancel')
-    .description('cancel a run (its running step is stopped; runOnCancel post-hooks still run)')
+    .description('cancel a run (its running step is stopped; runOnFailure post-hooks and notify still run)')
     .argument('<run>', 'run id')
     .action(
       action(async ([runId], { api, output }) => {
