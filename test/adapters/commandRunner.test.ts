@@ -3,7 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LambdaCommandRunner } from '../../functions/adapters/aws/lambdaCommandRunner.ts';
 import { handler } from '../../functions/handlers/commandRunner.ts';
-import type { CommandOutputChunk, CommandRequest } from '../../functions/ports/commandRunner.ts';
+import type { StepOutput } from '../../functions/core/runModel.ts';
+import type { CommandRequest } from '../../functions/ports/commandRunner.ts';
 
 /**
  * The cloud's command runner: the step function invokes the command-runner function with
@@ -80,11 +81,11 @@ describe('LambdaCommandRunner', () => {
     lambda
       .on(InvokeWithResponseStreamCommand)
       .resolves({ StatusCode: 200, EventStream: streamOf(answer, [7, 30]) });
-    const chunks: CommandOutputChunk[] = [];
+    const observed: StepOutput[] = [];
     const outcome = await new LambdaCommandRunner('hookline-command-runner', new LambdaClient({})).run(
       request,
       new AbortController().signal,
-      (chunk) => chunks.push(chunk),
+      { onOutput: (current) => observed.push(current()) },
     );
     const calls = lambda.commandCalls(InvokeWithResponseStreamCommand);
     expect(calls).toHaveLength(1);
@@ -96,12 +97,7 @@ describe('LambdaCommandRunner', () => {
       exitCode: 0,
       output: { stdout: '{"output": {"n": 1}}\n', stderr: 'err\n', data: { n: 1 } },
     });
-    expect(
-      chunks
-        .filter((c) => c.stream === 'stderr')
-        .map((c) => c.text)
-        .join(''),
-    ).toBe('err\n');
+    expect(observed.at(-1)?.stderr).toBe('err\n');
   });
 
   it('a runner that fails (InvokeComplete with an error) makes the step failed with the reason', async () => {
@@ -147,7 +143,7 @@ describe('LambdaCommandRunner when the run stops', () => {
     const running = new LambdaCommandRunner('runner', new LambdaClient({})).run(
       request,
       controller.signal,
-      () => streaming(),
+      { onOutput: () => streaming() },
     );
     await started;
     controller.abort('cancelled');

@@ -75,7 +75,7 @@ function creation(runId: string, key: string): RunCreation {
       runId,
       result: 'success',
     },
-    idempotency: { key, expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+    idempotency: { key, expiresAt: Math.floor(Date.now() / 1000) + 3600, fingerprint: `fp-${key}` },
   };
 }
 
@@ -101,7 +101,7 @@ describe('DynamoDB run creation cut at every write', () => {
 
       // Before repair, a key never answers with a run that does not exist.
       const answered = await healthy.findIdempotentRun('cut', 'hook', key);
-      if (answered) expect(await healthy.getRun(answered)).toBeDefined();
+      if (answered) expect(await healthy.getRun(answered.runId)).toBeDefined();
 
       const repair = await healthy.repairRunCreation(runId, new Date());
       const run = await healthy.getRun(runId);

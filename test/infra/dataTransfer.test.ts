@@ -62,20 +62,30 @@ describe('export and import', () => {
     await stores.concurrency.enqueue('move', 'me', { runId: 'r2', position: '2030-01-01T00:00:00.000Z#r2' });
     await stores.clients.claimNonce('mover', 'nonce-1', 2_000_000_000);
     await stores.hookTypes.putHookType({ name: 'mover-type', description: 'd' } as never);
-    await stores.store.createRun(
-      {
-        runId: 'unfinished-run',
-        hookGroupId: 'move',
-        hookId: 'me',
-        firedBy: 'triggerHook',
-        status: 'pending',
-        result: null,
-        createdAt: '2030-01-01T00:00:00.000Z',
-        job: {} as never,
-        depth: 0,
-      },
-      [],
-    );
+    expect(
+      await stores.store.createRun({
+        run: {
+          runId: 'unfinished-run',
+          hookGroupId: 'move',
+          hookId: 'me',
+          firedBy: 'triggerHook',
+          status: 'pending',
+          result: null,
+          createdAt: '2030-01-01T00:00:00.000Z',
+          job: {} as never,
+          depth: 0,
+        },
+        steps: [],
+        fire: {
+          hookGroupId: 'move',
+          hookId: 'me',
+          firedBy: 'triggerHook',
+          time: '2030-01-01T00:00:00.000Z',
+          runId: 'unfinished-run',
+          result: 'success',
+        },
+      }),
+    ).toEqual({ kind: 'created' });
     await stores.close();
 
     const first = await dump('dynamodb', source);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { HookType } from '../../core/hookType.ts';
@@ -84,6 +85,10 @@ function toArchived(item: Item): ArchivedRecord | undefined {
     case 'run':
       return { kind: 'run', record: stripWithTtl<RunRecord>(item), ...expiry(item) };
     case 'unfinished':
+      return undefined;
+    // The busy-hook index (dynamoConcurrencyStore.ts) is derived: a restore marks the hooks of the
+    // semaphores with holders and of the queued runs again (busyMark below).
+    case 'busy':
       return undefined;
     case 'step':
       return { kind: 'step', record: stripWithTtl<StepRecord>(item), ...expiry(item) };
@@ -197,12 +202,21 @@ function toItems(r: ArchivedRecord): Item[] {
     case 'hawkNonce':
       return [{ ...clientKeys.nonce(r.clientId, r.nonce), kind: 'hawk-nonce', expiresAt: r.expiresAt }];
     case 'semaphore':
-      return [{ ...keys.semaphore(r.hookGroupId, r.hookId), kind: 'semaphore', ...r.state }];
+      return [
+        { ...keys.semaphore(r.hookGroupId, r.hookId), kind: 'semaphore', ...r.state },
+        ...(Object.keys(r.state.holders).length > 0 ? [busyMark(r.hookGroupId, r.hookId)] : []),
+      ];
     case 'queuedRun':
       return [
         { pk: keys.queueOf(r.hookGroupId, r.hookId), sk: r.run.position, kind: 'queued', runId: r.run.runId },
+        busyMark(r.hookGroupId, r.hookId),
       ];
     case 'hookType':
       return [{ ...keys.hookType(r.record.name), kind: 'hook-type', type: r.record }];
   }
+}
+
+/** The busy-hook mark DynamoConcurrencyStore writes before an enqueue or an acquire. */
+function busyMark(g: string, h: string): Item {
+  return { pk: 'BUSY', sk: `${g}#${h}`, kind: 'busy', hookGroupId: g, hookId: h, mark: randomUUID() };
 }

@@ -123,6 +123,8 @@ export class SqliteArchive implements RecordArchive {
       semaphore: insert('semaphores', ['hook_group_id', 'hook_id', 'version', 'holders']),
       queuedRun: insert('run_queue', ['hook_group_id', 'hook_id', 'position', 'run_id']),
       hookType: insert('hook_types', ['name', 'record']),
+      // The busy-hook index (sqliteConcurrencyStore.ts) is derived, not archived: marked again here.
+      busy: db.prepare('INSERT OR IGNORE INTO busy_hooks (hook_group_id, hook_id) VALUES (?, ?)'),
     };
     this.database.transaction(() => {
       for (const r of records) {
@@ -175,9 +177,11 @@ export class SqliteArchive implements RecordArchive {
             break;
           case 'semaphore':
             sql.semaphore.run(r.hookGroupId, r.hookId, r.state.version, toDocument(r.state.holders));
+            if (Object.keys(r.state.holders).length > 0) sql.busy.run(r.hookGroupId, r.hookId);
             break;
           case 'queuedRun':
             sql.queuedRun.run(r.hookGroupId, r.hookId, r.run.position, r.run.runId);
+            sql.busy.run(r.hookGroupId, r.hookId);
             break;
           case 'hookType':
             sql.hookType.run(r.record.name, toDocument(r.record));
