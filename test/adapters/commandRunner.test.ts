@@ -140,11 +140,9 @@ describe('LambdaCommandRunner when the run stops', () => {
     })();
     lambda.on(InvokeWithResponseStreamCommand).resolves({ StatusCode: 200, EventStream: endless });
     const controller = new AbortController();
-    const running = new LambdaCommandRunner('runner', new LambdaClient({})).run(
-      request,
-      controller.signal,
-      { onOutput: () => streaming() },
-    );
+    const running = new LambdaCommandRunner('runner', new LambdaClient({})).run(request, controller.signal, {
+      onOutput: () => streaming(),
+    });
     await started;
     controller.abort('cancelled');
     expect(await running).toEqual({

@@ -108,7 +108,10 @@ describe('DynamoDB run creation cut at every write', () => {
       if (run) {
         expect(repair).toBe('complete');
         expect(await healthy.getSteps(runId)).toHaveLength(2);
-        expect(await healthy.findIdempotentRun('cut', 'hook', key)).toBe(runId);
+        expect(await healthy.findIdempotentRun('cut', 'hook', key)).toEqual({
+          runId,
+          fingerprint: `fp-${key}`,
+        });
         const fires = await healthy.listFires('cut', 'hook', { limit: 100 });
         expect(fires.items.some((fire) => fire.runId === runId)).toBe(true);
         expect(await healthy.listUnfinishedRunIds()).toContain(runId);
@@ -137,6 +140,9 @@ describe('DynamoDB run creation cut at every write', () => {
     const old = creation('run-old', 'key-old');
     await new DynamoStore({ tableName: TABLE, client: cutAfter(2) }).createRun(old).catch(() => undefined);
     expect(await healthy.createRun(creation('run-old-2', 'key-old'))).toEqual({ kind: 'created' });
-    expect(await healthy.findIdempotentRun('cut', 'hook', 'key-old')).toBe('run-old-2');
+    expect(await healthy.findIdempotentRun('cut', 'hook', 'key-old')).toEqual({
+      runId: 'run-old-2',
+      fingerprint: 'fp-key-old',
+    });
   });
 });
