@@ -59,7 +59,10 @@ export class DynamoArchive implements RecordArchive {
   }
 
   async restore(records: readonly ArchivedRecord[]): Promise<void> {
-    const items = records.flatMap(toItems);
+    // One item per key (a hook's busy mark comes with its semaphore and with each queued run).
+    const items = [
+      ...new Map(records.flatMap(toItems).map((item) => [`${item.pk}\u0000${item.sk}`, item])).values(),
+    ];
     for (let i = 0; i < items.length; i += 25) {
       let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
