@@ -61,6 +61,15 @@ describe('export and import', () => {
     );
     await stores.concurrency.enqueue('move', 'me', { runId: 'r2', position: '2030-01-01T00:00:00.000Z#r2' });
     await stores.clients.claimNonce('mover', 'nonce-1', 2_000_000_000);
+    // events accepted and not yet delivered, in acceptance order
+    const outboxEvents = [3, 1, 2].map((n) => ({
+      id: `event-${n}`,
+      source: 'mover.test',
+      'detail-type': 'Moved',
+      detail: { n },
+    }));
+    await stores.outbox.add(outboxEvents.slice(0, 2));
+    await stores.outbox.add(outboxEvents.slice(2));
     await stores.hookTypes.putHookType({ name: 'mover-type', description: 'd' } as never);
     expect(
       await stores.store.createRun({
@@ -100,6 +109,7 @@ describe('export and import', () => {
         'hook',
         'hookType',
         'idempotencyKey',
+        'outboxEntry',
         'queuedRun',
         'run',
         'semaphore',
@@ -135,6 +145,12 @@ describe('export and import', () => {
       const imported = await openStores({ store, dataDir, clock: { now: () => new Date() } });
       try {
         expect(await imported.concurrency.listBusyHooks()).toEqual([{ hookGroupId: 'move', hookId: 'me' }]);
+        expect((await imported.outbox.list(10)).map((entry) => entry.event)).toEqual(outboxEvents);
+        // the trigger's Idempotency-Key kept its payload fingerprint
+        expect(await imported.store.findIdempotentRun('move', 'me', 'k')).toEqual({
+          runId: fired.body.runId,
+          fingerprint: expect.any(String),
+        });
       } finally {
         await imported.close();
       }

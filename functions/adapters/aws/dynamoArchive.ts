@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DeliveredEvent } from '../../app/fireFromSources.ts';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { HookType } from '../../core/hookType.ts';
@@ -41,12 +42,15 @@ export class DynamoArchive implements RecordArchive {
 
   async *records(): AsyncIterable<ArchivedRecord> {
     let start: Record<string, unknown> | undefined;
+    // A scan returns a partition's items in sort-key order: the outbox's in acceptance order.
+    let outboxed = 0;
+    const nextOutboxNumber = () => outboxed++;
     do {
       const page = await this.doc.send(
         new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: start, ConsistentRead: true }),
       );
       for (const item of (page.Items ?? []) as Item[]) {
-        const record = toArchived(item);
+        const record = toArchived(item, nextOutboxNumber);
         if (record) yield record;
       }
       start = page.LastEvaluatedKey;
@@ -77,7 +81,7 @@ export class DynamoArchive implements RecordArchive {
   }
 }
 
-function toArchived(item: Item): ArchivedRecord | undefined {
+function toArchived(item: Item, nextOutboxNumber: () => number): ArchivedRecord | undefined {
   const pk = String(item.pk);
   const sk = String(item.sk);
   switch (item.kind) {
@@ -93,6 +97,8 @@ function toArchived(item: Item): ArchivedRecord | undefined {
     // semaphores with holders and of the queued runs again (busyMark below).
     case 'busy':
       return undefined;
+    case 'outbox':
+      return { kind: 'outboxEntry', sequence: nextOutboxNumber(), event: item.event as DeliveredEvent };
     case 'step':
       return { kind: 'step', record: stripWithTtl<StepRecord>(item), ...expiry(item) };
     case 'output':
@@ -110,6 +116,7 @@ function toArchived(item: Item): ArchivedRecord | undefined {
         key: sk,
         runId: String(item.runId),
         expiresAt: Number(item.expiresAt),
+        ...(typeof item.fingerprint === 'string' ? { fingerprint: item.fingerprint } : {}),
       };
     case 'audit':
       return { kind: 'audit', sortKey: sk, record: strip<AuditRecord>(item) };
@@ -185,6 +192,7 @@ function toItems(r: ArchivedRecord): Item[] {
           kind: 'idempotency',
           runId: r.runId,
           expiresAt: r.expiresAt,
+          ...(r.fingerprint === undefined ? {} : { fingerprint: r.fingerprint }),
         },
       ];
     case 'audit':
@@ -216,6 +224,11 @@ function toItems(r: ArchivedRecord): Item[] {
       ];
     case 'hookType':
       return [{ ...keys.hookType(r.record.name), kind: 'hook-type', type: r.record }];
+    case 'outboxEntry': {
+      // dynamoEventOutbox.ts positions, at time 0: in sequence, before anything accepted later.
+      const position = `${'0'.repeat(15)}#${String(r.sequence).padStart(6, '0')}#${r.event.id}`;
+      return [{ pk: 'OUTBOX', sk: position, kind: 'outbox', event: r.event }];
+    }
   }
 }
 
