@@ -261,7 +261,7 @@ describe('upgrade from a dynalite data directory', () => {
     mkdirSync(join(old, 'dynamodb'));
     const started = createLocalStack({ dataDir: old, port: 0, store: 'sqlite' });
     await expect(started).rejects.toThrow(/--store dynamodb/);
-    await expect(started).rejects.toThrow(/hookline -- export --data-dir .* --store dynamodb/);
+    await expect(started).rejects.toThrow(/hookline data export --data-dir .* --store dynamodb/);
     await expect(started).rejects.toThrow(/service\.key/);
   });
 });
