@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { RunRecord, StepOutput, StepRecord } from '../../../core/runModel.ts';
+import { type RunRecord, runSummaryOf, type StepOutput, type StepRecord } from '../../../core/runModel.ts';
 import { type Clock, systemClock } from '../../../ports/clock.ts';
 import type { RunCreation, RunCreationOutcome, RunCreationRepair } from '../../../ports/runCreation.ts';
 import {
@@ -313,7 +313,7 @@ export class SqliteStore implements Store {
     const runs = items.map((row) => fromDocument<RunRecord>(row.record));
     const last = items.at(-1);
     return {
-      items: runs.map(runSummary),
+      items: runs.map(runSummaryOf),
       continuationToken:
         more && last
           ? encodeContinuationToken({
@@ -399,22 +399,6 @@ function withoutExpiry<T extends object>(record: T): T {
   if (!Object.hasOwn(record, 'expiresAt')) return record;
   const { expiresAt: _, ...rest } = record as T & { expiresAt?: unknown };
   return rest as T;
-}
-
-/** What a listing shows of a run (the DynamoDB adapter's summary: absent times are left out). */
-function runSummary(run: RunRecord): RunSummary {
-  const summary: RunSummary = {
-    runId: run.runId,
-    hookGroupId: run.hookGroupId,
-    hookId: run.hookId,
-    firedBy: run.firedBy,
-    status: run.status,
-    result: run.result,
-    createdAt: run.createdAt,
-  };
-  if (run.startedAt !== undefined) summary.startedAt = run.startedAt;
-  if (run.finishedAt !== undefined) summary.finishedAt = run.finishedAt;
-  return summary;
 }
 
 function fingerprintOf(row: KeyRow): { fingerprint?: string } {
