@@ -568,9 +568,15 @@ function watchForStop(services: Services, run: RunRecord, controller: AbortContr
   if (run.stopRequested) return () => undefined;
   const timers: NodeJS.Timeout[] = [];
   let checking = false;
-  const check = async () => {
-    if (checking || controller.signal.aborted) return;
+  let changedMeanwhile = false;
+  const check = async (): Promise<void> => {
+    if (controller.signal.aborted) return;
+    if (checking) {
+      changedMeanwhile = true; // read again once this read is done: it may predate the change
+      return;
+    }
     checking = true;
+    changedMeanwhile = false;
     try {
       const latest = await services.store.getRun(run.runId);
       if (latest?.stopRequested && !controller.signal.aborted) controller.abort(latest.stopRequested);
@@ -582,6 +588,7 @@ function watchForStop(services: Services, run: RunRecord, controller: AbortContr
     } finally {
       checking = false;
     }
+    if (changedMeanwhile) await check();
   };
   // Locally a cancel reaches the running step at once (the run's change is pushed, ports/runChanges.ts);
   // the poll stays as the backstop, and is all the cloud has.
