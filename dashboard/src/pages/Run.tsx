@@ -69,7 +69,10 @@ export function RunPage(props: { runId: string }) {
               onConfirm={async () => {
                 setActionError(null);
                 try {
-                  setRun(await api<RunView>('POST', `/runs/${run.runId}/cancel`));
+                  const answer = await api<RunView>('POST', `/runs/${run.runId}/cancel`);
+                  // The stream may already have shown the cancel (it can end the run before this answer
+                  // arrives): a finished run is never replaced by the answer's older view.
+                  setRun((shown) => (shown?.status === 'finished' ? shown : answer));
                 } catch (e) {
                   setActionError(e);
                 }
