@@ -120,6 +120,14 @@ for (const adapter of CONTRACT_ADAPTERS) {
         expect(await store.getHook(g, 'gone')).toBeUndefined();
       });
 
+      it('removes an optional field the new record no longer has (a replace, not a merge)', async () => {
+        await store.createHook({ ...hook('optional'), runCommands: true });
+        const read = (await store.getHook(g, 'optional'))!;
+        const { runCommands: _dropped, ...without } = read;
+        await store.replaceHook({ ...without, version: 2 }, 1);
+        expect((await store.getHook(g, 'optional'))?.runCommands).toBeUndefined();
+      });
+
       it('writes a pending-sync mark the edit carries, with the definition', async () => {
         await store.createHook(hook('mark'));
         const read = (await store.getHook(g, 'mark'))!;

@@ -40,6 +40,12 @@ const strip = <T>(item: Item | undefined): T | undefined => withoutFields<T>(ite
 
 const encodeToken = encodeContinuationToken;
 
+/**
+ * The optional fields of a HookRecord besides the bookkeeping ones (HOOK_BOOKKEEPING_FIELDS): replaceHook
+ * removes those the new record lacks. A new optional field of HookRecord belongs here.
+ */
+const REPLACEABLE_OPTIONAL_HOOK_FIELDS = ['runCommands'] as const satisfies readonly (keyof HookRecord)[];
+
 /** The token of a query on the table (`pk`, `sk`) or on its index (`gsi1pk`, `gsi1sk` as well). */
 function decodeToken(
   token: string | undefined,
@@ -203,12 +209,19 @@ export class DynamoStore implements Store {
       values[`:f_${name}`] = value;
       sets.push(`#f_${name} = :f_${name}`);
     }
+    // A replace is a replace: an optional field the record no longer has is removed, as a Put would.
+    const removes = REPLACEABLE_OPTIONAL_HOOK_FIELDS.filter((name) => record[name] === undefined).map(
+      (name) => {
+        names[`#r_${name}`] = name;
+        return `#r_${name}`;
+      },
+    );
     await conditional(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.hook(g, h),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: '#version = :expected',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
