@@ -52,6 +52,7 @@ import {
   type HandlerName,
   STATE_MACHINE_DEFINITION_FILE,
 } from './bundlingOptions.ts';
+import { COMMAND_RUNNER_HOOK_TYPES_FOLDER } from '../functions/adapters/local/hookTypeDirectory.ts';
 import { handlerCode } from './handlerCode.ts';
 
 export type WorkflowType = 'STANDARD' | 'EXPRESS';
@@ -133,6 +134,14 @@ export interface HooklineProps {
    * @default - nothing is forwarded
    */
   readonly forwardAwsServiceEvents?: boolean | readonly string[];
+  /**
+   * A `--hook-types` directory of `<name>.hook/` folders whose scripts commands run (README, "Hook
+   * type scripts"): copied into the command-runner function's code at `hook-types/`, where types
+   * read with `scriptRoot: COMMAND_RUNNER_HOOK_TYPES_ROOT` (functions/adapters/local/hookTypeDirectory.ts)
+   * name their scripts.
+   * @default - no hook type scripts in the command runner
+   */
+  readonly hookTypesDir?: string;
 }
 
 interface FunctionSpec {
@@ -270,6 +279,10 @@ export class Hookline extends Construct {
           useRuntimeAwsSdk: props.useRuntimeAwsSdk,
           // The api function serves the dashboard (functions/api/routes/dashboard.ts) from its own copy.
           ...(spec.name === 'api' ? { include: { from: DASHBOARD_DIST_DIR, to: 'dashboard' } } : {}),
+          // The command runner carries the operator's hook type scripts (functions/adapters/local/hookTypeDirectory.ts).
+          ...(spec.name === 'commandRunner' && props.hookTypesDir
+            ? { include: { from: props.hookTypesDir, to: COMMAND_RUNNER_HOOK_TYPES_FOLDER } }
+            : {}),
         }),
         handler: `index.${HANDLER_EXPORT}`,
         description: spec.description,

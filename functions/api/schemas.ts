@@ -413,7 +413,15 @@ export const hookTypeResponseSchema = z
         schema: z.record(z.string(), z.unknown()).optional(),
       }),
     ),
+    concurrency: z
+      .strictObject({ limit: z.int(), onLimit: z.enum(['queue', 'skip', 'cancel-running']) })
+      .optional()
+      .describe('The concurrency policy of its hooks that set none.'),
     events: z.record(z.string(), z.record(z.string(), z.unknown())),
+    scriptFolder: z
+      .string()
+      .optional()
+      .describe("The operator's --hook-types folder, for a type whose events run its scripts."),
   })
   .describe('A hook type: its configuration schema and a JSON-e job template per event.');
 export const listHookTypesResponseSchema = z.strictObject({ hookTypes: z.array(hookTypeResponseSchema) });

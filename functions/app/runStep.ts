@@ -516,7 +516,13 @@ function actionInput(
   const jobStatus = jobStatusSoFar(latestRun, steps);
   const summary = planned.phase === 'notify' ? notificationSummary(latestRun, plan, steps) : undefined;
   const document: Record<string, unknown> = {
-    hook: { hookGroupId: run.hookGroupId, hookId: run.hookId, config: hook?.definition.config ?? {} },
+    hook: {
+      // `name` as Razor gives it to a hook type's scripts (README "Hook types").
+      name: `${run.hookGroupId}/${run.hookId}`,
+      hookGroupId: run.hookGroupId,
+      hookId: run.hookId,
+      config: hook?.definition.config ?? {},
+    },
     run: { runId: run.runId, firedBy: run.firedBy, createdAt: run.createdAt, jobStatus },
     payload: run.payload ?? {},
     step: { index: planned.index, name: planned.name, phase: planned.phase },
