@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ARTIFACT_NAME_PATTERN } from '../core/artifacts.ts';
 import {
   concurrencySchema,
   hookDefinitionInputSchema,
@@ -478,3 +479,28 @@ export const reconcileResponseSchema = z.strictObject({
     .array(z.string())
     .describe('What still disagrees; empty when rules and schedules match the hook.'),
 });
+
+// artifacts
+
+export const artifactNameParamSchema = z
+  .string()
+  .regex(ARTIFACT_NAME_PATTERN)
+  .describe('An artifact of the run (its name in the list).');
+export const artifactSchema = z.strictObject({
+  name: z.string(),
+  index: z.int().describe('The step that kept it.'),
+  stepName: z.string(),
+  path: z.string().describe("The file's path in the step's working directory."),
+  size: z.int(),
+  sha256: z.string().describe('Hex SHA-256 of the content.'),
+  contentType: z.string(),
+  expiresAt: z.string().describe('When it is no longer served, and removed.'),
+});
+export const listArtifactsResponseSchema = z
+  .strictObject({ artifacts: z.array(artifactSchema) })
+  .describe("The run's kept artifacts that have not expired, in step order.");
+export const artifactFileResponseSchema = z
+  .string()
+  .describe(
+    'The file, as an attachment, with the listed Content-Type and its SHA-256 in X-Hookline-SHA256 (a deployment that keeps artifacts in S3 answers 302 to a short-lived URL instead).',
+  );
