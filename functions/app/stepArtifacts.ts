@@ -44,7 +44,9 @@ export async function prepareStepArtifacts(
           artifacts: {
             declared,
             maxBytes: services.settings.artifactMaxBytes,
-            target: await store.uploadTarget(run.runId, planned.index),
+            target: await store.uploadTarget(run.runId, planned.index, {
+              maxBytes: services.settings.artifactMaxBytes,
+            }),
           },
         }
       : {}),

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { constants, createWriteStream } from 'node:fs';
-import { chown, copyFile, lstat, mkdir, mkdtemp, open, opendir, realpath, stat } from 'node:fs/promises';
+import { constants, createWriteStream, openAsBlob } from 'node:fs';
+import { chown, copyFile, lstat, mkdir, mkdtemp, open, opendir, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, sep } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import {
   ARTIFACT_NAME_PATTERN,
   type ArtifactDeclaration,
@@ -107,6 +109,54 @@ async function copyHashed(
   return { size, sha256: hash.digest('hex') };
 }
 
+type PutFile = (
+  real: string,
+  name: string,
+  contentType: string,
+  maxBytes: number,
+) => Promise<{ size: number; sha256: string }>;
+
+/**
+ * Puts each file where the target says: copied into the directory; or copied to a private staging
+ * directory (so what is hashed is what is sent) and posted to the presigned POST under its key prefix.
+ */
+async function withDestination(target: ArtifactUploadTarget, use: (put: PutFile) => Promise<void>) {
+  if (target.kind === 'directory') {
+    await mkdir(target.path, { recursive: true, mode: 0o700 });
+    return use((real, name, _type, maxBytes) => copyHashed(real, join(target.path, name), maxBytes));
+  }
+  const staging = await mkdtemp(join(tmpdir(), 'hookline-artifact-upload-'));
+  try {
+    await use(async (real, name, contentType, maxBytes) => {
+      const staged = join(staging, name);
+      const copied = await copyHashed(real, staged, maxBytes);
+      await postFile(target, name, staged, contentType);
+      await rm(staged, { force: true });
+      return copied;
+    });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function postFile(
+  target: Extract<ArtifactUploadTarget, { kind: 'presignedPost' }>,
+  name: string,
+  file: string,
+  contentType: string,
+): Promise<void> {
+  const form = new FormData();
+  for (const [field, value] of Object.entries(target.fields)) form.append(field, value);
+  form.append('key', `${target.keyPrefix}${name}`);
+  form.append('Content-Type', contentType);
+  form.append('file', await openAsBlob(file), name);
+  const res = await fetch(target.url, { method: 'POST', body: form });
+  if (!res.ok)
+    throw new ArtifactProblem(
+      `artifact ${name} could not be uploaded: ${res.status} ${(await res.text()).slice(0, 300)}`,
+    );
+}
+
 /** Checks every declared file first, then copies them: a step keeps all its artifacts or none. */
 export async function collectArtifacts(cwd: string, request: ArtifactCollectionRequest): Promise<Collection> {
   try {
@@ -130,19 +180,21 @@ export async function collectArtifacts(cwd: string, request: ArtifactCollectionR
         chosen.push({ rel, real, name, declaration });
       }
     }
-    await mkdir(request.target.path, { recursive: true, mode: 0o700 });
     const artifacts: CollectedArtifact[] = [];
-    for (const { rel, real, name, declaration } of chosen) {
-      const { size, sha256 } = await copyHashed(real, join(request.target.path, name), request.maxBytes);
-      artifacts.push({
-        name,
-        path: rel,
-        size,
-        sha256,
-        contentType: contentTypeOf(name, declaration.contentType),
-        ...(declaration.expiresInDays !== undefined ? { expiresInDays: declaration.expiresInDays } : {}),
-      });
-    }
+    await withDestination(request.target, async (put) => {
+      for (const { rel, real, name, declaration } of chosen) {
+        const contentType = contentTypeOf(name, declaration.contentType);
+        const { size, sha256 } = await put(real, name, contentType, request.maxBytes);
+        artifacts.push({
+          name,
+          path: rel,
+          size,
+          sha256,
+          contentType,
+          ...(declaration.expiresInDays !== undefined ? { expiresInDays: declaration.expiresInDays } : {}),
+        });
+      }
+    });
     return { ok: true, artifacts };
   } catch (error) {
     if (error instanceof ArtifactProblem) return { ok: false, message: error.message };
@@ -158,9 +210,19 @@ export async function prepareArtifactInputs(
   const dir = await mkdtemp(join(tmpdir(), 'hookline-artifacts-'));
   for (const input of inputs) {
     const destination = join(dir, input.name);
-    await copyFile(input.source.path, destination);
+    if (input.source.kind === 'file') await copyFile(input.source.path, destination);
+    else await downloadTo(input.source.url, destination);
     if (owner) await chown(destination, owner.uid, owner.gid);
   }
   if (owner) await chown(dir, owner.uid, owner.gid);
   return dir;
+}
+
+async function downloadTo(url: string, destination: string): Promise<void> {
+  const res = await fetch(url);
+  if (!res.ok || !res.body) throw new Error(`download answered ${res.status}`);
+  await pipeline(
+    Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>),
+    createWriteStream(destination, { mode: 0o600 }),
+  );
 }

@@ -2,13 +2,16 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createHash } from 'node:crypto';
 import { baseCommandEnvironment } from '../../app/commandEnvironment.ts';
 import { CLOUD_STREAMING_SETTINGS, DEFAULT_SETTINGS, type Services } from '../../app/services.ts';
+import type { ArtifactStore } from '../../ports/artifactStore.ts';
 import type { CommandRunner } from '../../ports/commandRunner.ts';
 import { systemClock } from '../../ports/clock.ts';
 import { jsonLogger } from '../jsonLogger.ts';
 import { DynamoConcurrencyStore } from './dynamoConcurrencyStore.ts';
 import { DynamoHookTypeStore } from './dynamoHookTypeStore.ts';
 import { DynamoStore } from './dynamoStore.ts';
-import { requireCloudSetting } from './environment.ts';
+import { readCloudEnvironment, requireCloudSetting } from './environment.ts';
+import { S3ArtifactStore } from './s3ArtifactStore.ts';
+import { S3PresignSigner } from './s3Signer.ts';
 import { EventBridgeBus } from './eventBridgeBus.ts';
 import { LambdaCommandRunner } from './lambdaCommandRunner.ts';
 import { LambdaInvoker } from './lambdaInvoker.ts';
@@ -86,6 +89,7 @@ async function build(functionName: string): Promise<Services> {
       functionName === 'api'
         ? (await import('./eventBridgeTriggerSync.ts')).EventBridgeTriggerSync.fromEnvironment()
         : undefined,
+    artifacts: artifactStore(),
     secrets: {
       get tokenKey(): Buffer {
         if (!tokenKey) throw new Error(`the ${functionName} function has no access to the service secret`);
@@ -93,6 +97,17 @@ async function build(functionName: string): Promise<Services> {
       },
     },
   };
+}
+
+/**
+ * The artifact bucket, for the functions the stack gives it to (step: signs uploads; api: signs
+ * downloads); elsewhere none (infra/hooklineConstruct.ts artifactStorage).
+ */
+function artifactStore(env: NodeJS.ProcessEnv = process.env): ArtifactStore | undefined {
+  const bucket = readCloudEnvironment(env).artifactBucketName;
+  const region = env.AWS_REGION;
+  if (!bucket || !region) return undefined;
+  return new S3ArtifactStore(new S3PresignSigner(bucket, region));
 }
 
 /** Only the step function runs command steps: through the command-runner function it is given. */
