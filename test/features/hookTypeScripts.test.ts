@@ -45,6 +45,8 @@ beforeAll(async () => {
     ].join('\n'),
   );
   mkdirSync(join(folder, 'locks'));
+  mkdirSync(join(folder, 'replaced.hook'));
+  writeScript(join(folder, 'replaced.hook'), 'run', 'exit 0');
   stack = await startTestStack({
     dataDir: null,
     hookTypesDir: folder,
@@ -173,6 +175,22 @@ describe('hook types whose events are scripts', () => {
       task: { task: { name: 'x', command: ['true'] } },
     });
     expect(own.status).toBe(403);
+  });
+
+  it('lose that when an API client replaces the type, and the API cannot claim a script folder', async () => {
+    await stack.apiAs(editor, 'PUT', '/hooks/st/rep', { metadata, hookType: 'replaced' });
+    expect((await trigger('rep', editor)).result).toBe('succeeded');
+    const type = await stack.api<Record<string, unknown>>('GET', '/hook-types/replaced');
+    const { name: _name, scriptFolder, ...body } = type.body;
+    const claimed = await stack.api<{ message: string }>('PUT', '/hook-types/replaced', {
+      ...body,
+      scriptFolder,
+    });
+    expect(claimed.status).toBe(400);
+    expect((await stack.api('PUT', '/hook-types/replaced', body)).status).toBe(200);
+    const refused = await stack.apiAs<{ code: string }>(editor, 'POST', '/hooks/st/rep/trigger', {});
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('InsufficientScopes');
   });
 
   it("serialize a hook's runs (limit 1, queue) unless the hook sets its own concurrency", async () => {
