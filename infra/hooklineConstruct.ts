@@ -750,6 +750,9 @@ export class Hookline extends Construct {
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: RemovalPolicy.RETAIN,
+      // The dashboard downloads through the API's redirect to a signed GET, a cross-origin fetch; the
+      // signature is the credential, so any origin may read what a signed URL allows.
+      cors: [{ allowedMethods: [s3.HttpMethods.GET], allowedOrigins: ['*'], maxAge: 3600 }],
       lifecycleRules: [
         {
           id: 'expire-with-runs',

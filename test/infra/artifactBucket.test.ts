@@ -49,6 +49,12 @@ describe('the artifact bucket', () => {
     });
   });
 
+  it('lets a browser read what a signed GET allows (the dashboard follows the download redirect)', () => {
+    expect(bucket.CorsConfiguration).toEqual({
+      CorsRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['*'], MaxAge: 3600 }],
+    });
+  });
+
   it('refuses requests without TLS', () => {
     const policy = Object.values(t.Resources).find(
       (r) => r.Type === 'AWS::S3::BucketPolicy' && flat(r.Properties!.Bucket) === `<${bucketId}>`,
