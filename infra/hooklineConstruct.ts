@@ -58,6 +58,7 @@ import {
   STATE_MACHINE_DEFINITION_FILE,
 } from './bundlingOptions.ts';
 import { COMMAND_RUNNER_HOOK_TYPES_FOLDER } from '../functions/adapters/local/hookTypeDirectory.ts';
+import { HOOK_TYPE_CATALOG_FILE, HOOK_TYPE_CATALOG_FOLDER, hookTypeCatalogDir } from './hookTypeCatalog.ts';
 import { handlerCode } from './handlerCode.ts';
 
 export type WorkflowType = 'STANDARD' | 'EXPRESS';
@@ -263,6 +264,19 @@ export class Hookline extends Construct {
       [ENVIRONMENT_VARIABLES.stateMachineArn]: stateMachineArn,
     };
     const entries = { ...HANDLER_ENTRIES, ...props.handlerEntries };
+    const catalog = props.hookTypesDir ? hookTypeCatalogDir(props.hookTypesDir) : undefined;
+    const includes: Partial<Record<HandlerName, Array<{ from: string; to: string }>>> = {
+      // The api function serves the dashboard (functions/api/routes/dashboard.ts) from its own copy, and
+      // stores the operator's hook types at cold start (functions/adapters/aws/hookTypeCatalog.ts).
+      api: [
+        { from: DASHBOARD_DIST_DIR, to: 'dashboard' },
+        ...(catalog ? [{ from: catalog, to: HOOK_TYPE_CATALOG_FOLDER }] : []),
+      ],
+      // The command runner carries the scripts themselves.
+      ...(props.hookTypesDir
+        ? { commandRunner: [{ from: props.hookTypesDir, to: COMMAND_RUNNER_HOOK_TYPES_FOLDER }] }
+        : {}),
+    };
     const makeFunction = (spec: FunctionSpec, extra: Partial<lambda.FunctionProps> = {}) => {
       const logicalName = spec.name[0]!.toUpperCase() + spec.name.slice(1);
       const logGroup = new logs.LogGroup(this, `${logicalName}FunctionLogs`, {
@@ -284,12 +298,7 @@ export class Hookline extends Construct {
       return new lambda.Function(this, `${logicalName}Function`, {
         code: handlerCode(entries[spec.name], {
           useRuntimeAwsSdk: props.useRuntimeAwsSdk,
-          // The api function serves the dashboard (functions/api/routes/dashboard.ts) from its own copy.
-          ...(spec.name === 'api' ? { include: { from: DASHBOARD_DIST_DIR, to: 'dashboard' } } : {}),
-          // The command runner carries the operator's hook type scripts (functions/adapters/local/hookTypeDirectory.ts).
-          ...(spec.name === 'commandRunner' && props.hookTypesDir
-            ? { include: { from: props.hookTypesDir, to: COMMAND_RUNNER_HOOK_TYPES_FOLDER } }
-            : {}),
+          include: includes[spec.name],
         }),
         handler: `index.${HANDLER_EXPORT}`,
         description: spec.description,
@@ -406,6 +415,7 @@ export class Hookline extends Construct {
         [ENVIRONMENT_VARIABLES.scheduleGroupName]: this.scheduleGroup.scheduleGroupName,
         [ENVIRONMENT_VARIABLES.schedulerRoleArn]: this.schedulerRole.roleArn,
         [ENVIRONMENT_VARIABLES.fireFunctionArn]: fire.functionArn,
+        ...(catalog ? { [ENVIRONMENT_VARIABLES.hookTypeCatalog]: HOOK_TYPE_CATALOG_FILE } : {}),
       },
     });
     this.functions = { api, fire, step, finish, commandRunner };

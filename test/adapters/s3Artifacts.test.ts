@@ -142,7 +142,9 @@ describe('the command runner with signed URLs', () => {
         const fields: Record<string, string> = {};
         let file = '';
         let fileName = '';
-        for (const [name, value] of form.entries()) {
+        const parts: Array<[string, FormDataEntryValue]> = [];
+        form.forEach((value, name) => parts.push([name, value]));
+        for (const [name, value] of parts) {
           if (typeof value === 'string') fields[name] = value;
           else {
             file = await value.text();

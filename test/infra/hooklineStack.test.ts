@@ -174,9 +174,11 @@ describe('Lambda functions', () => {
     expect(api[ENVIRONMENT_VARIABLES.schedulerRoleArn]).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
     expect(api[ENVIRONMENT_VARIABLES.fireFunctionArn]).toEqual({ 'Fn::GetAtt': [fnId.fire, 'Arn'] });
     // Every name the contract defines is given to the api function, but the command runner's
-    // name, which only the step function (the one that runs command steps) is told.
+    // name, which only the step function (the one that runs command steps) is told, and the hook
+    // type catalog, given only with `hookTypesDir` (test/infra/hookTypeScripts.test.ts).
     for (const name of Object.values(ENVIRONMENT_VARIABLES)) {
       if (name === ENVIRONMENT_VARIABLES.commandRunnerFunctionName) continue;
+      if (name === ENVIRONMENT_VARIABLES.hookTypeCatalog) continue;
       expect(api).toHaveProperty(name);
     }
     expect(env(fnId.step)).toHaveProperty(ENVIRONMENT_VARIABLES.commandRunnerFunctionName);

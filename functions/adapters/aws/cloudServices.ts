@@ -10,6 +10,7 @@ import { DynamoConcurrencyStore } from './dynamoConcurrencyStore.ts';
 import { DynamoHookTypeStore } from './dynamoHookTypeStore.ts';
 import { DynamoStore } from './dynamoStore.ts';
 import { readCloudEnvironment, requireCloudSetting } from './environment.ts';
+import { loadHookTypeCatalog } from './hookTypeCatalog.ts';
 import { S3ArtifactStore } from './s3ArtifactStore.ts';
 import { S3PresignSigner } from './s3Signer.ts';
 import { EventBridgeBus } from './eventBridgeBus.ts';
@@ -68,6 +69,16 @@ function retriedOnFailure<T>(promise: Promise<T>, forget: () => void): Promise<T
 export const FUNCTIONS_READING_THE_SECRET = new Set(['api']);
 
 async function build(functionName: string): Promise<Services> {
+  const services = await buildServices(functionName);
+  const catalog = readCloudEnvironment().hookTypeCatalog;
+  if (functionName === 'api' && catalog) {
+    const loaded = await loadHookTypeCatalog(services, catalog);
+    services.logger.info('hook types loaded', { hookTypes: loaded });
+  }
+  return services;
+}
+
+async function buildServices(functionName: string): Promise<Services> {
   const tokenKey = FUNCTIONS_READING_THE_SECRET.has(functionName)
     ? (await serviceSecret()).tokenKey
     : undefined;
