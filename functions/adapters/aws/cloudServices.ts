@@ -10,9 +10,6 @@ import { DynamoConcurrencyStore } from './dynamoConcurrencyStore.ts';
 import { DynamoHookTypeStore } from './dynamoHookTypeStore.ts';
 import { DynamoStore } from './dynamoStore.ts';
 import { readCloudEnvironment, requireCloudSetting } from './environment.ts';
-import { loadHookTypeCatalog } from './hookTypeCatalog.ts';
-import { S3ArtifactStore } from './s3ArtifactStore.ts';
-import { S3PresignSigner } from './s3Signer.ts';
 import { EventBridgeBus } from './eventBridgeBus.ts';
 import { LambdaCommandRunner } from './lambdaCommandRunner.ts';
 import { LambdaInvoker } from './lambdaInvoker.ts';
@@ -72,6 +69,7 @@ async function build(functionName: string): Promise<Services> {
   const services = await buildServices(functionName);
   const catalog = readCloudEnvironment().hookTypeCatalog;
   if (functionName === 'api' && catalog) {
+    const { loadHookTypeCatalog } = await import('./hookTypeCatalog.ts');
     const loaded = await loadHookTypeCatalog(services, catalog);
     services.logger.info('hook types loaded', { hookTypes: loaded });
   }
@@ -100,7 +98,7 @@ async function buildServices(functionName: string): Promise<Services> {
       functionName === 'api'
         ? (await import('./eventBridgeTriggerSync.ts')).EventBridgeTriggerSync.fromEnvironment()
         : undefined,
-    artifacts: artifactStore(),
+    artifacts: await artifactStore(),
     secrets: {
       get tokenKey(): Buffer {
         if (!tokenKey) throw new Error(`the ${functionName} function has no access to the service secret`);
@@ -112,12 +110,16 @@ async function buildServices(functionName: string): Promise<Services> {
 
 /**
  * The artifact bucket, for the functions the stack gives it to (step: signs uploads; api: signs
- * downloads); elsewhere none (infra/hooklineConstruct.ts artifactStorage).
+ * downloads); elsewhere none (infra/hooklineConstruct.ts artifactStorage). Loaded on that path only.
  */
-function artifactStore(env: NodeJS.ProcessEnv = process.env): ArtifactStore | undefined {
+async function artifactStore(env: NodeJS.ProcessEnv = process.env): Promise<ArtifactStore | undefined> {
   const bucket = readCloudEnvironment(env).artifactBucketName;
   const region = env.AWS_REGION;
   if (!bucket || !region) return undefined;
+  const [{ S3ArtifactStore }, { S3PresignSigner }] = await Promise.all([
+    import('./s3ArtifactStore.ts'),
+    import('./s3Signer.ts'),
+  ]);
   return new S3ArtifactStore(new S3PresignSigner(bucket, region));
 }
 
