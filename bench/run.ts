@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { benchTriggers } from './api.ts';
 import { measureBundles } from './bundles.ts';
+import { benchCli } from './cli.ts';
 import { benchEvents } from './events.ts';
 import { benchIdle } from './idle.ts';
 import { benchJobFlow } from './jobFlow.ts';
@@ -13,7 +14,7 @@ import { benchRedos } from './redos.ts';
 
 /**
  *   npm run bench                  every section, full size (minutes; quote medians and ratios)
- *   npm run bench -- bundles jobs  only those sections
+ *   npm run bench -- bundles jobs  only those sections (jobs, api, events, bundles, cli)
  *   npm run bench -- --quick       every section at a token size: proves the bench still runs (CI)
  */
 const args = process.argv.slice(2);
@@ -38,4 +39,5 @@ if (wanted('events'))
 if (wanted('bundles')) print('Lambda bundles', await measureBundles(quick ? { runs: 1 } : {}));
 if (wanted('idle')) print('idle cost of scheduled, concurrency-limited hooks', await benchIdle());
 if (wanted('redos')) print('user regexes under ReDoS payloads', await benchRedos());
+if (wanted('cli')) print('hookline --help', await benchCli(quick ? { runs: 3 } : {}));
 process.exit(0);

@@ -595,7 +595,10 @@ function watchForStop(services: Services, run: RunRecord, controller: AbortContr
   // before the step's command exits would kill it at once.
   if (run.stopRequested) return () => undefined;
   const timers: NodeJS.Timeout[] = [];
-  const poll = setInterval(async () => {
+  let checking = false;
+  const check = async () => {
+    if (checking || controller.signal.aborted) return;
+    checking = true;
     try {
       const latest = await services.store.getRun(run.runId);
       if (latest?.stopRequested && !controller.signal.aborted) controller.abort(latest.stopRequested);
@@ -604,8 +607,17 @@ function watchForStop(services: Services, run: RunRecord, controller: AbortContr
         runId: run.runId,
         error: (error as Error).message,
       });
+    } finally {
+      checking = false;
     }
-  }, services.settings.stopPollMs);
+  };
+  // Locally a cancel reaches the running step at once (the run's change is pushed, ports/runChanges.ts);
+  // the poll stays as the backstop, and is all the cloud has.
+  const unwatch = services.runChanges?.watch(run.runId, () => void check());
+  const poll = setInterval(
+    () => void check(),
+    services.runChanges ? services.settings.stopPollMs * 5 : services.settings.stopPollMs,
+  );
   timers.push(poll);
   if (run.deadline) {
     const ms = Date.parse(run.deadline) - services.clock.now().getTime();
@@ -620,6 +632,7 @@ function watchForStop(services: Services, run: RunRecord, controller: AbortContr
     timers.push(deadlineTimer);
   }
   return () => {
+    unwatch?.();
     for (const t of timers) {
       clearInterval(t);
       clearTimeout(t);

@@ -115,3 +115,31 @@ export interface PlannedStep {
   timeoutSeconds: number;
   step: Step;
 }
+
+/** What a listing shows of a run (every store adapter answers this; absent times are left out). */
+export interface RunSummary {
+  runId: string;
+  hookGroupId: string;
+  hookId: string;
+  firedBy: FiredBy;
+  status: RunStatus;
+  result: RunResult | null;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export function runSummaryOf(run: RunRecord): RunSummary {
+  const summary: RunSummary = {
+    runId: run.runId,
+    hookGroupId: run.hookGroupId,
+    hookId: run.hookId,
+    firedBy: run.firedBy,
+    status: run.status,
+    result: run.result,
+    createdAt: run.createdAt,
+  };
+  if (run.startedAt !== undefined) summary.startedAt = run.startedAt;
+  if (run.finishedAt !== undefined) summary.finishedAt = run.finishedAt;
+  return summary;
+}

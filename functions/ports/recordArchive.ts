@@ -1,3 +1,4 @@
+import type { DeliveredEvent } from '../app/fireFromSources.ts';
 import type { HookType } from '../core/hookType.ts';
 import type { RunRecord, StepOutput, StepRecord } from '../core/runModel.ts';
 import type { ClientAuditRecord, ClientRecord } from './clientStore.ts';
@@ -8,7 +9,8 @@ import type { AuditRecord, FireRecord, HookRecord } from './store.ts';
  * Every record of every store port as a self-describing value: what `hookline export` writes (one JSON
  * line each) and `hookline import` reads back into an empty store of either kind (infra/local/
  * dataTransfer.ts). `expiresAt` is the record's TTL (epoch seconds), absent when it never expires;
- * `sortKey` keeps the order of audit records written in the same millisecond.
+ * `sortKey` keeps the order of audit records written in the same millisecond; an outbox entry's
+ * `sequence` (0, 1, …) is its place in the outbox's acceptance order (ports/eventOutbox.ts).
  */
 export type ArchivedRecord =
   | { kind: 'hook'; record: HookRecord }
@@ -23,6 +25,8 @@ export type ArchivedRecord =
       key: string;
       runId: string;
       expiresAt: number;
+      /** The payload's fingerprint (absent for keys recorded before fingerprints). */
+      fingerprint?: string;
     }
   | { kind: 'audit'; sortKey: string; record: AuditRecord }
   | { kind: 'client'; record: ClientRecord }
@@ -30,7 +34,8 @@ export type ArchivedRecord =
   | { kind: 'hawkNonce'; clientId: string; nonce: string; expiresAt: number }
   | { kind: 'semaphore'; hookGroupId: string; hookId: string; state: SemaphoreState }
   | { kind: 'queuedRun'; hookGroupId: string; hookId: string; run: QueuedRun }
-  | { kind: 'hookType'; record: HookType };
+  | { kind: 'hookType'; record: HookType }
+  | { kind: 'outboxEntry'; sequence: number; event: DeliveredEvent };
 
 export type ArchivedKind = ArchivedRecord['kind'];
 

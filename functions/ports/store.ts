@@ -65,17 +65,9 @@ export interface FireRecord {
   expiresAt?: number;
 }
 
-export interface RunSummary {
-  runId: string;
-  hookGroupId: string;
-  hookId: string;
-  firedBy: FiredBy;
-  status: RunStatus;
-  result: RunResult | null;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-}
+import type { RunSummary } from '../core/runModel.ts';
+
+export type { RunSummary };
 
 /** What `listRecentRuns` keeps; every field given must match. */
 export interface RunFilter {

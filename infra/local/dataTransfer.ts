@@ -64,6 +64,7 @@ const recordSchema = z.discriminatedUnion('kind', [
     key: id,
     runId: id,
     expiresAt: epochSeconds,
+    fingerprint: id.optional(),
   }),
   z.strictObject({ kind: z.literal('audit'), sortKey: id, record: z.looseObject({ ...hookKeys, time: id }) }),
   z.strictObject({ kind: z.literal('client'), record: z.looseObject({ clientId: id, version: z.number() }) }),
@@ -84,6 +85,11 @@ const recordSchema = z.discriminatedUnion('kind', [
     run: z.strictObject({ runId: id, position: id }),
   }),
   z.strictObject({ kind: z.literal('hookType'), record: z.looseObject({ name: id }) }),
+  z.strictObject({
+    kind: z.literal('outboxEntry'),
+    sequence: z.number().int().min(0).max(999_999),
+    event: z.looseObject({ id, source: id, 'detail-type': z.string(), detail: document }),
+  }),
 ]);
 
 /** JSON with every object's keys sorted: one record, one byte sequence. */

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { DashboardOptions } from '../../functions/api/routes/dashboard.ts';
 import { DASHBOARD_DIST_DIR } from '../bundlingOptions.ts';

@@ -178,6 +178,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
   let executions: LocalExecutions | undefined;
   let unlock: (() => void) | undefined;
   let artifactRoot = '';
+  let stackFile: string | undefined;
   // The port first: a busy port fails the start before anything is written (requests wait with a 503).
   const drain = new HttpDrain();
   server = createServer(drain.listener);
@@ -279,6 +280,12 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
+    // Tells the `hookline` command where this stack listens (cli/config.ts); removed at stop.
+    if (dataDir) {
+      stackFile = join(dataDir, 'stack.json');
+      writeFileSync(stackFile, `${JSON.stringify({ url, pid: process.pid })}\n`, { mode: 0o600 });
+    }
+    const writtenStackFile = stackFile;
 
     const callbacks = new CallbackRegistry(logger);
     const unsubscribeCallbacks = bus.subscribe((event) => callbacks.emit(event['detail-type'], event));
@@ -430,6 +437,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           unsubscribeCallbacks();
           unsubscribeRouter();
           // 4. Only then the store closes, and the data directory is free for the next start.
+          if (writtenStackFile) rmSync(writtenStackFile, { force: true });
           await openedStores.close();
           if (!dataDir) rmSync(artifactRoot, { recursive: true, force: true });
           unlock?.();
@@ -438,6 +446,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       },
     };
   } catch (error) {
+    if (stackFile) rmSync(stackFile, { force: true });
     server?.close();
     await executions?.stop();
     await stores?.close();

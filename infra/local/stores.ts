@@ -5,12 +5,14 @@ import { DATABASE_FILE, openDatabase } from '../../functions/adapters/local/sqli
 import { SqliteArchive } from '../../functions/adapters/local/sqlite/sqliteArchive.ts';
 import { SqliteClientStore } from '../../functions/adapters/local/sqlite/sqliteClientStore.ts';
 import { SqliteConcurrencyStore } from '../../functions/adapters/local/sqlite/sqliteConcurrencyStore.ts';
+import { SqliteEventOutbox } from '../../functions/adapters/local/sqlite/sqliteEventOutbox.ts';
 import { SqliteExpirySweeper } from '../../functions/adapters/local/sqlite/sqliteExpirySweeper.ts';
 import { SqliteHookTypeStore } from '../../functions/adapters/local/sqlite/sqliteHookTypeStore.ts';
 import { SqliteStore } from '../../functions/adapters/local/sqlite/sqliteStore.ts';
 import type { ClientStore } from '../../functions/ports/clientStore.ts';
 import type { Clock } from '../../functions/ports/clock.ts';
 import type { ConcurrencyStore } from '../../functions/ports/concurrencyStore.ts';
+import type { EventOutbox } from '../../functions/ports/eventOutbox.ts';
 import type { HookTypeStore } from '../../functions/ports/hookTypeStore.ts';
 import type { RecordArchive } from '../../functions/ports/recordArchive.ts';
 import type { Store } from '../../functions/ports/store.ts';
@@ -55,6 +57,8 @@ export interface Stores {
   clients: ClientStore;
   concurrency: ConcurrencyStore;
   hookTypes: HookTypeStore;
+  /** The local EventBridge endpoint's outbox (infra/local/localStack.ts). */
+  outbox: EventOutbox;
   sweeper: ExpirySweeper;
   archive: RecordArchive;
   close(): Promise<void>;
@@ -67,8 +71,8 @@ export class DynaliteDataDirectory extends Error {
       `${dataDir} holds a DynamoDB (dynalite) database from an earlier Hookline and no ${DATABASE_FILE}: ` +
         `either start with --store dynamodb to keep using it, or bring it over to SQLite ` +
         `(the stack stopped; service.key stays where it is, and must, since tokens are derived from it):\n` +
-        `  npm run --silent hookline -- export --data-dir ${dataDir} --store dynamodb > hookline-dump.jsonl\n` +
-        `  npm run --silent hookline -- import --data-dir ${dataDir} < hookline-dump.jsonl`,
+        `  hookline data export --data-dir ${dataDir} --store dynamodb > hookline-dump.jsonl\n` +
+        `  hookline data import --data-dir ${dataDir} < hookline-dump.jsonl`,
     );
     this.name = 'DynaliteDataDirectory';
   }
@@ -106,6 +110,7 @@ function openSqlite(options: StoreOptions): Stores {
     clients: new SqliteClientStore(database, { clock }),
     concurrency: new SqliteConcurrencyStore(database),
     hookTypes: new SqliteHookTypeStore(database),
+    outbox: new SqliteEventOutbox(database),
     sweeper: new SqliteExpirySweeper(database, () => clock.now()),
     archive: new SqliteArchive(database),
     close: async () => database.close(),
@@ -120,6 +125,7 @@ async function openDynamo(options: StoreOptions): Promise<Stores> {
     { DynamoArchive },
     { DynamoClientStore },
     { DynamoConcurrencyStore },
+    { DynamoEventOutbox },
     { DynamoHookTypeStore },
     { DynamoStore },
     { ensureTable, startDynalite },
@@ -129,6 +135,7 @@ async function openDynamo(options: StoreOptions): Promise<Stores> {
     import('../../functions/adapters/aws/dynamoArchive.ts'),
     import('../../functions/adapters/aws/dynamoClientStore.ts'),
     import('../../functions/adapters/aws/dynamoConcurrencyStore.ts'),
+    import('../../functions/adapters/aws/dynamoEventOutbox.ts'),
     import('../../functions/adapters/aws/dynamoHookTypeStore.ts'),
     import('../../functions/adapters/aws/dynamoStore.ts'),
     import('../../functions/adapters/local/dynaliteServer.ts'),
@@ -158,6 +165,7 @@ async function openDynamo(options: StoreOptions): Promise<Stores> {
     clients: new DynamoClientStore({ tableName, client, clock }),
     concurrency: new DynamoConcurrencyStore(tableName, client),
     hookTypes: new DynamoHookTypeStore(tableName, client),
+    outbox: new DynamoEventOutbox(tableName, client),
     sweeper: new TtlSweeper(client, tableName, () => clock.now()),
     archive: new DynamoArchive(tableName, client),
     close: async () => {

@@ -140,6 +140,9 @@ describe('DynamoDB run creation cut at every write', () => {
     const old = creation('run-old', 'key-old');
     await new DynamoStore({ tableName: TABLE, client: cutAfter(2) }).createRun(old).catch(() => undefined);
     expect(await healthy.createRun(creation('run-old-2', 'key-old'))).toEqual({ kind: 'created' });
-    expect(await healthy.findIdempotentRun('cut', 'hook', 'key-old')).toBe('run-old-2');
+    expect(await healthy.findIdempotentRun('cut', 'hook', 'key-old')).toEqual({
+      runId: 'run-old-2',
+      fingerprint: 'payload',
+    });
   });
 });

@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatabaseInUse, openDatabase } from '../../functions/adapters/local/sqlite/database.ts';
 import { SCHEMA_MIGRATIONS } from '../../functions/adapters/local/sqlite/schema.ts';
+import { SqliteConcurrencyStore } from '../../functions/adapters/local/sqlite/sqliteConcurrencyStore.ts';
 import { SqliteHookTypeStore } from '../../functions/adapters/local/sqlite/sqliteHookTypeStore.ts';
+import { SqliteStore } from '../../functions/adapters/local/sqlite/sqliteStore.ts';
 import { tempDataDir } from '../support/stack.ts';
 
 /** The SQLite database itself (functions/adapters/local/sqlite/database.ts): WAL, lock, migrations, kill -9. */
@@ -30,6 +32,36 @@ describe('openDatabase', () => {
     const again = openDatabase(location);
     expect(again.connection.pragma('user_version', { simple: true })).toBe(SCHEMA_MIGRATIONS.length);
     again.close();
+  });
+
+  it('migration 2: a schema-1 database keeps its keys and runs, and its hooks with work are listed busy', async () => {
+    const location = file();
+    const raw = new Database(location);
+    raw.exec(SCHEMA_MIGRATIONS[0]!);
+    raw.pragma('user_version = 1');
+    raw.exec(`
+      INSERT INTO run_queue VALUES ('g', 'queued', '2030-01-01T00:00:00.000Z#r1', 'r1');
+      INSERT INTO semaphores VALUES ('g', 'held', 1, '{"r2":1900000000000}');
+      INSERT INTO semaphores VALUES ('g', 'idle', 2, '{}');
+      INSERT INTO runs VALUES ('r3', 'g', 'h', '2030-01-01T00:00:00.000Z#r3', 0, NULL,
+        '{"runId":"r3","hookGroupId":"g","hookId":"h","firedBy":"triggerHook","status":"pending","result":null,"createdAt":"2030-01-01T00:00:00.000Z"}');
+      INSERT INTO idempotency_keys VALUES ('g', 'h', 'k', 'r3', 4000000000);
+    `);
+    raw.close();
+    const db = openDatabase(location);
+    try {
+      expect(db.connection.pragma('user_version', { simple: true })).toBe(SCHEMA_MIGRATIONS.length);
+      expect(await new SqliteConcurrencyStore(db).listBusyHooks()).toEqual([
+        { hookGroupId: 'g', hookId: 'held' },
+        { hookGroupId: 'g', hookId: 'queued' },
+      ]);
+      const store = new SqliteStore(db);
+      // a key recorded before fingerprints answers without one
+      expect(await store.findIdempotentRun('g', 'h', 'k')).toEqual({ runId: 'r3' });
+      expect((await store.listRecentRuns({}, { limit: 10 })).items.map((r) => r.runId)).toEqual(['r3']);
+    } finally {
+      db.close();
+    }
   });
 
   it('refuses a second opener while the first holds the file, and a schema newer than it knows', () => {

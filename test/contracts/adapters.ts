@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoClientStore } from '../../functions/adapters/aws/dynamoClientStore.ts';
 import { DynamoConcurrencyStore } from '../../functions/adapters/aws/dynamoConcurrencyStore.ts';
+import { DynamoEventOutbox } from '../../functions/adapters/aws/dynamoEventOutbox.ts';
 import { DynamoHookTypeStore } from '../../functions/adapters/aws/dynamoHookTypeStore.ts';
 import { DynamoStore } from '../../functions/adapters/aws/dynamoStore.ts';
 import type { Clock } from '../../functions/ports/clock.ts';
@@ -99,6 +100,7 @@ export const CONTRACT_ADAPTERS: ContractAdapter[] = [
         clients: new DynamoClientStore({ tableName, client, clock }),
         concurrency: new DynamoConcurrencyStore(tableName, client),
         hookTypes: new DynamoHookTypeStore(tableName, client),
+        outbox: new DynamoEventOutbox(tableName, client),
         close: async () => client.destroy(),
       };
     },

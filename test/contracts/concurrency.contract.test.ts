@@ -76,6 +76,48 @@ for (const adapter of CONTRACT_ADAPTERS) {
         expect(await concurrency.dequeue(g, 'h', sorted[0]!)).toBe(false);
         expect(await concurrency.peekQueue(g, 'h', 10)).toEqual(sorted.slice(1));
       });
+
+      const busy = async (g: string) =>
+        (await concurrency.listBusyHooks())
+          .filter((hook) => hook.hookGroupId === g)
+          .map((hook) => hook.hookId)
+          .sort();
+
+      it('listBusyHooks: a hook with a queued run is listed until its queue is empty and it is forgotten', async () => {
+        const g = uniqueId('g');
+        const run = { runId: 'run-q', position: '2030-01-01T00:00:00.000Z#run-q' };
+        expect(await busy(g)).toEqual([]);
+        await concurrency.enqueue(g, 'queued', run);
+        expect(await busy(g)).toEqual(['queued']);
+        await concurrency.forgetIfIdle(g, 'queued', Date.parse('2030-01-01T00:00:00.000Z'));
+        expect(await busy(g)).toEqual(['queued']);
+        expect(await concurrency.dequeue(g, 'queued', run)).toBe(true);
+        await concurrency.forgetIfIdle(g, 'queued', Date.parse('2030-01-01T00:00:00.000Z'));
+        expect(await busy(g)).toEqual([]);
+        // listed again by the next enqueue; forgetting a hook that is not listed does nothing
+        await concurrency.enqueue(g, 'queued', run);
+        expect(await busy(g)).toEqual(['queued']);
+        await concurrency.forgetIfIdle(g, 'never-busy', 0);
+        expect(await busy(g)).toEqual(['queued']);
+      });
+
+      it('listBusyHooks: a hook with a holder stays listed while the lease is live at the given time', async () => {
+        const g = uniqueId('g');
+        const lease = Date.parse('2030-01-01T00:01:00.000Z');
+        await concurrency.putSemaphore(g, 'held', { holders: { 'run-1': lease }, version: 1 }, 0);
+        expect(await busy(g)).toEqual(['held']);
+        await concurrency.forgetIfIdle(g, 'held', lease - 1);
+        expect(await busy(g)).toEqual(['held']);
+        await concurrency.forgetIfIdle(g, 'held', lease);
+        expect(await busy(g)).toEqual([]);
+        // a later acquire lists it again
+        await concurrency.putSemaphore(g, 'held', { holders: { 'run-2': lease + 60_000 }, version: 2 }, 1);
+        expect(await busy(g)).toEqual(['held']);
+        // released: nothing live, nothing queued
+        await concurrency.putSemaphore(g, 'held', { holders: {}, version: 3 }, 2);
+        await concurrency.forgetIfIdle(g, 'held', lease);
+        expect(await busy(g)).toEqual([]);
+      });
     },
   );
 }

@@ -37,59 +37,76 @@ for (const adapter of local) {
         job: {} as RunRecord['job'],
         depth: 0,
       });
-      const fire = (runId: string, expiresAt?: number) =>
-        store.putFire({
-          hookGroupId: g,
-          hookId: 'h',
-          firedBy: 'schedule',
-          time: `2030-01-01T00:00:00.000Z`,
-          runId,
-          result: 'success',
-          ...(expiresAt === undefined ? {} : { expiresAt }),
-        });
-      // expired: a fire, a finished run with two steps and an output, an idempotency key, a nonce
-      await fire('old', past);
-      await store.createRun(
-        run('old'),
-        [0, 1].map((index) => ({ runId: 'old', index, phase: 'task', name: `s${index}`, status: 'pending' })),
-        past,
-      );
+      const fireRecord = (runId: string, expiresAt?: number) => ({
+        hookGroupId: g,
+        hookId: 'h',
+        firedBy: 'schedule' as const,
+        time: `2030-01-01T00:00:00.000Z`,
+        runId,
+        result: 'success' as const,
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      });
+      // expired: a finished run with its fire, two steps, an output and an idempotency key; a nonce
+      expect(
+        await store.createRun({
+          run: run('old'),
+          steps: [0, 1].map((index) => ({
+            runId: 'old',
+            index,
+            phase: 'task',
+            name: `s${index}`,
+            status: 'pending',
+          })),
+          fire: fireRecord('old', past),
+          idempotency: { key: 'old-key', expiresAt: past, fingerprint: 'fp-old' },
+          expiresAt: past,
+        }),
+      ).toEqual({ kind: 'created' });
       await store.updateRun('old', { status: 'finished', result: 'succeeded' });
       await store.putStepOutput('old', 0, { stdout: 'x' }, past);
-      await store.claimIdempotencyKey(g, 'h', 'old-key', 'old', past);
       await clients.claimNonce('client', `${g}-old`, past);
       // kept: expiring now (not yet past), later, or never
-      await fire('now', now);
-      await fire('never');
-      await store.createRun(
-        run('kept'),
-        [{ runId: 'kept', index: 0, phase: 'task', name: 's', status: 'pending' }],
-        future,
-      );
-      await store.createRun(run('forever'), []);
+      await store.putFire(fireRecord('now', now));
+      await store.putFire(fireRecord('never'));
+      expect(
+        await store.createRun({
+          run: run('kept'),
+          steps: [{ runId: 'kept', index: 0, phase: 'task', name: 's', status: 'pending' }],
+          fire: fireRecord('kept', future),
+          idempotency: { key: 'new-key', expiresAt: future, fingerprint: 'fp-new' },
+          expiresAt: future,
+        }),
+      ).toEqual({ kind: 'created' });
+      expect(await store.createRun({ run: run('forever'), steps: [], fire: fireRecord('forever') })).toEqual({
+        kind: 'created',
+      });
       await store.putStepOutput('kept', 0, { stdout: 'y' }, future);
       await store.putStepOutput('forever', 0, { stdout: 'z' });
-      await store.claimIdempotencyKey(g, 'h', 'new-key', 'kept', future);
       await clients.claimNonce('client', `${g}-new`, future);
 
       expect(await sweeper!.sweep()).toBe(7);
       expect(await sweeper!.sweep()).toBe(0);
 
       expect((await store.listFires(g, 'h', { limit: 10 })).items.map((f) => f.runId).sort()).toEqual([
+        'forever',
+        'kept',
         'never',
         'now',
       ]);
       expect(await store.getRun('old')).toBeUndefined();
       expect(await store.getSteps('old')).toEqual([]);
       expect(await store.getStepOutput('old', 0)).toBeUndefined();
-      expect(await store.claimIdempotencyKey(g, 'h', 'old-key', 'again', future)).toBeUndefined();
+      expect(await store.findIdempotentRun(g, 'h', 'old-key')).toBeUndefined();
       expect(await clients.claimNonce('client', `${g}-old`, future)).toBe(true);
       expect(await store.getRun('kept')).toBeDefined();
       expect(await store.getRun('forever')).toBeDefined();
       expect(await store.getSteps('kept')).toHaveLength(1);
       expect(await store.getStepOutput('kept', 0)).toEqual({ stdout: 'y' });
       expect(await store.getStepOutput('forever', 0)).toEqual({ stdout: 'z' });
-      expect(await store.claimIdempotencyKey(g, 'h', 'new-key', 'other', future)).toBe('kept');
+      expect(await store.findIdempotentRun(g, 'h', 'new-key')).toEqual({
+        runId: 'kept',
+        fingerprint: 'fp-new',
+      });
       expect(await clients.claimNonce('client', `${g}-new`, future)).toBe(false);
       expect((await store.listUnfinishedRunIds()).sort()).toEqual(['forever', 'kept']);
     });

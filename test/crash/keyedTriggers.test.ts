@@ -43,6 +43,8 @@ describe(`keyed trigger bursts with hook churn, SIGKILL (CRASH_SEED=${CRASH_SEED
         expect(res.status).toBe(200);
       }
       const acknowledged = new Map<string, { hook: string; runId: string }>();
+      /** Trigger i was sent with key `key-<i>` and payload `{ n: i }`. */
+      const sentPayload = (key: string) => Number(key.slice('key-'.length));
       const sent = new Map<string, string>();
       let stop = false;
       let n = 0;
@@ -97,10 +99,11 @@ describe(`keyed trigger bursts with hook churn, SIGKILL (CRASH_SEED=${CRASH_SEED
       for (const [key, { hook, runId }] of acknowledged) {
         const run = await second.api('GET', `/runs/${runId}`);
         expect(run.status, `run ${runId} of acknowledged key ${key}`).toBe(200);
+        // The same payload as sent: the same key with another payload is a conflict (409, fireHook.ts).
         const again = await second.api(
           'POST',
           `/hooks/crash/${hook}/trigger`,
-          { n: -1 },
+          { n: sentPayload(key) },
           { 'idempotency-key': key },
         );
         expect(again.status).toBe(200);
@@ -112,7 +115,7 @@ describe(`keyed trigger bursts with hook churn, SIGKILL (CRASH_SEED=${CRASH_SEED
         const again = await second.api(
           'POST',
           `/hooks/crash/${hook}/trigger`,
-          { n: -1 },
+          { n: sentPayload(key) },
           { 'idempotency-key': key },
         );
         expect(again.status, `key ${key}: ${JSON.stringify(again.body)}`).toBe(200);

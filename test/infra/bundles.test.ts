@@ -19,7 +19,6 @@ import {
   HANDLER_NAMES,
   type HandlerName,
   MAX_BUNDLE_BYTES,
-  PROJECT_ROOT,
   REQUIRE_BANNER,
 } from '../../infra/bundlingOptions.ts';
 import { DASHBOARD_DIST_DIR } from '../../infra/local/localDashboard.ts';

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../infra/local/cli.ts';
+import { runDataCommand as runCli } from '../../infra/local/dataCommand.ts';
 import { exportRecords, importRecords } from '../../infra/local/dataTransfer.ts';
 import { createLocalStack } from '../../infra/local/localStack.ts';
 import { openStores, type StoreKind } from '../../infra/local/stores.ts';
@@ -61,21 +61,40 @@ describe('export and import', () => {
     );
     await stores.concurrency.enqueue('move', 'me', { runId: 'r2', position: '2030-01-01T00:00:00.000Z#r2' });
     await stores.clients.claimNonce('mover', 'nonce-1', 2_000_000_000);
+    // events accepted and not yet delivered, in acceptance order
+    const outboxEvents = [3, 1, 2].map((n) => ({
+      id: `event-${n}`,
+      source: 'mover.test',
+      'detail-type': 'Moved',
+      detail: { n },
+    }));
+    await stores.outbox.add(outboxEvents.slice(0, 2));
+    await stores.outbox.add(outboxEvents.slice(2));
     await stores.hookTypes.putHookType({ name: 'mover-type', description: 'd' } as never);
-    await stores.store.createRun(
-      {
-        runId: 'unfinished-run',
-        hookGroupId: 'move',
-        hookId: 'me',
-        firedBy: 'triggerHook',
-        status: 'pending',
-        result: null,
-        createdAt: '2030-01-01T00:00:00.000Z',
-        job: {} as never,
-        depth: 0,
-      },
-      [],
-    );
+    expect(
+      await stores.store.createRun({
+        run: {
+          runId: 'unfinished-run',
+          hookGroupId: 'move',
+          hookId: 'me',
+          firedBy: 'triggerHook',
+          status: 'pending',
+          result: null,
+          createdAt: '2030-01-01T00:00:00.000Z',
+          job: {} as never,
+          depth: 0,
+        },
+        steps: [],
+        fire: {
+          hookGroupId: 'move',
+          hookId: 'me',
+          firedBy: 'triggerHook',
+          time: '2030-01-01T00:00:00.000Z',
+          runId: 'unfinished-run',
+          result: 'success',
+        },
+      }),
+    ).toEqual({ kind: 'created' });
     await stores.close();
 
     const first = await dump('dynamodb', source);
@@ -90,6 +109,7 @@ describe('export and import', () => {
         'hook',
         'hookType',
         'idempotencyKey',
+        'outboxEntry',
         'queuedRun',
         'run',
         'semaphore',
@@ -117,6 +137,24 @@ describe('export and import', () => {
       Readable.from([`${second.header}\n${second.records.join('\n')}\n`]),
     );
     expect((await dump('dynamodb', back)).records).toEqual(first.records);
+    // the busy-hook index is not exported: an import marks the hook with a holder and a queued run again
+    for (const [store, dataDir] of [
+      ['sqlite', target],
+      ['dynamodb', back],
+    ] as const) {
+      const imported = await openStores({ store, dataDir, clock: { now: () => new Date() } });
+      try {
+        expect(await imported.concurrency.listBusyHooks()).toEqual([{ hookGroupId: 'move', hookId: 'me' }]);
+        expect((await imported.outbox.list(10)).map((entry) => entry.event)).toEqual(outboxEvents);
+        // the trigger's Idempotency-Key kept its payload fingerprint
+        expect(await imported.store.findIdempotentRun('move', 'me', 'k')).toEqual({
+          runId: fired.body.runId,
+          fingerprint: expect.any(String),
+        });
+      } finally {
+        await imported.close();
+      }
+    }
 
     // the imported data with its service.key and credentials: the same root token works, the hook is there
     copyFileSync(join(source, 'service.key'), join(target, 'service.key'));
@@ -198,7 +236,7 @@ describe('the CLI', () => {
     const io = (stdin = '') => ({
       out: (t: string) => void out.push(t),
       err: (t: string) => void err.push(t),
-      stdin: () => stdin,
+      stdin: () => Readable.from([stdin]),
       env: {},
     });
     expect(await runCli(['export', '--data-dir', source], io())).toBe(0);
@@ -223,7 +261,7 @@ describe('upgrade from a dynalite data directory', () => {
     mkdirSync(join(old, 'dynamodb'));
     const started = createLocalStack({ dataDir: old, port: 0, store: 'sqlite' });
     await expect(started).rejects.toThrow(/--store dynamodb/);
-    await expect(started).rejects.toThrow(/hookline -- export --data-dir .* --store dynamodb/);
+    await expect(started).rejects.toThrow(/hookline data export --data-dir .* --store dynamodb/);
     await expect(started).rejects.toThrow(/service\.key/);
   });
 });

@@ -19,12 +19,16 @@ import type {
   listHookTypesResponseSchema,
   listRunsResponseSchema,
   matchEventResponseSchema,
+  renderResponseSchema,
+  runEventsTicketResponseSchema,
   runStatusResponseSchema,
   schedulePreviewResponseSchema,
   stepOutputResponseSchema,
   triggerResponseSchema,
 } from '../../../functions/api/schemas.ts';
 import type { DashboardConfig } from '../../../functions/api/routes/dashboard.ts';
+import type { RunEvent } from '../../../functions/app/runEvents.ts';
+import type { getStepOutput } from '../../../functions/app/runQueries.ts';
 import type { RunResult, StepStatus, RunStatus } from '../../../functions/core/runModel.ts';
 import type { FiredBy } from '../../../functions/core/render.ts';
 
@@ -34,7 +38,7 @@ export type ApiErrorBody = z.infer<typeof errorResponseSchema>;
 export type HookDefinition = z.infer<typeof hookDefinitionSchema>;
 export type HookGroups = z.infer<typeof listHookGroupsResponseSchema>;
 export type HookList = z.infer<typeof listHooksResponseSchema>;
-/** GET /hooks/{g}/{h}/status; `runState`/`runResult` of lastFire come with API-CONTRACT item 6. */
+/** GET /hooks/{g}/{h}/status (its lastFire carries the last run's `runState`/`runResult`). */
 export type HookStatus = z.infer<typeof hookStatusResponseSchema>;
 export type LastFires = z.infer<typeof lastFiresResponseSchema>;
 export type LastFire = LastFires['lastFires'][number];
@@ -57,26 +61,10 @@ export type HookTypeList = z.infer<typeof listHookTypesResponseSchema>;
 export type SchedulePreview = z.infer<typeof schedulePreviewResponseSchema>;
 export type EventMatches = z.infer<typeof matchEventResponseSchema>;
 
-/**
- * The live output endpoint and the run event stream of API-CONTRACT (issue 13): the output from
- * offsets, and the stream's `output` event.
- */
-export type LiveStepOutput = StepOutput & {
-  stdoutOffset: number;
-  stderrOffset: number;
-  complete: boolean;
-};
-export interface OutputEvent {
-  index: number;
-  stream: 'stdout' | 'stderr';
-  offset: number;
-  text: string;
-}
-export interface EventTicket {
-  token: string;
-  expires: string;
-}
+/** The live output endpoint (its offsets, and whether the step is done). */
+export type LiveStepOutput = Awaited<ReturnType<typeof getStepOutput>>;
+/** The run event stream's `output` event. */
+export type OutputEvent = Extract<RunEvent, { event: 'output' }>['data'];
+export type EventTicket = z.infer<typeof runEventsTicketResponseSchema>;
 /** POST /hooks/{g}/{h}/render and POST /render. */
-export interface RenderResult {
-  job: Record<string, unknown> | null;
-}
+export type RenderResult = z.infer<typeof renderResponseSchema>;

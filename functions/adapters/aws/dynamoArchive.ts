@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { DeliveredEvent } from '../../app/fireFromSources.ts';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { HookType } from '../../core/hookType.ts';
@@ -40,12 +42,15 @@ export class DynamoArchive implements RecordArchive {
 
   async *records(): AsyncIterable<ArchivedRecord> {
     let start: Record<string, unknown> | undefined;
+    // A scan returns a partition's items in sort-key order: the outbox's in acceptance order.
+    let outboxed = 0;
+    const nextOutboxNumber = () => outboxed++;
     do {
       const page = await this.doc.send(
         new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: start, ConsistentRead: true }),
       );
       for (const item of (page.Items ?? []) as Item[]) {
-        const record = toArchived(item);
+        const record = toArchived(item, nextOutboxNumber);
         if (record) yield record;
       }
       start = page.LastEvaluatedKey;
@@ -58,7 +63,10 @@ export class DynamoArchive implements RecordArchive {
   }
 
   async restore(records: readonly ArchivedRecord[]): Promise<void> {
-    const items = records.flatMap(toItems);
+    // One item per key (a hook's busy mark comes with its semaphore and with each queued run).
+    const items = [
+      ...new Map(records.flatMap(toItems).map((item) => [`${item.pk}\u0000${item.sk}`, item])).values(),
+    ];
     for (let i = 0; i < items.length; i += 25) {
       let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
@@ -73,7 +81,7 @@ export class DynamoArchive implements RecordArchive {
   }
 }
 
-function toArchived(item: Item): ArchivedRecord | undefined {
+function toArchived(item: Item, nextOutboxNumber: () => number): ArchivedRecord | undefined {
   const pk = String(item.pk);
   const sk = String(item.sk);
   switch (item.kind) {
@@ -85,6 +93,12 @@ function toArchived(item: Item): ArchivedRecord | undefined {
       return { kind: 'run', record: stripWithTtl<RunRecord>(item), ...expiry(item) };
     case 'unfinished':
       return undefined;
+    // The busy-hook index (dynamoConcurrencyStore.ts) is derived: a restore marks the hooks of the
+    // semaphores with holders and of the queued runs again (busyMark below).
+    case 'busy':
+      return undefined;
+    case 'outbox':
+      return { kind: 'outboxEntry', sequence: nextOutboxNumber(), event: item.event as DeliveredEvent };
     case 'step':
       return { kind: 'step', record: stripWithTtl<StepRecord>(item), ...expiry(item) };
     case 'output':
@@ -102,6 +116,7 @@ function toArchived(item: Item): ArchivedRecord | undefined {
         key: sk,
         runId: String(item.runId),
         expiresAt: Number(item.expiresAt),
+        ...(typeof item.fingerprint === 'string' ? { fingerprint: item.fingerprint } : {}),
       };
     case 'audit':
       return { kind: 'audit', sortKey: sk, record: strip<AuditRecord>(item) };
@@ -177,6 +192,7 @@ function toItems(r: ArchivedRecord): Item[] {
           kind: 'idempotency',
           runId: r.runId,
           expiresAt: r.expiresAt,
+          ...(r.fingerprint === undefined ? {} : { fingerprint: r.fingerprint }),
         },
       ];
     case 'audit':
@@ -197,12 +213,26 @@ function toItems(r: ArchivedRecord): Item[] {
     case 'hawkNonce':
       return [{ ...clientKeys.nonce(r.clientId, r.nonce), kind: 'hawk-nonce', expiresAt: r.expiresAt }];
     case 'semaphore':
-      return [{ ...keys.semaphore(r.hookGroupId, r.hookId), kind: 'semaphore', ...r.state }];
+      return [
+        { ...keys.semaphore(r.hookGroupId, r.hookId), kind: 'semaphore', ...r.state },
+        ...(Object.keys(r.state.holders).length > 0 ? [busyMark(r.hookGroupId, r.hookId)] : []),
+      ];
     case 'queuedRun':
       return [
         { pk: keys.queueOf(r.hookGroupId, r.hookId), sk: r.run.position, kind: 'queued', runId: r.run.runId },
+        busyMark(r.hookGroupId, r.hookId),
       ];
     case 'hookType':
       return [{ ...keys.hookType(r.record.name), kind: 'hook-type', type: r.record }];
+    case 'outboxEntry': {
+      // dynamoEventOutbox.ts positions, at time 0: in sequence, before anything accepted later.
+      const position = `${'0'.repeat(15)}#${String(r.sequence).padStart(6, '0')}#${r.event.id}`;
+      return [{ pk: 'OUTBOX', sk: position, kind: 'outbox', event: r.event }];
+    }
   }
+}
+
+/** The busy-hook mark DynamoConcurrencyStore writes before an enqueue or an acquire. */
+function busyMark(g: string, h: string): Item {
+  return { pk: 'BUSY', sk: `${g}#${h}`, kind: 'busy', hookGroupId: g, hookId: h, mark: randomUUID() };
 }

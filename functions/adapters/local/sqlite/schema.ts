@@ -118,6 +118,29 @@ export const SCHEMA_MIGRATIONS: readonly string[] = [
     record TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 2: Idempotency-Key fingerprints (core/payloadFingerprint.ts), GET /runs across hooks
+  // (Store.listRecentRuns, newest first by `createdAt#runId`), the busy-hook index
+  // (ConcurrencyStore.listBusyHooks: marked by enqueue and by a semaphore write with holders, so hooks
+  // with work now are marked here too), and the local EventBridge endpoint's outbox (ports/eventOutbox.ts).
+  `
+  ALTER TABLE idempotency_keys ADD COLUMN fingerprint TEXT;
+
+  CREATE INDEX runs_recent ON runs (sk);
+
+  CREATE TABLE busy_hooks (
+    hook_group_id TEXT NOT NULL,
+    hook_id TEXT NOT NULL,
+    PRIMARY KEY (hook_group_id, hook_id)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO busy_hooks (hook_group_id, hook_id)
+    SELECT hook_group_id, hook_id FROM run_queue
+    UNION SELECT hook_group_id, hook_id FROM semaphores WHERE holders <> '{}';
+
+  CREATE TABLE event_outbox (
+    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+    event TEXT NOT NULL
+  );
+  `,
 ];
 
 /** The tables whose records expire (an `expires_at` column), with their primary keys, for the expiry sweeper. */

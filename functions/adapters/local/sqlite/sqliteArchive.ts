@@ -1,3 +1,4 @@
+import type { DeliveredEvent } from '../../../app/fireFromSources.ts';
 import type { HookType } from '../../../core/hookType.ts';
 import type { RunRecord, StepOutput, StepRecord } from '../../../core/runModel.ts';
 import type { ClientAuditRecord, ClientRecord } from '../../../ports/clientStore.ts';
@@ -23,6 +24,7 @@ const TABLES = [
   'semaphores',
   'run_queue',
   'hook_types',
+  'event_outbox',
 ] as const;
 
 const expiry = (row: Row) => (row.expires_at === null ? {} : { expiresAt: Number(row.expires_at) });
@@ -59,6 +61,7 @@ export class SqliteArchive implements RecordArchive {
         key: text(row.key),
         runId: text(row.run_id),
         expiresAt: Number(row.expires_at),
+        ...(row.fingerprint === null ? {} : { fingerprint: text(row.fingerprint) }),
       };
     for (const row of rows('hook_audit'))
       yield { kind: 'audit', sortKey: text(row.sk), record: fromDocument<AuditRecord>(text(row.record)) };
@@ -96,6 +99,13 @@ export class SqliteArchive implements RecordArchive {
       };
     for (const row of rows('hook_types'))
       yield { kind: 'hookType', record: fromDocument<HookType>(text(row.record)) };
+    let sequence = 0;
+    for (const row of db.prepare<[], Row>('SELECT event FROM event_outbox ORDER BY sequence').iterate())
+      yield {
+        kind: 'outboxEntry',
+        sequence: sequence++,
+        event: fromDocument<DeliveredEvent>(text(row.event)),
+      };
   }
 
   async isEmpty(): Promise<boolean> {
@@ -115,7 +125,15 @@ export class SqliteArchive implements RecordArchive {
       run: insert('runs', ['run_id', 'hook_group_id', 'hook_id', 'sk', 'finished', 'expires_at', 'record']),
       step: insert('steps', ['run_id', 'step_index', 'expires_at', 'record']),
       stepOutput: insert('step_outputs', ['run_id', 'step_index', 'expires_at', 'record']),
-      idempotencyKey: insert('idempotency_keys', ['hook_group_id', 'hook_id', 'key', 'run_id', 'expires_at']),
+      idempotencyKey: insert('idempotency_keys', [
+        'hook_group_id',
+        'hook_id',
+        'key',
+        'run_id',
+        'expires_at',
+        'fingerprint',
+      ]),
+      outboxEntry: insert('event_outbox', ['event']),
       audit: insert('hook_audit', ['hook_group_id', 'hook_id', 'sk', 'record']),
       client: insert('clients', ['client_id', 'record']),
       clientAudit: insert('client_audit', ['client_id', 'sk', 'record']),
@@ -123,8 +141,14 @@ export class SqliteArchive implements RecordArchive {
       semaphore: insert('semaphores', ['hook_group_id', 'hook_id', 'version', 'holders']),
       queuedRun: insert('run_queue', ['hook_group_id', 'hook_id', 'position', 'run_id']),
       hookType: insert('hook_types', ['name', 'record']),
+      // The busy-hook index (sqliteConcurrencyStore.ts) is derived, not archived: marked again here.
+      busy: db.prepare('INSERT OR IGNORE INTO busy_hooks (hook_group_id, hook_id) VALUES (?, ?)'),
     };
+    const outboxEntries = records
+      .flatMap((r) => (r.kind === 'outboxEntry' ? [r] : []))
+      .sort((a, b) => a.sequence - b.sequence);
     this.database.transaction(() => {
+      for (const entry of outboxEntries) sql.outboxEntry.run(toDocument(entry.event));
       for (const r of records) {
         switch (r.kind) {
           case 'hook':
@@ -159,7 +183,14 @@ export class SqliteArchive implements RecordArchive {
             sql.stepOutput.run(r.runId, r.index, r.expiresAt ?? null, toDocument(r.record));
             break;
           case 'idempotencyKey':
-            sql.idempotencyKey.run(r.hookGroupId, r.hookId, r.key, r.runId, r.expiresAt);
+            sql.idempotencyKey.run(
+              r.hookGroupId,
+              r.hookId,
+              r.key,
+              r.runId,
+              r.expiresAt,
+              r.fingerprint ?? null,
+            );
             break;
           case 'audit':
             sql.audit.run(r.record.hookGroupId, r.record.hookId, r.sortKey, toDocument(r.record));
@@ -175,13 +206,17 @@ export class SqliteArchive implements RecordArchive {
             break;
           case 'semaphore':
             sql.semaphore.run(r.hookGroupId, r.hookId, r.state.version, toDocument(r.state.holders));
+            if (Object.keys(r.state.holders).length > 0) sql.busy.run(r.hookGroupId, r.hookId);
             break;
           case 'queuedRun':
             sql.queuedRun.run(r.hookGroupId, r.hookId, r.run.position, r.run.runId);
+            sql.busy.run(r.hookGroupId, r.hookId);
             break;
           case 'hookType':
             sql.hookType.run(r.record.name, toDocument(r.record));
             break;
+          case 'outboxEntry':
+            break; // below, in their order
         }
       }
     });

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { RunRecord, StepOutput, StepRecord } from '../../../core/runModel.ts';
+import type Database from 'better-sqlite3';
+import { type RunRecord, runSummaryOf, type StepOutput, type StepRecord } from '../../../core/runModel.ts';
 import { type Clock, systemClock } from '../../../ports/clock.ts';
+import type { RunCreation, RunCreationOutcome, RunCreationRepair } from '../../../ports/runCreation.ts';
 import {
   type AuditRecord,
   ConditionFailed,
@@ -8,8 +10,10 @@ import {
   HOOK_BOOKKEEPING_FIELDS,
   type HookBookkeepingChange,
   type HookRecord,
+  type IdempotencyClaim,
   type Page,
   type PageRequest,
+  type RunFilter,
   type RunSummary,
   type Store,
 } from '../../../ports/store.ts';
@@ -20,6 +24,11 @@ import { conditionalUpdate, fromDocument, pageOf, toDocument } from './documents
 
 type Row = { record: string };
 type SortedRow = Row & { sk: string };
+type KeyRow = { run_id: string; expires_at: number; fingerprint: string | null };
+type Statement = Database.Statement<unknown[], SortedRow>;
+
+/** The RunFilter fields other than the hook, as stored in the run record (ports/store.ts RunFilter). */
+const RUN_FILTER_FIELDS = ['status', 'result', 'firedBy'] as const;
 
 /**
  * The Store on the embedded SQLite database, with the DynamoDB adapter's semantics (functions/adapters/
@@ -29,6 +38,8 @@ type SortedRow = Row & { sk: string };
 export class SqliteStore implements Store {
   private readonly clock: Clock;
   private readonly sql;
+  /** listRecentRuns' statements, one per shape of filter (at most 2^8). */
+  private readonly recentRunsQueries = new Map<string, Statement>();
 
   constructor(
     private readonly database: SqliteDatabase,
@@ -68,15 +79,10 @@ export class SqliteStore implements Store {
         'INSERT INTO runs (run_id, hook_group_id, hook_id, sk, finished, expires_at, record) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       getRun: db.prepare<[string], Row>('SELECT record FROM runs WHERE run_id = ?'),
+      runState: db.prepare<[string], { finished: number }>('SELECT finished FROM runs WHERE run_id = ?'),
       // Once finished, a run stays off the unfinished list (DynamoDB deletes its marker item).
       writeRun: db.prepare<[string, number, string]>(
         'UPDATE runs SET record = ?, finished = max(finished, ?) WHERE run_id = ?',
-      ),
-      runs: db.prepare<[string, string, number], SortedRow>(
-        'SELECT sk, record FROM runs WHERE hook_group_id = ? AND hook_id = ? ORDER BY sk DESC LIMIT ?',
-      ),
-      runsBefore: db.prepare<[string, string, string, number], SortedRow>(
-        'SELECT sk, record FROM runs WHERE hook_group_id = ? AND hook_id = ? AND sk < ? ORDER BY sk DESC LIMIT ?',
       ),
       unfinished: db.prepare<[], { run_id: string }>(
         'SELECT run_id FROM runs WHERE finished = 0 ORDER BY run_id',
@@ -99,16 +105,11 @@ export class SqliteStore implements Store {
         'SELECT record FROM step_outputs WHERE run_id = ? AND step_index = ?',
       ),
 
-      claimKey: db.prepare<[string, string, string, string, number, number]>(
-        `INSERT INTO idempotency_keys (hook_group_id, hook_id, key, run_id, expires_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT DO UPDATE SET run_id = excluded.run_id, expires_at = excluded.expires_at
-         WHERE idempotency_keys.expires_at < ?`,
+      putKey: db.prepare<[string, string, string, string, number, string]>(
+        'INSERT OR REPLACE INTO idempotency_keys (hook_group_id, hook_id, key, run_id, expires_at, fingerprint) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      keyRun: db.prepare<[string, string, string], { run_id: string }>(
-        'SELECT run_id FROM idempotency_keys WHERE hook_group_id = ? AND hook_id = ? AND key = ?',
-      ),
-      releaseKey: db.prepare<[string, string, string, string]>(
-        'DELETE FROM idempotency_keys WHERE hook_group_id = ? AND hook_id = ? AND key = ? AND run_id = ?',
+      getKey: db.prepare<[string, string, string], KeyRow>(
+        'SELECT run_id, expires_at, fingerprint FROM idempotency_keys WHERE hook_group_id = ? AND hook_id = ? AND key = ?',
       ),
 
       putAudit: db.prepare<[string, string, string, string]>(
@@ -181,6 +182,10 @@ export class SqliteStore implements Store {
   // fires
 
   async putFire(fire: FireRecord): Promise<void> {
+    this.writeFire(fire);
+  }
+
+  private writeFire(fire: FireRecord): void {
     const { sk } = keys.fire(fire.hookGroupId, fire.hookId, fire.time, fire.runId);
     this.sql.putFire.run(fire.hookGroupId, fire.hookId, sk, fire.expiresAt ?? null, toDocument(fire));
   }
@@ -204,24 +209,45 @@ export class SqliteStore implements Store {
 
   // runs and steps
 
-  async createRun(run: RunRecord, steps: StepRecord[], expiresAt?: number): Promise<void> {
-    this.database.transaction(() => {
-      const sk = keys.runsSortKey(run.createdAt, run.runId);
-      const stored = withoutExpiry(run);
-      const inserted = this.sql.insertRun.run(
-        run.runId,
-        run.hookGroupId,
-        run.hookId,
-        sk,
-        0, // on the unfinished list until an update finishes it, as DynamoDB's marker item
-        expiresAt ?? null,
-        toDocument(stored),
-      );
-      if (inserted.changes === 0) throw new ConditionFailed();
+  /**
+   * The whole creation is one transaction, so it is never half there: `repairRunCreation` finds a run
+   * complete or nothing at all, and no other creation ever sees a key held by a creation under way
+   * (`key-busy` never happens here). Outcomes as functions/adapters/aws/dynamoRunCreation.ts: a run id
+   * that exists is `run-exists` (checked first); an Idempotency-Key that is unexpired and answers with a
+   * run that exists is `key-taken`; a key past its expiry, or whose run does not exist, is free.
+   */
+  async createRun(creation: RunCreation): Promise<RunCreationOutcome> {
+    const { run, steps, fire, idempotency, expiresAt } = creation;
+    const { hookGroupId: g, hookId: h, runId } = run;
+    const nowSeconds = this.nowSeconds();
+    return this.database.transaction((): RunCreationOutcome => {
+      if (this.sql.getRun.get(runId)) return { kind: 'run-exists' };
+      if (idempotency) {
+        const held = this.sql.getKey.get(g, h, idempotency.key);
+        if (held && held.expires_at >= nowSeconds && this.sql.getRun.get(held.run_id))
+          return { kind: 'key-taken', runId: held.run_id, ...fingerprintOf(held) };
+        this.sql.putKey.run(g, h, idempotency.key, runId, idempotency.expiresAt, idempotency.fingerprint);
+      }
       // As in DynamoDB, a step that already exists is kept (a retried create never resets a step).
       for (const step of steps)
-        this.sql.insertStep.run(run.runId, step.index, expiresAt ?? null, toDocument(withoutExpiry(step)));
+        this.sql.insertStep.run(runId, step.index, expiresAt ?? null, toDocument(withoutExpiry(step)));
+      this.sql.insertRun.run(
+        runId,
+        g,
+        h,
+        keys.runsSortKey(run.createdAt, runId),
+        0, // on the unfinished list until an update finishes it, as DynamoDB's marker item
+        expiresAt ?? null,
+        toDocument(withoutExpiry(run)),
+      );
+      this.writeFire(fire);
+      return { kind: 'created' };
     });
+  }
+
+  /** A creation is one transaction: an unfinished run is complete, anything else has nothing to repair. */
+  async repairRunCreation(runId: string, _startedBefore: Date): Promise<RunCreationRepair> {
+    return this.sql.runState.get(runId)?.finished === 0 ? 'complete' : 'none';
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -243,32 +269,58 @@ export class SqliteStore implements Store {
   }
 
   async listRuns(g: string, h: string, page: PageRequest): Promise<Page<RunSummary>> {
-    const gsi1pk = keys.runsOf(g, h);
-    const after = decodeContinuationToken(page.continuationToken, ['pk', 'sk', 'gsi1pk', 'gsi1sk'], {
-      name: 'gsi1pk',
-      value: gsi1pk,
+    return this.listRecentRuns({ hookGroupId: g, hookId: h }, page);
+  }
+
+  /**
+   * One indexed query, newest first by `createdAt#runId` (the DynamoDB adapter's sort key): one hook's
+   * runs on `runs_of_hook` (its token names gsi1, as DynamoDB's hook listing), all runs on `runs_recent`
+   * (gsi2); `since` is inclusive and `until` exclusive since `createdAt#runId` sorts after `createdAt`.
+   */
+  async listRecentRuns(filter: RunFilter, page: PageRequest): Promise<Page<RunSummary>> {
+    const oneHook = filter.hookGroupId !== undefined && filter.hookId !== undefined;
+    const [pkName, skName, pkValue] = oneHook
+      ? ['gsi1pk', 'gsi1sk', keys.runsOf(filter.hookGroupId!, filter.hookId!)]
+      : ['gsi2pk', 'gsi2sk', keys.allRuns];
+    const after = decodeContinuationToken(page.continuationToken, ['pk', 'sk', pkName, skName], {
+      name: pkName,
+      value: pkValue,
     });
-    const rows = after
-      ? this.sql.runsBefore.all(g, h, after.gsi1sk!, page.limit + 1)
-      : this.sql.runs.all(g, h, page.limit + 1);
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    const where = (condition: string, value: string) => {
+      conditions.push(condition);
+      values.push(value);
+    };
+    if (filter.hookGroupId !== undefined) where('hook_group_id = ?', filter.hookGroupId);
+    if (filter.hookId !== undefined) where('hook_id = ?', filter.hookId);
+    if (filter.since !== undefined) where('sk >= ?', filter.since);
+    if (filter.until !== undefined) where('sk < ?', filter.until);
+    if (after) where('sk < ?', after[skName]!);
+    for (const field of RUN_FILTER_FIELDS)
+      if (filter[field] !== undefined) where(`json_extract(record, '$.${field}') = ?`, filter[field]);
+    const index = oneHook ? 'runs_of_hook' : 'runs_recent';
+    const text = `SELECT sk, record FROM runs INDEXED BY ${index}${
+      conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''
+    } ORDER BY sk DESC LIMIT ?`;
+    let statement = this.recentRunsQueries.get(text);
+    if (!statement) {
+      statement = this.database.connection.prepare<unknown[], SortedRow>(text);
+      this.recentRunsQueries.set(text, statement);
+    }
+    const rows = statement.all(...values, page.limit + 1);
     const { rows: items, more } = pageOf(rows, page.limit);
     const runs = items.map((row) => fromDocument<RunRecord>(row.record));
-    const last = runs.at(-1);
+    const last = items.at(-1);
     return {
-      items: runs.map((run) => ({
-        runId: run.runId,
-        hookGroupId: run.hookGroupId,
-        hookId: run.hookId,
-        firedBy: run.firedBy,
-        status: run.status,
-        result: run.result,
-        createdAt: run.createdAt,
-        startedAt: run.startedAt,
-        finishedAt: run.finishedAt,
-      })),
+      items: runs.map(runSummaryOf),
       continuationToken:
         more && last
-          ? encodeContinuationToken({ ...keys.run(last.runId), gsi1pk, gsi1sk: items.at(-1)!.sk })
+          ? encodeContinuationToken({
+              ...keys.run(runs.at(-1)!.runId),
+              [pkName]: pkValue,
+              [skName]: last.sk,
+            })
           : undefined,
     };
   }
@@ -311,22 +363,14 @@ export class SqliteStore implements Store {
 
   // idempotency keys
 
-  async claimIdempotencyKey(
-    g: string,
-    h: string,
-    key: string,
-    runId: string,
-    expiresAt: number,
-  ): Promise<string | undefined> {
-    const now = Math.floor(this.clock.now().getTime() / 1000);
-    return this.database.transaction(() => {
-      if (this.sql.claimKey.run(g, h, key, runId, expiresAt, now).changes > 0) return undefined;
-      return this.sql.keyRun.get(g, h, key)?.run_id;
-    });
+  async findIdempotentRun(g: string, h: string, key: string): Promise<IdempotencyClaim | undefined> {
+    const held = this.sql.getKey.get(g, h, key);
+    if (!held || held.expires_at < this.nowSeconds()) return undefined;
+    return this.sql.getRun.get(held.run_id) ? { runId: held.run_id, ...fingerprintOf(held) } : undefined;
   }
 
-  async releaseIdempotencyKey(g: string, h: string, key: string, runId: string): Promise<void> {
-    this.sql.releaseKey.run(g, h, key, runId);
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
   }
 
   // audit
@@ -355,6 +399,10 @@ function withoutExpiry<T extends object>(record: T): T {
   if (!Object.hasOwn(record, 'expiresAt')) return record;
   const { expiresAt: _, ...rest } = record as T & { expiresAt?: unknown };
   return rest as T;
+}
+
+function fingerprintOf(row: KeyRow): { fingerprint?: string } {
+  return row.fingerprint === null ? {} : { fingerprint: row.fingerprint };
 }
 
 /** Tells apart audit records written in the same millisecond (the sort key is `<time>#<id>`). */
