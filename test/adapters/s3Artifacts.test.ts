@@ -143,7 +143,9 @@ describe('the command runner with signed URLs', () => {
         let file = '';
         let fileName = '';
         const parts: Array<[string, FormDataEntryValue]> = [];
-        form.forEach((value, name) => parts.push([name, value]));
+        form.forEach((value, name) => {
+          parts.push([name, value]);
+        });
         for (const [name, value] of parts) {
           if (typeof value === 'string') fields[name] = value;
           else {
