@@ -92,7 +92,12 @@ export class ArtifactDirectory implements ArtifactStore {
 
   private async sweepStep(runDir: string, index: string, nowSeconds: number): Promise<number> {
     const file = join(runDir, `${index}.expiry.json`);
-    const expiry = JSON.parse(await readFile(file, 'utf8')) as Record<string, number>;
+    let expiry: Record<string, number>;
+    try {
+      expiry = JSON.parse(await readFile(file, 'utf8')) as Record<string, number>;
+    } catch {
+      return 0; // unreadable: its files go with the run
+    }
     const kept: Record<string, number> = {};
     let removed = 0;
     for (const [name, expiresAt] of Object.entries(expiry)) {
