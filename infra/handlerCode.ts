@@ -15,8 +15,8 @@ export function handlerCode(
   entry: string,
   options: {
     useRuntimeAwsSdk?: boolean;
-    /** A directory copied beside the bundle under `to`, when it exists (the api function's dashboard). */
-    include?: { from: string; to: string };
+    /** Directories copied beside the bundle under `to`, when they exist (the api function's dashboard, hook types). */
+    include?: ReadonlyArray<{ from: string; to: string }>;
   } = {},
 ): lambda.Code {
   return lambda.Code.fromAsset(path.dirname(entry), {
@@ -29,15 +29,15 @@ export function handlerCode(
         'esbuild',
         path.relative(PROJECT_ROOT, entry),
         options.useRuntimeAwsSdk ? 'runtime-sdk' : 'bundled-sdk',
-        ...(options.include ? ['include', path.relative(PROJECT_ROOT, options.include.from)] : []),
+        ...(options.include ?? []).flatMap((one) => ['include', path.relative(PROJECT_ROOT, one.from)]),
       ],
       local: {
         tryBundle(outputDir: string): boolean {
           const result = buildSync(esbuildOptionsFor(entry, outputDir, options));
           if (result.errors.length > 0) throw new Error(`bundling ${entry} failed`);
-          const { include } = options;
-          if (include && existsSync(include.from))
-            cpSync(include.from, path.join(outputDir, include.to), { recursive: true });
+          for (const include of options.include ?? [])
+            if (existsSync(include.from))
+              cpSync(include.from, path.join(outputDir, include.to), { recursive: true });
           return true;
         },
       },

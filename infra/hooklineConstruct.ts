@@ -32,6 +32,7 @@ import {
   aws_iam as iam,
   aws_lambda as lambda,
   aws_logs as logs,
+  aws_s3 as s3,
   aws_scheduler as scheduler,
   aws_secretsmanager as secretsmanager,
   type aws_sns as sns,
@@ -40,7 +41,11 @@ import {
 } from 'aws-cdk-lib';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct, type IConstruct } from 'constructs';
-import { ENVIRONMENT_VARIABLES, REPAIR_TRIGGERS_ACTION } from '../functions/adapters/aws/environment.ts';
+import {
+  ARTIFACT_KEY_PREFIX,
+  ENVIRONMENT_VARIABLES,
+  REPAIR_TRIGGERS_ACTION,
+} from '../functions/adapters/aws/environment.ts';
 import { ENGINE_ERROR_MESSAGE } from '../functions/app/engineErrors.ts';
 import { DEFAULT_SETTINGS } from '../functions/app/services.ts';
 import { TABLE_KEYS } from '../functions/adapters/aws/tableLayout.ts';
@@ -52,6 +57,8 @@ import {
   type HandlerName,
   STATE_MACHINE_DEFINITION_FILE,
 } from './bundlingOptions.ts';
+import { COMMAND_RUNNER_HOOK_TYPES_FOLDER } from '../functions/adapters/local/hookTypeDirectory.ts';
+import { HOOK_TYPE_CATALOG_FILE, HOOK_TYPE_CATALOG_FOLDER, hookTypeCatalogDir } from './hookTypeCatalog.ts';
 import { handlerCode } from './handlerCode.ts';
 
 export type WorkflowType = 'STANDARD' | 'EXPRESS';
@@ -133,6 +140,14 @@ export interface HooklineProps {
    * @default - nothing is forwarded
    */
   readonly forwardAwsServiceEvents?: boolean | readonly string[];
+  /**
+   * A `--hook-types` directory of `<name>.hook/` folders whose scripts commands run (README, "Hook
+   * type scripts"): copied into the command-runner function's code at `hook-types/`, where types
+   * read with `scriptRoot: COMMAND_RUNNER_HOOK_TYPES_ROOT` (functions/adapters/local/hookTypeDirectory.ts)
+   * name their scripts.
+   * @default - no hook type scripts in the command runner
+   */
+  readonly hookTypesDir?: string;
 }
 
 interface FunctionSpec {
@@ -148,6 +163,8 @@ export const DEFAULT_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
 
 export class Hookline extends Construct {
   readonly table: dynamodb.Table;
+  /** The artifacts of runs (README "Artifacts"): encrypted, never public, expiring with the runs' records. */
+  readonly artifactBucket: s3.Bucket;
   readonly eventBus: events.EventBus;
   readonly scheduleGroup: scheduler.ScheduleGroup;
   readonly schedulerRole: iam.Role;
@@ -247,6 +264,19 @@ export class Hookline extends Construct {
       [ENVIRONMENT_VARIABLES.stateMachineArn]: stateMachineArn,
     };
     const entries = { ...HANDLER_ENTRIES, ...props.handlerEntries };
+    const catalog = props.hookTypesDir ? hookTypeCatalogDir(props.hookTypesDir) : undefined;
+    const includes: Partial<Record<HandlerName, Array<{ from: string; to: string }>>> = {
+      // The api function serves the dashboard (functions/api/routes/dashboard.ts) from its own copy, and
+      // stores the operator's hook types at cold start (functions/adapters/aws/hookTypeCatalog.ts).
+      api: [
+        { from: DASHBOARD_DIST_DIR, to: 'dashboard' },
+        ...(catalog ? [{ from: catalog, to: HOOK_TYPE_CATALOG_FOLDER }] : []),
+      ],
+      // The command runner carries the scripts themselves.
+      ...(props.hookTypesDir
+        ? { commandRunner: [{ from: props.hookTypesDir, to: COMMAND_RUNNER_HOOK_TYPES_FOLDER }] }
+        : {}),
+    };
     const makeFunction = (spec: FunctionSpec, extra: Partial<lambda.FunctionProps> = {}) => {
       const logicalName = spec.name[0]!.toUpperCase() + spec.name.slice(1);
       const logGroup = new logs.LogGroup(this, `${logicalName}FunctionLogs`, {
@@ -268,8 +298,7 @@ export class Hookline extends Construct {
       return new lambda.Function(this, `${logicalName}Function`, {
         code: handlerCode(entries[spec.name], {
           useRuntimeAwsSdk: props.useRuntimeAwsSdk,
-          // The api function serves the dashboard (functions/api/routes/dashboard.ts) from its own copy.
-          ...(spec.name === 'api' ? { include: { from: DASHBOARD_DIST_DIR, to: 'dashboard' } } : {}),
+          include: includes[spec.name],
         }),
         handler: `index.${HANDLER_EXPORT}`,
         description: spec.description,
@@ -386,9 +415,11 @@ export class Hookline extends Construct {
         [ENVIRONMENT_VARIABLES.scheduleGroupName]: this.scheduleGroup.scheduleGroupName,
         [ENVIRONMENT_VARIABLES.schedulerRoleArn]: this.schedulerRole.roleArn,
         [ENVIRONMENT_VARIABLES.fireFunctionArn]: fire.functionArn,
+        ...(catalog ? { [ENVIRONMENT_VARIABLES.hookTypeCatalog]: HOOK_TYPE_CATALOG_FILE } : {}),
       },
     });
     this.functions = { api, fire, step, finish, commandRunner };
+    this.artifactBucket = this.artifactStorage(step, api);
     // Hooks whose schedules a failure (or a killed request) left out of line are reconciled every five
     // minutes (functions/app/syncTriggers.ts repairOutOfSyncHooks); only the api function may change schedules.
     this.schedulerRole.addToPrincipalPolicy(
@@ -715,6 +746,40 @@ export class Hookline extends Construct {
   }
 
   /**
+   * The artifact bucket (README "Artifacts"): S3-managed encryption, all public access blocked, TLS
+   * only, objects expiring a day after the runs' records (DEFAULT_SETTINGS.retentionSeconds; an
+   * artifact that expires sooner is refused by the API from its record). Objects are
+   * `runs/<runId>/<index>/<name>`. Only two roles reach it, each for one action: the step function
+   * signs the upload a command step is handed (the command runner holds no rights), the api
+   * function signs the short-lived download it redirects to.
+   */
+  private artifactStorage(step: lambda.Function, api: lambda.Function): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'ArtifactBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      // The dashboard downloads through the API's redirect to a signed GET, a cross-origin fetch; the
+      // signature is the credential, so any origin may read what a signed URL allows.
+      cors: [{ allowedMethods: [s3.HttpMethods.GET], allowedOrigins: ['*'], maxAge: 3600 }],
+      lifecycleRules: [
+        {
+          id: 'expire-with-runs',
+          expiration: Duration.days(Math.ceil(DEFAULT_SETTINGS.retentionSeconds / 86_400) + 1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+    });
+    const objects = bucket.arnForObjects(`${ARTIFACT_KEY_PREFIX}*`);
+    step.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [objects] }));
+    api.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }));
+    for (const fn of [step, api])
+      fn.addEnvironment(ENVIRONMENT_VARIABLES.artifactBucketName, bucket.bucketName);
+    return bucket;
+  }
+
+  /**
    * The cdk-nag AwsSolutions findings that remain by design, each acknowledged on the
    * construct it concerns, for the one finding id it raises, with the reason. (cdk-nag v3
    * reads CDK's `Validations.acknowledge`; v2's NagSuppressions no longer exists.) The
@@ -762,6 +827,22 @@ export class Hookline extends Construct {
       this.executionArnPattern(stack),
       'Executions are named after runs at run time; the wildcard covers only executions of the Hookline job ' +
         'state machine, for DescribeExecution (the run sweeper, functions/app/sweepRuns.ts).',
+    );
+
+    // step and api: the artifact objects are named after runs at run time.
+    const artifactObjects = this.artifactBucket.arnForObjects(`${ARTIFACT_KEY_PREFIX}*`);
+    for (const fn of [step, api])
+      wildcard(
+        fn.role!,
+        artifactObjects,
+        'Artifact objects are named after runs at run time; the wildcard covers only the runs/ objects of the ' +
+          'Hookline artifact bucket, for one action (step: PutObject to sign uploads; api: GetObject to sign downloads).',
+      );
+    acknowledge(
+      this.artifactBucket,
+      'AwsSolutions-S1',
+      'Every artifact upload and download is signed by a Hookline function for one run, recorded in its logs with ' +
+        'the run (and, for downloads, the client); server access logs would need a second bucket kept as long.',
     );
 
     // step: the functions `lambda` steps may call (the construct prop / context invokableFunctionArns).

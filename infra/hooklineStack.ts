@@ -16,6 +16,7 @@ export interface HooklineStackProps extends StackProps {
  * - `invokableFunctionArns`: the functions `lambda` steps may invoke, a JSON array or a
  *   comma-separated list; empty string = none (default: `function:hookline-*` in the account)
  * - `throttlingRateLimit`, `throttlingBurstLimit`: numbers
+ * - `hookTypesDir`: a `--hook-types` directory packaged into the command runner (`-c hookTypesDir=hook-types`)
  */
 export function hooklinePropsFromContext(node: Node): HooklineProps {
   const props: { -readonly [K in keyof HooklineProps]: HooklineProps[K] } = {};
@@ -38,6 +39,8 @@ export function hooklinePropsFromContext(node: Node): HooklineProps {
     if (!Number.isFinite(n) || n < 0) throw new Error(`context ${key} must be a non-negative number`);
     props[key] = n;
   }
+  const hookTypesDir = node.tryGetContext('hookTypesDir');
+  if (hookTypesDir !== undefined) props.hookTypesDir = String(hookTypesDir);
   return props;
 }
 

@@ -35,6 +35,13 @@ export function duration(ms: number | undefined | null): string {
   return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+/** A size in bytes as people read it: 512 B, 1.5 KiB, 12.0 MiB. */
+export function byteSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
 const DAYS: Record<string, string> = {
   SUN: 'Sunday',
   MON: 'Monday',

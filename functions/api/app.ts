@@ -20,6 +20,7 @@ import { reconcileRoutes } from './routes/reconcile.ts';
 import { renderRoutes } from './routes/render.ts';
 import { runEventRoutes } from './routes/runEvents.ts';
 import { runRoutes } from './routes/runs.ts';
+import { artifactRoutes } from './routes/artifacts.ts';
 import { schedulePreviewRoutes } from './routes/schedulePreview.ts';
 import { signingSecretRoutes } from './routes/signingSecret.ts';
 import { triggerRoutes } from './routes/triggers.ts';
@@ -116,6 +117,7 @@ export function createApiApp(services: Services, options: ApiOptions): Hono<ApiE
   api.route('/', hookRoutes(services));
   api.route('/', triggerRoutes(services));
   api.route('/', runRoutes(services));
+  api.route('/', artifactRoutes(services));
   api.route('/', runEventRoutes(services));
   api.route('/', renderRoutes(services));
   api.route('/', signingSecretRoutes(services));

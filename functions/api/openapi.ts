@@ -55,6 +55,9 @@ import {
   triggerTokenParamSchema,
   triggerTokenResponseSchema,
   updateClientInputSchema,
+  artifactFileResponseSchema,
+  artifactNameParamSchema,
+  listArtifactsResponseSchema,
 } from './schemas.ts';
 
 /**
@@ -64,7 +67,16 @@ import {
  */
 
 type Method = 'get' | 'put' | 'post' | 'delete';
-type ParamName = 'hookGroupId' | 'hookId' | 'runId' | 'index' | 'token' | 'clientId' | 'name' | 'key';
+type ParamName =
+  | 'hookGroupId'
+  | 'hookId'
+  | 'runId'
+  | 'index'
+  | 'token'
+  | 'clientId'
+  | 'name'
+  | 'key'
+  | 'artifact';
 type QueryName =
   | 'limit'
   | 'continuationToken'
@@ -137,6 +149,8 @@ const COMPONENTS = {
   RunEvents: { schema: runEventsResponseSchema, io: 'output' },
   MatchEventInput: { schema: matchEventInputSchema, io: 'input' },
   MatchEvent: { schema: matchEventResponseSchema, io: 'output' },
+  ListArtifacts: { schema: listArtifactsResponseSchema, io: 'output' },
+  ArtifactFile: { schema: artifactFileResponseSchema, io: 'output' },
 } as const satisfies Record<string, { schema: z.ZodType; io: 'input' | 'output' }>;
 
 export type ComponentName = keyof typeof COMPONENTS;
@@ -385,6 +399,25 @@ export const OPERATIONS: ApiOperation[] = [
     errors: [404],
   },
   {
+    method: 'get',
+    path: '/runs/:runId/artifacts',
+    operationId: 'listArtifacts',
+    summary: "The run's kept artifacts: name, step, size, SHA-256, content type, expiry (hooks:get-artifact)",
+    tag: 'runs',
+    response: 'ListArtifacts',
+    errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/runs/:runId/artifacts/:artifact',
+    operationId: 'getArtifact',
+    summary: 'One artifact of the run, as a download (hooks:get-artifact)',
+    tag: 'runs',
+    response: 'ArtifactFile',
+    responseType: 'application/octet-stream',
+    errors: [404],
+  },
+  {
     method: 'post',
     path: '/runs/:runId/cancel',
     operationId: 'cancelRun',
@@ -579,6 +612,7 @@ const PATH_PARAMS: Record<ParamName, { schema: z.ZodType; description: string }>
   clientId: { schema: clientIdSchema, description: 'The client.' },
   name: { schema: hookTypeNameSchema, description: 'The hook type.' },
   key: { schema: configKeyParamSchema, description: 'The config key.' },
+  artifact: { schema: artifactNameParamSchema, description: 'The artifact.' },
 };
 
 const QUERY_PARAMS: Record<QueryName, z.ZodType> = {

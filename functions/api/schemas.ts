@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ARTIFACT_NAME_PATTERN } from '../core/artifacts.ts';
 import {
   concurrencySchema,
   hookDefinitionInputSchema,
@@ -413,7 +414,15 @@ export const hookTypeResponseSchema = z
         schema: z.record(z.string(), z.unknown()).optional(),
       }),
     ),
+    concurrency: z
+      .strictObject({ limit: z.int(), onLimit: z.enum(['queue', 'skip', 'cancel-running']) })
+      .optional()
+      .describe('The concurrency policy of its hooks that set none.'),
     events: z.record(z.string(), z.record(z.string(), z.unknown())),
+    scriptFolder: z
+      .string()
+      .optional()
+      .describe("The operator's --hook-types folder, for a type whose events run its scripts."),
   })
   .describe('A hook type: its configuration schema and a JSON-e job template per event.');
 export const listHookTypesResponseSchema = z.strictObject({ hookTypes: z.array(hookTypeResponseSchema) });
@@ -470,3 +479,28 @@ export const reconcileResponseSchema = z.strictObject({
     .array(z.string())
     .describe('What still disagrees; empty when rules and schedules match the hook.'),
 });
+
+// artifacts
+
+export const artifactNameParamSchema = z
+  .string()
+  .regex(ARTIFACT_NAME_PATTERN)
+  .describe('An artifact of the run (its name in the list).');
+export const artifactSchema = z.strictObject({
+  name: z.string(),
+  index: z.int().describe('The step that kept it.'),
+  stepName: z.string(),
+  path: z.string().describe("The file's path in the step's working directory."),
+  size: z.int(),
+  sha256: z.string().describe('Hex SHA-256 of the content.'),
+  contentType: z.string(),
+  expiresAt: z.string().describe('When it is no longer served, and removed.'),
+});
+export const listArtifactsResponseSchema = z
+  .strictObject({ artifacts: z.array(artifactSchema) })
+  .describe("The run's kept artifacts that have not expired, in step order.");
+export const artifactFileResponseSchema = z
+  .string()
+  .describe(
+    'The file, as an attachment, with the listed Content-Type and its SHA-256 in X-Hookline-SHA256 (a deployment that keeps artifacts in S3 answers 302 to a short-lived URL instead).',
+  );

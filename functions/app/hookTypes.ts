@@ -17,10 +17,16 @@ export async function getHookType(services: Services, name: string): Promise<Hoo
   return type;
 }
 
-export async function putHookType(services: Services, name: string, body: unknown): Promise<HookType> {
+/** `scriptFolder` only from the operator's `--hook-types` folder (functions/adapters/local/hookTypeDirectory.ts), never from the API. */
+export async function putHookType(
+  services: Services,
+  name: string,
+  body: unknown,
+  scriptFolder?: string,
+): Promise<HookType> {
   checkTypeName(name);
   const parsed = parseOrThrow(hookTypeSchema, body, 'hook type');
-  const type: HookType = { ...parsed, name };
+  const type: HookType = { ...parsed, name, ...(scriptFolder ? { scriptFolder } : {}) };
   await services.hookTypes.putHookType(type);
   services.logger.info('hook type stored', { hookType: name });
   return type;

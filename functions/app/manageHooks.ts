@@ -7,7 +7,7 @@ import {
   sameDefinition,
 } from '../core/hookDefinition.ts';
 import { deriveTriggerToken, hashSecret, newTokenNonce } from '../core/triggerToken.ts';
-import { resolveConfig } from '../core/hookType.ts';
+import { type HookType, resolveConfig } from '../core/hookType.ts';
 import { staticJob } from '../core/render.ts';
 import { checkStepsFit } from '../core/stepBudget.ts';
 import { parseOrThrow } from '../core/validation.ts';
@@ -78,9 +78,18 @@ export async function applyHookType(
   const type = await services.hookTypes.getHookType(definition.hookType);
   if (!type) throw inputError(`hookType "${definition.hookType}" does not exist`);
   return {
-    definition: { ...definition, config: resolveConfig(type, definition.config) },
-    templates: definition.task ? [definition.task] : Object.values(type.events),
+    definition: {
+      ...definition,
+      config: resolveConfig(type, definition.config),
+      ...(definition.concurrency === undefined && type.concurrency ? { concurrency: type.concurrency } : {}),
+    },
+    templates: definition.task ? [definition.task] : templatesNeedingTheRight(type),
   };
+}
+
+/** A type whose events run the operator's scripts needs no right of the hook's author (functions/app/runCommandsRight.ts). */
+function templatesNeedingTheRight(type: HookType): unknown[] {
+  return type.scriptFolder ? [] : Object.values(type.events);
 }
 
 /** The hook's right to run commands from its author's scopes; a visible command step without it is a 403. */

@@ -13,6 +13,8 @@ import type { Services } from './services.ts';
  * its hook type's) visibly holds a command step, and at every fire on the rendered job, because
  * a template can build steps from its payload.
  *
+ * A hook of a type whose events run the operator's scripts (`--hook-types`) needs no right for them.
+ *
  * A hook stored before the right existed has no `runCommands`: it keeps running commands if its
  * last create or update was by the root client or with authentication off (they hold every scope),
  * and otherwise needs an update by a client with the scope.
@@ -77,8 +79,21 @@ export async function checkJobMayRunCommands(services: Services, hook: HookRecor
 /** How much of a pre-upgrade hook's history is read for its last create or update (newest first). */
 const LEGACY_AUDIT_PAGES = 20;
 
+/**
+ * A hook without its own template whose type was read from the operator's `--hook-types` folder with
+ * scripts runs those scripts without the right: the operator put them there, as Razor runs its hook
+ * types' scripts. A type replaced through the API loses `scriptFolder`, and with it this.
+ */
+async function runsOperatorScripts(services: Services, hook: HookRecord): Promise<boolean> {
+  const { task, hookType } = hook.definition;
+  if (task !== undefined || hookType === undefined) return false;
+  return (await services.hookTypes.getHookType(hookType))?.scriptFolder !== undefined;
+}
+
 async function hookMayRunCommands(services: Services, hook: HookRecord): Promise<boolean> {
-  if (hook.runCommands !== undefined) return hook.runCommands;
+  if (hook.runCommands) return true;
+  if (await runsOperatorScripts(services, hook)) return true;
+  if (hook.runCommands !== undefined) return false;
   const { hookGroupId, hookId } = hook.definition;
   let continuationToken: string | undefined;
   for (let page = 0; page < LEGACY_AUDIT_PAGES; page++) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ArtifactRecord } from '../core/artifacts.ts';
 import { stepActionKind } from '../core/job.ts';
 import {
   criticalSkipReason,
@@ -22,6 +23,7 @@ import { lambdaAction } from '../runners/lambda.ts';
 import { applyConfigChange, type ConfigChangeCheck } from './hookConfig.ts';
 import { type CaughtError, describeEngineError, reportEngineError } from './engineErrors.ts';
 import { announce } from './lifecycleEvents.ts';
+import { prepareStepArtifacts, recordStepArtifacts } from './stepArtifacts.ts';
 import { type LiveOutputWriter, liveOutputWriter } from './liveOutput.ts';
 import type { Services } from './services.ts';
 
@@ -125,7 +127,21 @@ export async function runStep(
   await live.close();
 
   let finalOutcome = outcome;
-  if (outcome.status === 'succeeded' && outcome.configChange) {
+  let artifacts: ArtifactRecord[] | undefined;
+  if (outcome.artifacts?.length) {
+    const kept = await recordStepArtifacts(
+      services,
+      run,
+      planned,
+      steps,
+      outcome.artifacts,
+      Math.floor(services.clock.now().getTime() / 1000),
+    );
+    if (kept.ok) artifacts = kept.records;
+    else if (outcome.status === 'succeeded')
+      finalOutcome = { ...outcome, status: 'failed', error: { message: kept.message } };
+  }
+  if (finalOutcome.status === 'succeeded' && outcome.configChange) {
     const refused = await applyConfigChange(
       services,
       run.hookGroupId,
@@ -167,6 +183,7 @@ export async function runStep(
       attempts,
       claim: undefined,
       process: undefined,
+      ...(artifacts ? { artifacts } : {}),
     },
     { claim },
   );
@@ -413,6 +430,9 @@ async function executeWithRetries(
   const stopWatch = watchForStop(services, run, controller);
   const budget = stopBeforeInvocationEnds(controller, remainingTimeMs);
   try {
+    const io = await prepareStepArtifacts(services, run, planned, stepsAtStart);
+    if (!io.ok)
+      return { outcome: { status: 'failed', error: { message: io.message }, output: {} }, attempts: 1 };
     const retries = planned.step.retry?.attempts ?? 0;
     const backoff = planned.step.retry?.backoffSeconds ?? 1;
     let outcome: ActionOutcome | undefined;
@@ -424,6 +444,8 @@ async function executeWithRetries(
       const latestRun = attempt === 0 ? run : ((await services.store.getRun(run.runId)) ?? run);
       const input = {
         ...actionInput(services, latestRun, hook, plan, planned, steps, controller.signal),
+        artifacts: io.artifacts,
+        artifactInputs: io.artifactInputs,
         onOutput: live.onOutput,
         onProcessStarted: (process: StepProcess) =>
           recordProcess(services, run.runId, planned.index, claim, process),
@@ -516,7 +538,13 @@ function actionInput(
   const jobStatus = jobStatusSoFar(latestRun, steps);
   const summary = planned.phase === 'notify' ? notificationSummary(latestRun, plan, steps) : undefined;
   const document: Record<string, unknown> = {
-    hook: { hookGroupId: run.hookGroupId, hookId: run.hookId, config: hook?.definition.config ?? {} },
+    hook: {
+      // `name` as Razor gives it to a hook type's scripts (README "Hook types").
+      name: `${run.hookGroupId}/${run.hookId}`,
+      hookGroupId: run.hookGroupId,
+      hookId: run.hookId,
+      config: hook?.definition.config ?? {},
+    },
     run: { runId: run.runId, firedBy: run.firedBy, createdAt: run.createdAt, jobStatus },
     payload: run.payload ?? {},
     step: { index: planned.index, name: planned.name, phase: planned.phase },

@@ -1,3 +1,5 @@
+import { DEFAULT_ARTIFACT_MAX_BYTES } from '../core/artifacts.ts';
+import type { ArtifactStore } from '../ports/artifactStore.ts';
 import type { Bus } from '../ports/bus.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CommandRunner } from '../ports/commandRunner.ts';
@@ -22,6 +24,8 @@ export interface ServiceSettings {
   stopPollMs: number;
   /** Bytes kept per output stream (head and tail). */
   outputLimitBytes: number;
+  /** Each artifact file at most this large (functions/core/artifacts.ts). */
+  artifactMaxBytes: number;
   /**
    * How long one invocation of the step function may run (seconds): the step Lambda's timeout in
    * the cloud (infra/hooklineConstruct.ts), the same budget per step locally. Every step must fit
@@ -49,6 +53,7 @@ export const DEFAULT_SETTINGS: ServiceSettings = {
   maxEventChainDepth: 5,
   stopPollMs: 1000,
   outputLimitBytes: 64 * 1024,
+  artifactMaxBytes: DEFAULT_ARTIFACT_MAX_BYTES,
   stepFunctionTimeoutSeconds: 900,
   // Locally output is stored as it is read; the cloud overrides with CLOUD_STREAMING_SETTINGS.
   liveOutput: { intervalMs: 0, flushBytes: 16 * 1024 },
@@ -89,6 +94,8 @@ export interface Services {
   triggers?: TriggerSync;
   /** Tells open event streams at once when a run, its steps or its output change (locally); absent, they poll. */
   runChanges?: RunChanges;
+  /** Where step artifacts are kept (locally a directory); absent, a step declaring artifacts fails saying so. */
+  artifacts?: ArtifactStore;
   /** Service secrets: the key trigger tokens are derived from. Never logged. */
   secrets: { tokenKey: Buffer };
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { inputError } from './errors.ts';
+import { concurrencySchema } from './hookDefinition.ts';
 import { compileTriggerSchema } from './triggerSchema.ts';
 
 /**
@@ -39,6 +40,17 @@ export const configKeySchema = z.strictObject({
     .optional(),
 });
 
+/** An event's name as a file of a `<name>.hook/` folder: `run`, `run-finished`, `step-finished`, … */
+export function eventFileBase(eventName: string): string {
+  return eventName.toLowerCase().replace(/ /g, '-');
+}
+
+/** The event a file base names (`run-finished` → `Run Finished`), or undefined. */
+export function eventOfFileBase(base: string): string | undefined {
+  if (base === 'run') return 'run';
+  return LIFECYCLE_EVENT_NAMES.find((name) => eventFileBase(name) === base);
+}
+
 const eventNameSchema = z.union([z.literal('run'), z.enum(LIFECYCLE_EVENT_NAMES)]);
 
 export const hookTypeSchema = z.strictObject({
@@ -49,6 +61,8 @@ export const hookTypeSchema = z.strictObject({
       configKeySchema,
     )
     .default({}),
+  /** The concurrency policy of hooks of this type that set none (a script folder's: one at a time, queued). */
+  concurrency: concurrencySchema.optional(),
   events: z.record(z.string(), z.record(z.string(), z.unknown())).superRefine((events, ctx) => {
     if (Object.keys(events).length === 0)
       ctx.addIssue({ code: 'custom', message: 'a hook type handles at least one event' });
@@ -68,6 +82,12 @@ export type HookTypeInput = z.input<typeof hookTypeSchema>;
 export type HookTypeBody = z.output<typeof hookTypeSchema>;
 export interface HookType extends HookTypeBody {
   name: string;
+  /**
+   * Set only for a type read from the operator's `--hook-types` folder whose events run its
+   * executable scripts (functions/adapters/local/hookTypeDirectory.ts): the folder. Never taken
+   * from the API, so a type replaced by API loses it (functions/app/runCommandsRight.ts).
+   */
+  scriptFolder?: string;
 }
 
 /** Applies defaults for missing keys; an unknown key, a missing required key or a bad value is a 400 naming the key. */

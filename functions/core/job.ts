@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { artifactDeclarationsSchema } from './artifacts.ts';
 
 /**
  * The Job a hook's template renders into (DESIGN.md §3.3), and its steps.
@@ -57,6 +58,8 @@ export const stepSchema = z
     env: envSchema.optional(),
     cwd: z.string().min(1).max(4096).optional(),
     shell: z.string().min(1).max(4096).optional(),
+    /** Files of a command step kept with the run after it (functions/core/artifacts.ts). */
+    artifacts: artifactDeclarationsSchema.optional(),
   })
   .superRefine((step, ctx) => {
     const actions = (['command', 'http', 'lambda', 'event'] as const).filter((a) => step[a] !== undefined);
@@ -69,6 +72,8 @@ export const stepSchema = z
             : `a step has exactly one of command, http, lambda, event (found ${actions.join(', ')})`,
       });
     }
+    if (step.artifacts && step.command === undefined)
+      ctx.addIssue({ code: 'custom', path: ['artifacts'], message: 'only a command step has artifacts' });
   });
 
 export const jobSchema = z

@@ -1,3 +1,4 @@
+import type { ArtifactRecord } from './artifacts.ts';
 import type { Job, Step } from './job.ts';
 import type { StreamWindow } from './outputBounds.ts';
 import type { FiredBy } from './render.ts';
@@ -78,6 +79,8 @@ export interface StepRecord {
   process?: StepProcess;
   /** Text kept by the runner: bounded stdout / stderr / response body. */
   output?: StepOutput;
+  /** The files the step kept (its `artifacts`, functions/core/artifacts.ts). */
+  artifacts?: ArtifactRecord[];
 }
 
 /** A command's process group, named so that a reused pid is never mistaken for it (functions/runners/processGroup.ts). */

@@ -1,4 +1,6 @@
 import type { ActionOutcome } from '../runners/action.ts';
+import type { ArtifactCollectionRequest } from '../runners/artifactFiles.ts';
+import type { ArtifactInput } from './artifactStore.ts';
 import type { StepOutput, StepProcess } from '../core/runModel.ts';
 
 /**
@@ -19,6 +21,10 @@ export interface CommandRequest {
   timeoutMs: number;
   /** Bytes kept per output stream (head and tail). */
   outputLimitBytes: number;
+  /** The step's `artifacts`: its declared files, kept after it where the artifact store says. */
+  artifacts?: ArtifactCollectionRequest;
+  /** Earlier steps' artifacts, copied into a fresh directory the command finds in HOOKLINE_ARTIFACTS_DIR. */
+  artifactInputs?: ArtifactInput[];
 }
 
 /** A piece of output as it is produced (streamed back by the cloud runner; live output builds on it). */

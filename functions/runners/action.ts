@@ -1,3 +1,6 @@
+import type { CollectedArtifact } from '../core/artifacts.ts';
+import type { ArtifactInput } from '../ports/artifactStore.ts';
+import type { ArtifactCollectionRequest } from './artifactFiles.ts';
 import type { PlannedStep, StepError, StepOutput, StepProcess } from '../core/runModel.ts';
 
 /** What a step action (command, http, lambda, event) is given and what it reports. */
@@ -20,6 +23,10 @@ export interface ActionInput {
    * gives the bounded output so far. The step runner persists it (functions/app/liveOutput.ts).
    */
   onOutput?: (current: () => StepOutput, chunkBytes: number) => void;
+  /** A command step's declared files: kept after it (functions/app/stepArtifacts.ts). */
+  artifacts?: ArtifactCollectionRequest;
+  /** Earlier steps' artifacts, given to a command step in HOOKLINE_ARTIFACTS_DIR. */
+  artifactInputs?: ArtifactInput[];
 }
 
 export type StopReason = 'cancelled' | 'timed_out';
@@ -39,6 +46,8 @@ export interface ActionOutcome {
   interrupted?: boolean;
   /** A `hook.config` change asked for on stdout (Razor's protocol). */
   configChange?: ConfigChange;
+  /** The files a command step kept (its `artifacts`). */
+  artifacts?: CollectedArtifact[];
 }
 
 export type Action = (input: ActionInput) => Promise<ActionOutcome>;

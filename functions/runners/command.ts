@@ -7,6 +7,7 @@ import type { StepProcess } from '../core/runModel.ts';
 import type { CommandObservers, CommandOutputChunk, CommandRequest } from '../ports/commandRunner.ts';
 import type { ActionOutcome, StopReason } from './action.ts';
 import { readStdoutProtocol } from './action.ts';
+import { collectArtifacts, prepareArtifactInputs } from './artifactFiles.ts';
 import { identifyGroup } from './processGroup.ts';
 
 /**
@@ -95,10 +96,49 @@ function spawnCommand(
   });
 }
 
-export function runCommandProcess(
+/**
+ * Runs the command; with the step's `artifacts`, keeps its declared files after it; with earlier
+ * steps' artifacts, gives them to it in HOOKLINE_ARTIFACTS_DIR (functions/runners/artifactFiles.ts).
+ */
+export async function runCommandProcess(
   request: CommandRequest,
   signal: AbortSignal,
   options: CommandProcessOptions = {},
+): Promise<ActionOutcome> {
+  let inputs: string | undefined;
+  try {
+    if (request.artifactInputs?.length)
+      inputs = await prepareArtifactInputs(request.artifactInputs, options.identity);
+  } catch (error) {
+    if (inputs) rmSync(inputs, { recursive: true, force: true });
+    return {
+      status: 'failed',
+      error: { message: `the earlier steps' artifacts could not be given: ${(error as Error).message}` },
+      output: {},
+    };
+  }
+  try {
+    const env = inputs ? { ...request.env, HOOKLINE_ARTIFACTS_DIR: inputs } : request.env;
+    return await runProcess({ ...request, env }, signal, options);
+  } finally {
+    if (inputs) rmSync(inputs, { recursive: true, force: true });
+  }
+}
+
+/** The declared files of a command that ran to its exit; a problem with them fails a step that had succeeded. */
+async function keepArtifacts(request: CommandRequest, cwd: string | undefined, outcome: ActionOutcome) {
+  if (!request.artifacts || cwd === undefined || outcome.interrupted) return outcome;
+  if (outcome.status !== 'succeeded' && outcome.status !== 'failed') return outcome;
+  const kept = await collectArtifacts(cwd, request.artifacts);
+  if (kept.ok) return { ...outcome, artifacts: kept.artifacts };
+  if (outcome.status === 'failed') return outcome;
+  return { ...outcome, status: 'failed' as const, error: { message: kept.message } };
+}
+
+function runProcess(
+  request: CommandRequest,
+  signal: AbortSignal,
+  options: CommandProcessOptions,
 ): Promise<ActionOutcome> {
   let madeDirectory: string | undefined;
   const removeDirectory = () => {
@@ -168,6 +208,13 @@ export function runCommandProcess(
     child.on('error', (error) => {
       spawnError = error;
     });
+    const workingDirectory = request.cwd ?? madeDirectory;
+    const settle = (outcome: ActionOutcome) => {
+      void keepArtifacts(request, workingDirectory, outcome).then((final) => {
+        removeDirectory();
+        resolve(final);
+      });
+    };
     child.on('close', (code, exitSignal) => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
@@ -177,19 +224,18 @@ export function runCommandProcess(
         liveGroups.delete(pid);
         exitedLeaders.delete(pid);
       }
-      removeDirectory();
       const output = current();
       const base = { exitCode: code, signal: exitSignal, output };
       if (pid !== undefined && interruptedGroups.delete(pid)) {
-        resolve({ ...base, status: 'failed', interrupted: true, error: { message: INTERRUPTED_MESSAGE } });
+        settle({ ...base, status: 'failed', interrupted: true, error: { message: INTERRUPTED_MESSAGE } });
         return;
       }
       if (stopped === 'timeout') {
-        resolve({ ...base, status: 'timed_out', error: { message: `timed out after ${timeoutSeconds} s` } });
+        settle({ ...base, status: 'timed_out', error: { message: `timed out after ${timeoutSeconds} s` } });
         return;
       }
       if (stopped === 'timed_out') {
-        resolve({
+        settle({
           ...base,
           status: 'timed_out',
           error: { message: 'the run timed out; the command was killed' },
@@ -197,7 +243,7 @@ export function runCommandProcess(
         return;
       }
       if (stopped === 'cancelled') {
-        resolve({
+        settle({
           ...base,
           status: 'cancelled',
           error: { message: 'the run was cancelled; the command was killed' },
@@ -205,7 +251,7 @@ export function runCommandProcess(
         return;
       }
       if (spawnError) {
-        resolve({
+        settle({
           ...base,
           status: 'failed',
           error: { message: `could not run the command: ${spawnError.message}` },
@@ -220,11 +266,11 @@ export function runCommandProcess(
           : exitSignal
             ? `the command was killed by ${exitSignal}`
             : `the command exited with code ${code}`;
-        resolve({ ...base, output: withData, status: 'failed', error: { ...protocol.error, message } });
+        settle({ ...base, output: withData, status: 'failed', error: { ...protocol.error, message } });
         return;
       }
       if (protocol.error) {
-        resolve({
+        settle({
           ...base,
           output: withData,
           status: 'failed',
@@ -233,7 +279,7 @@ export function runCommandProcess(
         });
         return;
       }
-      resolve({ ...base, output: withData, status: 'succeeded', configChange: protocol.configChange });
+      settle({ ...base, output: withData, status: 'succeeded', configChange: protocol.configChange });
     });
   });
 }

@@ -1,4 +1,9 @@
 import * as z from 'zod';
+import {
+  ARTIFACT_NAME_PATTERN,
+  artifactDeclarationSchema,
+  MAX_ARTIFACTS_PER_STEP,
+} from '../core/artifacts.ts';
 import type { ActionOutcome } from './action.ts';
 
 /**
@@ -21,6 +26,28 @@ export const commandRunnerRequestSchema = z
       .int()
       .positive()
       .max(1024 * 1024),
+    /** Uploads only to the presigned POST the step function signed: the runner holds no rights of its own. */
+    artifacts: z
+      .strictObject({
+        declared: z.array(artifactDeclarationSchema).min(1).max(MAX_ARTIFACTS_PER_STEP),
+        maxBytes: z.int().positive(),
+        target: z.strictObject({
+          kind: z.literal('presignedPost'),
+          url: z.url({ protocol: /^https$/ }),
+          fields: z.record(z.string(), z.string()),
+          keyPrefix: z.string().min(1).max(512),
+        }),
+      })
+      .optional(),
+    artifactInputs: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(ARTIFACT_NAME_PATTERN),
+          source: z.strictObject({ kind: z.literal('url'), url: z.url({ protocol: /^https$/ }) }),
+        }),
+      )
+      .max(1000)
+      .optional(),
   })
   .strict();
 
@@ -41,6 +68,18 @@ const outcomeSchema = z
         update: z.record(z.string(), z.unknown()).optional(),
         remove: z.array(z.string()).optional(),
       })
+      .optional(),
+    artifacts: z
+      .array(
+        z.strictObject({
+          name: z.string(),
+          path: z.string(),
+          size: z.int(),
+          sha256: z.string(),
+          contentType: z.string(),
+          expiresInDays: z.int().optional(),
+        }),
+      )
       .optional(),
   })
   .strict();

@@ -17,6 +17,8 @@ export function commandAction(runner: CommandRunner): Action {
         stdin: JSON.stringify(input.document),
         timeoutMs: input.timeoutMs,
         outputLimitBytes: input.outputLimitBytes,
+        ...(input.artifacts ? { artifacts: input.artifacts } : {}),
+        ...(input.artifactInputs ? { artifactInputs: input.artifactInputs } : {}),
       },
       input.signal,
       { onOutput: input.onOutput, onProcessStarted: input.onProcessStarted },

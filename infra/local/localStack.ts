@@ -1,4 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { ArtifactDirectory } from '../../functions/adapters/local/artifactDirectory.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -175,6 +177,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
   let server: Server | undefined;
   let executions: LocalExecutions | undefined;
   let unlock: (() => void) | undefined;
+  let artifactRoot = '';
   let stackFile: string | undefined;
   // The port first: a busy port fails the start before anything is written (requests wait with a 503).
   const drain = new HttpDrain();
@@ -195,6 +198,9 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       unlock = lockDataDir(dataDir);
     }
     const clock = options.clock ?? systemClock;
+    // Artifacts under the data directory; an in-memory stack keeps them in a temporary directory until it stops.
+    artifactRoot = dataDir ? join(dataDir, 'artifacts') : mkdtempSync(join(tmpdir(), 'hookline-artifacts-'));
+    mkdirSync(artifactRoot, { recursive: true, mode: 0o700 });
     stores = await openStores({
       store: options.store,
       dataDir,
@@ -229,6 +235,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       logger,
       settings,
       secrets: { tokenKey: loadServiceKey(dataDir) },
+      artifacts: new ArtifactDirectory(artifactRoot),
     };
     executions = new LocalExecutions(
       { step: createStepHandler(services) as never, finish: createFinishHandler(services) as never },
@@ -315,9 +322,18 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     const ttl = stores.sweeper;
     let ttlSweeping: Promise<unknown> | undefined;
     const sweepExpired = () => {
-      ttlSweeping ??= ttl.sweep().finally(() => {
-        ttlSweeping = undefined;
-      });
+      // Artifacts go with their run's records, or sooner when they expire first.
+      const sweepArtifacts = () =>
+        services.artifacts!.sweep(
+          Math.floor(services.clock.now().getTime() / 1000),
+          async (runId) => (await services.store.getRun(runId)) !== undefined,
+        );
+      ttlSweeping ??= ttl
+        .sweep()
+        .then(async (deleted) => deleted + (await sweepArtifacts()))
+        .finally(() => {
+          ttlSweeping = undefined;
+        });
       return ttlSweeping as Promise<number>;
     };
     const ttlSweep = setInterval(
@@ -423,6 +439,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           // 4. Only then the store closes, and the data directory is free for the next start.
           if (writtenStackFile) rmSync(writtenStackFile, { force: true });
           await openedStores.close();
+          if (!dataDir) rmSync(artifactRoot, { recursive: true, force: true });
           unlock?.();
         })();
         return stopped;
@@ -433,6 +450,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     server?.close();
     await executions?.stop();
     await stores?.close();
+    if (!dataDir && artifactRoot) rmSync(artifactRoot, { recursive: true, force: true });
     unlock?.();
     throw error;
   }

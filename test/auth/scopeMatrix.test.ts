@@ -193,6 +193,17 @@ const rows: Record<string, Row> = {
     path: () => `/runs/${runId}/steps/0/output`,
     ok: 200,
   },
+  'GET /runs/:runId/artifacts': {
+    scope: `hooks:get-artifact:${G}/${H}`,
+    path: () => `/runs/${runId}/artifacts`,
+    ok: 200,
+  },
+  // The fixture run kept no files: a caller with the scope gets past authorization to the 404.
+  'GET /runs/:runId/artifacts/:artifact': {
+    scope: `hooks:get-artifact:${G}/${H}`,
+    path: () => `/runs/${runId}/artifacts/report.html`,
+    ok: 404,
+  },
   // The fixture run has finished: a caller with the scope gets past authorization to the 409.
   'POST /runs/:runId/cancel': {
     scope: `hooks:cancel-run:${G}/${H}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duration, relativeTime, scheduleInWords } from '../../dashboard/src/format.ts';
+import { byteSize, duration, relativeTime, scheduleInWords } from '../../dashboard/src/format.ts';
 import { mergeText } from '../../dashboard/src/ui/useRunStream.ts';
 
 describe('scheduleInWords', () => {
@@ -45,5 +45,16 @@ describe('times', () => {
     expect(relativeTime('2030-01-01T11:57:00Z', now)).toBe('3 min ago');
     expect(relativeTime('2030-01-01T14:00:00Z', now)).toBe('in 2 h');
     expect(relativeTime('2030-01-01T12:00:02Z', now)).toBe('just now');
+  });
+});
+
+describe('byteSize (artifact sizes on the run page)', () => {
+  it.each([
+    [0, '0 B'],
+    [1023, '1023 B'],
+    [1536, '1.5 KiB'],
+    [100 * 1024 * 1024, '100.0 MiB'],
+  ])('%d bytes read as %s', (bytes, text) => {
+    expect(byteSize(bytes)).toBe(text);
   });
 });

@@ -174,9 +174,11 @@ describe('Lambda functions', () => {
     expect(api[ENVIRONMENT_VARIABLES.schedulerRoleArn]).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
     expect(api[ENVIRONMENT_VARIABLES.fireFunctionArn]).toEqual({ 'Fn::GetAtt': [fnId.fire, 'Arn'] });
     // Every name the contract defines is given to the api function, but the command runner's
-    // name, which only the step function (the one that runs command steps) is told.
+    // name, which only the step function (the one that runs command steps) is told, and the hook
+    // type catalog, given only with `hookTypesDir` (test/infra/hookTypeScripts.test.ts).
     for (const name of Object.values(ENVIRONMENT_VARIABLES)) {
       if (name === ENVIRONMENT_VARIABLES.commandRunnerFunctionName) continue;
+      if (name === ENVIRONMENT_VARIABLES.hookTypeCatalog) continue;
       expect(api).toHaveProperty(name);
     }
     expect(env(fnId.step)).toHaveProperty(ENVIRONMENT_VARIABLES.commandRunnerFunctionName);
@@ -369,13 +371,16 @@ describe('IAM least privilege', () => {
     resource: `<${secretId}>`,
     condition: undefined,
   };
+  // The artifact bucket's run objects (test/infra/artifactBucket.test.ts).
+  const artifacts = `<${logicalIdOf(t, 'AWS::S3::Bucket', 'HooklineArtifactBucket')}.Arn>/runs/*`;
   const grants = (name: keyof typeof fnId) =>
     statementsOfRole(t, roleOfFunction(t, fnId[name]))
       .filter((s) => !String(s.Action).startsWith('logs:'))
       .map((s) => ({ actions: actionsOf([s]), resource: flat(s.Resource), condition: s.Condition }));
 
-  it('api: table, events, the secret, start/stop/describe runs, group schedules, PassRole (no rules)', () => {
+  it('api: table, events, the secret, start/stop/describe runs, group schedules, PassRole (no rules), artifact downloads', () => {
     expect(grants('api')).toEqual([
+      { actions: ['s3:GetObject'], resource: artifacts, condition: undefined },
       { actions: dynamo, resource: table, condition: undefined },
       { actions: ['events:PutEvents'], resource: bus, condition: undefined },
       secret,
@@ -407,9 +412,10 @@ describe('IAM least privilege', () => {
     ]);
   });
 
-  it('step: table, events, the command runner, and lambda steps only on hookline-* functions by default', () => {
+  it('step: table, events, the command runner, lambda steps only on hookline-* functions by default, artifact uploads', () => {
     const runner = logicalIdOf(t, 'AWS::Lambda::Function', 'HooklineCommandRunnerFunction');
     expect(grants('step')).toEqual([
+      { actions: ['s3:PutObject'], resource: artifacts, condition: undefined },
       { actions: dynamo, resource: table, condition: undefined },
       { actions: ['events:PutEvents'], resource: bus, condition: undefined },
       { actions: ['lambda:InvokeFunction'], resource: `<${runner}.Arn>`, condition: undefined },

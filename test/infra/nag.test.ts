@@ -111,6 +111,7 @@ describe('cdk-nag AwsSolutions, default stack', () => {
       'AwsSolutions-APIG4',
       'AwsSolutions-IAM5',
       'AwsSolutions-L1',
+      'AwsSolutions-S1',
       'AwsSolutions-SF2',
       'AwsSolutions-SMG4',
     ]);
@@ -125,12 +126,18 @@ describe('cdk-nag AwsSolutions, default stack', () => {
       .sort();
     expect(iam5).toEqual([
       expect.stringMatching(
+        /^ApiFunctionRole: \[Resource::<HooklineArtifactBucket[0-9A-F]+\.Arn>\/runs\/\*\]$/,
+      ),
+      expect.stringMatching(
         /^ApiFunctionRole: \[Resource::arn:<AWS::Partition>:scheduler:.*:schedule\/.+\/\*\]$/,
       ),
       expect.stringMatching(
         /^FinishFunctionRole: \[Resource::arn:<AWS::Partition>:states:.*:execution:.+-job:\*\]$/,
       ),
       'JobStateMachine/Role: [Resource::*]',
+      expect.stringMatching(
+        /^StepFunctionRole: \[Resource::<HooklineArtifactBucket[0-9A-F]+\.Arn>\/runs\/\*\]$/,
+      ),
       expect.stringMatching(
         /^StepFunctionRole: \[Resource::arn:<AWS::Partition>:lambda:.*:function:hookline-\*\]$/,
       ),

@@ -78,3 +78,25 @@ export function query(params: Record<string, string | number | undefined>): stri
 export function hookPath(hookGroupId: string, hookId: string): string {
   return `/hooks/${encodeURIComponent(hookGroupId)}/${encodeURIComponent(hookId)}`;
 }
+
+/**
+ * Downloads a file the API serves (an artifact) with the signed-in client's credentials: a link
+ * cannot carry them, so the file is fetched and handed to the browser as a download.
+ */
+export async function download(path: string, fileName: string): Promise<void> {
+  const credentials = loadCredentials();
+  const res = await fetch(API_BASE + path, {
+    headers: credentials ? { authorization: authHeader(credentials) } : {},
+  });
+  if (!res.ok) {
+    const error = (await res.json().catch(() => ({}))) as Partial<ApiErrorBody>;
+    if (res.status === 401) onUnauthenticated();
+    throw new ApiError(res.status, error.code ?? 'Error', error.message ?? `${res.status} ${res.statusText}`);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

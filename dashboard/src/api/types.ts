@@ -12,6 +12,7 @@ import type {
   hookStatusResponseSchema,
   hookTypeResponseSchema,
   lastFiresResponseSchema,
+  listArtifactsResponseSchema,
   listClientsResponseSchema,
   listHookGroupsResponseSchema,
   listHooksResponseSchema,
@@ -48,6 +49,9 @@ export type RunView = z.infer<typeof runStatusResponseSchema>;
 export type StepView = RunView['steps'][number];
 export type Phase = StepView['phase'];
 export type StepOutput = z.infer<typeof stepOutputResponseSchema>;
+/** GET /runs/{runId}/artifacts */
+export type ArtifactList = z.infer<typeof listArtifactsResponseSchema>;
+export type Artifact = ArtifactList['artifacts'][number];
 export type TriggerResult = z.infer<typeof triggerResponseSchema>;
 export type Client = z.infer<typeof clientResponseSchema>;
 export type ClientWithToken = z.infer<typeof clientWithTokenResponseSchema>;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api/client.ts';
-import type { Phase, RunView, StepView, TriggerResult } from '../api/types.ts';
-import { duration, localTime, relativeTime } from '../format.ts';
+import { api, download } from '../api/client.ts';
+import type { Artifact, ArtifactList, Phase, RunView, StepView, TriggerResult } from '../api/types.ts';
+import { byteSize, duration, localTime, relativeTime } from '../format.ts';
 import { Link, navigate } from '../router.tsx';
 import { useCan } from '../session.tsx';
 import { ConfirmButton, ErrorNotice, Loading, Status } from '../ui/components.tsx';
@@ -131,7 +131,54 @@ export function RunPage(props: { runId: string }) {
           );
         })}
       </ol>
+      {can(`hooks:get-artifact:${run.hookGroupId}/${run.hookId}`) ? (
+        <Artifacts runId={run.runId} finishedSteps={run.steps.filter((s) => s.finishedAt).length} />
+      ) : null}
     </>
+  );
+}
+
+/** The files the run's steps kept (GET /runs/{runId}/artifacts), each a download; re-read as steps finish. */
+function Artifacts(props: { runId: string; finishedSteps: number }) {
+  const [artifacts, setArtifacts] = useState<Artifact[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    api<ArtifactList>('GET', `/runs/${props.runId}/artifacts`, undefined, { signal: controller.signal })
+      .then((list) => setArtifacts(list.artifacts))
+      .catch((e) => controller.signal.aborted || setError(e));
+    return () => controller.abort();
+  }, [props.runId, props.finishedSteps]);
+  if (error) return <ErrorNotice error={error} />;
+  if (!artifacts || artifacts.length === 0) return null;
+  return (
+    <section class="card" aria-labelledby="artifacts">
+      <h2 id="artifacts">Artifacts</h2>
+      <ul class="artifacts">
+        {artifacts.map((a) => (
+          <li key={a.name}>
+            <button
+              type="button"
+              class="link"
+              onClick={() =>
+                download(`/runs/${props.runId}/artifacts/${encodeURIComponent(a.name)}`, a.name).catch(
+                  setError,
+                )
+              }
+            >
+              {a.name}
+            </button>{' '}
+            <span class="small muted">
+              {byteSize(a.size)} · {a.contentType} · from {a.stepName} ·{' '}
+              <span class="mono" title={`SHA-256 ${a.sha256}`}>
+                {a.sha256.slice(0, 12)}
+              </span>{' '}
+              · until {localTime(a.expiresAt)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

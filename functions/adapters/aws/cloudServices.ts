@@ -2,13 +2,14 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createHash } from 'node:crypto';
 import { baseCommandEnvironment } from '../../app/commandEnvironment.ts';
 import { CLOUD_STREAMING_SETTINGS, DEFAULT_SETTINGS, type Services } from '../../app/services.ts';
+import type { ArtifactStore } from '../../ports/artifactStore.ts';
 import type { CommandRunner } from '../../ports/commandRunner.ts';
 import { systemClock } from '../../ports/clock.ts';
 import { jsonLogger } from '../jsonLogger.ts';
 import { DynamoConcurrencyStore } from './dynamoConcurrencyStore.ts';
 import { DynamoHookTypeStore } from './dynamoHookTypeStore.ts';
 import { DynamoStore } from './dynamoStore.ts';
-import { requireCloudSetting } from './environment.ts';
+import { readCloudEnvironment, requireCloudSetting } from './environment.ts';
 import { EventBridgeBus } from './eventBridgeBus.ts';
 import { LambdaCommandRunner } from './lambdaCommandRunner.ts';
 import { LambdaInvoker } from './lambdaInvoker.ts';
@@ -65,6 +66,17 @@ function retriedOnFailure<T>(promise: Promise<T>, forget: () => void): Promise<T
 export const FUNCTIONS_READING_THE_SECRET = new Set(['api']);
 
 async function build(functionName: string): Promise<Services> {
+  const services = await buildServices(functionName);
+  const catalog = readCloudEnvironment().hookTypeCatalog;
+  if (functionName === 'api' && catalog) {
+    const { loadHookTypeCatalog } = await import('./hookTypeCatalog.ts');
+    const loaded = await loadHookTypeCatalog(services, catalog);
+    services.logger.info('hook types loaded', { hookTypes: loaded });
+  }
+  return services;
+}
+
+async function buildServices(functionName: string): Promise<Services> {
   const tokenKey = FUNCTIONS_READING_THE_SECRET.has(functionName)
     ? (await serviceSecret()).tokenKey
     : undefined;
@@ -86,6 +98,7 @@ async function build(functionName: string): Promise<Services> {
       functionName === 'api'
         ? (await import('./eventBridgeTriggerSync.ts')).EventBridgeTriggerSync.fromEnvironment()
         : undefined,
+    artifacts: await artifactStore(),
     secrets: {
       get tokenKey(): Buffer {
         if (!tokenKey) throw new Error(`the ${functionName} function has no access to the service secret`);
@@ -93,6 +106,21 @@ async function build(functionName: string): Promise<Services> {
       },
     },
   };
+}
+
+/**
+ * The artifact bucket, for the functions the stack gives it to (step: signs uploads; api: signs
+ * downloads); elsewhere none (infra/hooklineConstruct.ts artifactStorage). Loaded on that path only.
+ */
+async function artifactStore(env: NodeJS.ProcessEnv = process.env): Promise<ArtifactStore | undefined> {
+  const bucket = readCloudEnvironment(env).artifactBucketName;
+  const region = env.AWS_REGION;
+  if (!bucket || !region) return undefined;
+  const [{ S3ArtifactStore }, { S3PresignSigner }] = await Promise.all([
+    import('./s3ArtifactStore.ts'),
+    import('./s3Signer.ts'),
+  ]);
+  return new S3ArtifactStore(new S3PresignSigner(bucket, region));
 }
 
 /** Only the step function runs command steps: through the command-runner function it is given. */

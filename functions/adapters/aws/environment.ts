@@ -11,7 +11,14 @@ export const ENVIRONMENT_VARIABLES = {
   fireFunctionArn: 'HOOKLINE_FIRE_FUNCTION_ARN',
   rootCredentialsSecretArn: 'HOOKLINE_ROOT_CREDENTIALS_SECRET_ARN',
   commandRunnerFunctionName: 'HOOKLINE_COMMAND_RUNNER_FUNCTION_NAME',
+  /** The artifact bucket (step and api functions only). */
+  artifactBucketName: 'HOOKLINE_ARTIFACT_BUCKET_NAME',
+  /** The operator's hook types, packaged by the CDK app (api function only; infra/hookTypeCatalog.ts). */
+  hookTypeCatalog: 'HOOKLINE_HOOK_TYPE_CATALOG',
 } as const;
+
+/** Artifact objects are `runs/<runId>/<index>/<name>` in the artifact bucket. */
+export const ARTIFACT_KEY_PREFIX = 'runs/';
 
 export type CloudEnvironmentKey = keyof typeof ENVIRONMENT_VARIABLES;
 
