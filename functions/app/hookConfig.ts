@@ -1,5 +1,5 @@
 import { configChangeProblem } from '../core/hookType.ts';
-import type { ConfigChange } from '../runners/action.ts';
+import type { ConfigChange } from '../ports/stepActions.ts';
 import { ConditionFailed } from '../ports/store.ts';
 import { grantsRunCommands } from './runCommandsRight.ts';
 import type { Services } from './services.ts';

@@ -1,4 +1,4 @@
-import type { ActionOutcome } from '../runners/action.ts';
+import type { ActionOutcome } from './stepActions.ts';
 import type { StepOutput, StepProcess } from '../core/runModel.ts';
 
 /**

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ActionOutcome } from './action.ts';
+import type { ActionOutcome } from '../ports/stepActions.ts';
 
 /**
  * What goes between the step function and the cloud's command-runner function

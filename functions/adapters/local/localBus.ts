@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DeliveredEvent } from '../../app/fireFromSources.ts';
+import type { DeliveredEvent } from '../../ports/bus.ts';
 import type { Bus, BusEvent } from '../../ports/bus.ts';
 import type { Logger } from '../../ports/logger.ts';
 
