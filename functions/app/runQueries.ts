@@ -4,7 +4,7 @@ import { textSince } from '../core/outputWindow.ts';
 import type { Phase, RunRecord, StepError, StepOutput, StepRecord, StepStatus } from '../core/runModel.ts';
 import type { Services } from './services.ts';
 
-/** The run status shape clients rely on (DESIGN.md §3.5). */
+/** The run status shape clients rely on (README.md, "The API"). */
 export interface RunStatusView {
   runId: string;
   taskId: string;

@@ -8,7 +8,7 @@ import { validateTimezone } from './schedule/timezone.ts';
 import { compileTriggerSchema, DEFAULT_TRIGGER_SCHEMA } from './triggerSchema.ts';
 
 /**
- * The hook definition (DESIGN.md §3.1): Taskcluster's fields plus Hookline's extensions.
+ * The hook definition (README.md, "Hooks"): Taskcluster's fields plus Hookline's extensions.
  * The same schema validates requests and generates the OpenAPI document.
  */
 export const hookGroupIdSchema = z

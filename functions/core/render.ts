@@ -14,7 +14,7 @@ function jobPath(path: readonly PropertyKey[], unknownKeys: readonly string[]): 
   return text || 'job';
 }
 
-/** Who fired a hook (DESIGN.md §3.2). */
+/** Who fired a hook. */
 export type FiredBy = 'schedule' | 'triggerHook' | 'triggerHookWithToken' | 'event' | 'rerun';
 
 export interface RenderContextInput {
@@ -28,7 +28,7 @@ export interface RenderContextInput {
   config?: Record<string, unknown>;
 }
 
-/** The JSON-e context of each firing path, exactly as DESIGN.md §3.2 lists it. */
+/** The JSON-e context of each firing path, as README.md ("Hooks") lists it. */
 export function buildRenderContext(input: RenderContextInput): Record<string, unknown> {
   const context: Record<string, unknown> = {
     firedBy: input.firedBy,

@@ -2,7 +2,7 @@ import type { Job, Step } from './job.ts';
 import type { StreamWindow } from './outputBounds.ts';
 import type { FiredBy } from './render.ts';
 
-/** Run and step records as stored (DESIGN.md §3.3, §3.5). */
+/** Run and step records as stored (README.md, "Jobs and steps" and "The API"). */
 export type RunStatus = 'pending' | 'running' | 'finished';
 export type RunResult = 'succeeded' | 'succeeded_with_warnings' | 'failed' | 'cancelled' | 'timed_out';
 export type StepStatus =
