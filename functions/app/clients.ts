@@ -6,6 +6,7 @@ import { parseOrThrow } from '../core/validation.ts';
 import type { ClientAuditRecord, ClientRecord, ClientStore } from '../ports/clientStore.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import { retryOnConflict } from './retryOnConflict.ts';
 import { ConditionFailed, type Page, type PageRequest } from '../ports/store.ts';
 
 /**
@@ -334,17 +335,12 @@ async function changeClient(
   clientId: string,
   change: (existing: ClientRecord, now: string) => ClientRecord,
 ): Promise<{ before: ClientRecord; after: ClientRecord }> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  return retryOnConflict(`client ${clientId}`, async () => {
     const before = await getClient(ctx, clientId);
     const after = change(before, ctx.clock.now().toISOString());
-    try {
-      await ctx.store.replaceClient({ ...after, version: before.version + 1 }, before.version);
-      return { before, after: { ...after, version: before.version + 1 } };
-    } catch (error) {
-      if (!(error instanceof ConditionFailed)) throw error;
-    }
-  }
-  throw conflict(`client ${clientId} is being changed concurrently; try again`);
+    await ctx.store.replaceClient({ ...after, version: before.version + 1 }, before.version);
+    return { before, after: { ...after, version: before.version + 1 } };
+  });
 }
 
 /**
