@@ -43,6 +43,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { ENVIRONMENT_VARIABLES, REPAIR_TRIGGERS_ACTION } from '../functions/adapters/aws/environment.ts';
 import { ENGINE_ERROR_MESSAGE } from '../functions/app/engineErrors.ts';
 import { DEFAULT_SETTINGS } from '../functions/app/services.ts';
+import { DEFAULT_RATE_LIMIT } from '../functions/api/auth/rateLimiter.ts';
 import { TABLE_KEYS } from '../functions/adapters/aws/tableLayout.ts';
 import { LIFECYCLE_SOURCE } from '../functions/app/lifecycleEvents.ts';
 import {
@@ -143,8 +144,11 @@ interface FunctionSpec {
   readonly environment: Record<string, string>;
 }
 
-/** Sensible defaults for the HTTP API default route. */
-export const DEFAULT_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
+/** The HTTP API default route's throttling: the local stack's default per-client limit (functions/api/auth/rateLimiter.ts). */
+export const DEFAULT_THROTTLING = {
+  rateLimit: DEFAULT_RATE_LIMIT.perSecond,
+  burstLimit: DEFAULT_RATE_LIMIT.burst,
+} as const;
 
 export class Hookline extends Construct {
   readonly table: dynamodb.Table;
@@ -304,7 +308,8 @@ export class Hookline extends Construct {
       name: 'commandRunner',
       description: 'Hookline: runs the program of one command step, with no access to Hookline',
       memorySize: 1024,
-      timeout: Duration.seconds(900),
+      // A command runs inside one step invocation: never longer than the step function.
+      timeout: Duration.seconds(DEFAULT_SETTINGS.stepFunctionTimeoutSeconds),
       environment: {},
     });
     const step = makeFunction({

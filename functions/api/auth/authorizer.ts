@@ -16,7 +16,7 @@ import type { ClientRecord } from '../../ports/clientStore.ts';
 import type { ApiEnv, Authorizer, Caller } from '../authorization.ts';
 import { redactedPath } from '../errors.ts';
 import { MAX_BODY_BYTES, readStreamLimited, tooLarge } from '../requestBody.ts';
-import { type RateLimit, RateLimiter } from './rateLimiter.ts';
+import { DEFAULT_RATE_LIMIT, type RateLimit, RateLimiter } from './rateLimiter.ts';
 import { MemoryNonceCache, type NonceClaims } from './replayGuard.ts';
 import { parseAmzDate, parseSigV4Header, sigV4SignatureMatches } from './sigv4.ts';
 
@@ -93,9 +93,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const ctx = options.clients;
   const imported = new Map((options.importedCredentials ?? []).map((c) => [c.clientId, c.accessToken]));
   const limiter =
-    options.rateLimit === false
-      ? undefined
-      : new RateLimiter(options.rateLimit ?? { perSecond: 50, burst: 100 });
+    options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
   const nonces = options.nonces ?? new MemoryNonceCache();
   const skew = options.timestampSkewSec ?? 60;
   const now = options.now ?? (() => Date.now());
