@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import Hawk, { type HawkCredentials } from '@hapi/hawk';
 import type { Context } from 'hono';
+import { accessTokenMatches } from '../../core/accessToken.ts';
 import { HooklineError } from '../../core/errors.ts';
 import { missingScopes, SCOPE_PATTERN } from '../../core/scopes.ts';
 import {
-  accessTokenMatches,
   CLIENT_ID_PATTERN,
   type ClientContext,
   type Credentials,
@@ -164,7 +164,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       );
     }
     const record = await lookup(value.slice(0, colon));
-    const ok = accessTokenMatches(ctx, record, value.slice(colon + 1));
+    const ok = accessTokenMatches(ctx.accessTokenKey, record, value.slice(colon + 1));
     if (!record || !ok)
       throw new AuthFailure(record ? 'wrong access token' : 'unknown client', GENERIC_FAILURE, record);
     return { record, scopes: record.scopes };
