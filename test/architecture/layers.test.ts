@@ -254,7 +254,6 @@ const NOT_YET_IMPORTED_BY_A_TEST = new Set<string>([
   'functions/app/controlRuns.ts',
   'functions/app/finishRun.ts',
   'functions/app/hookConfig.ts',
-  'functions/app/hookFires.ts',
   'functions/app/hookTypes.ts',
   'functions/app/lifecycleEvents.ts',
   'functions/app/matchEvent.ts',
