@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { firedBySchema } from '../core/render.ts';
+import { phaseSchema, runResultSchema, runStatusSchema, stepStatusSchema } from '../core/runModel.ts';
 import {
   concurrencySchema,
   hookDefinitionInputSchema,
@@ -162,9 +164,6 @@ export const triggerResponseSchema = z
 export const triggerTokenResponseSchema = z.strictObject({ token: z.string() });
 export const signingSecretResponseSchema = z.strictObject({ secret: z.string() });
 
-const runResultSchema = z.enum(['succeeded', 'succeeded_with_warnings', 'failed', 'cancelled', 'timed_out']);
-const runStatusSchema = z.enum(['pending', 'running', 'finished']);
-const firedBySchema = z.enum(['schedule', 'triggerHook', 'triggerHookWithToken', 'event', 'rerun']);
 const continuationToken = z.string().optional().describe('Present when there are more items.');
 
 export const lastFiresResponseSchema = z.strictObject({
@@ -246,15 +245,6 @@ export const recentRunsQuery = {
 };
 
 const stepErrorSchema = z.looseObject({ message: z.string() });
-const stepStatusSchema = z.enum([
-  'pending',
-  'running',
-  'succeeded',
-  'failed',
-  'skipped',
-  'timed_out',
-  'cancelled',
-]);
 
 export const runStatusResponseSchema = z.strictObject({
   runId: z.string(),
@@ -277,7 +267,7 @@ export const runStatusResponseSchema = z.strictObject({
   steps: z.array(
     z.strictObject({
       index: z.int(),
-      phase: z.enum(['pre', 'task', 'post', 'notify']),
+      phase: phaseSchema,
       name: z.string(),
       status: stepStatusSchema,
       reason: z.string().optional(),

@@ -1,4 +1,5 @@
 import jsone from 'json-e';
+import * as z from 'zod';
 import { inputError } from './errors.ts';
 import type { HookDefinition } from './hookDefinition.ts';
 import { type Job, jobSchema } from './job.ts';
@@ -15,7 +16,8 @@ function jobPath(path: readonly PropertyKey[], unknownKeys: readonly string[]): 
 }
 
 /** Who fired a hook. */
-export type FiredBy = 'schedule' | 'triggerHook' | 'triggerHookWithToken' | 'event' | 'rerun';
+export const firedBySchema = z.enum(['schedule', 'triggerHook', 'triggerHookWithToken', 'event', 'rerun']);
+export type FiredBy = z.infer<typeof firedBySchema>;
 
 export interface RenderContextInput {
   firedBy: FiredBy;

@@ -1,19 +1,34 @@
+import * as z from 'zod';
 import type { Job, Step } from './job.ts';
 import type { StreamWindow } from './outputBounds.ts';
 import type { FiredBy } from './render.ts';
 
-/** Run and step records as stored (README.md, "Jobs and steps" and "The API"). */
-export type RunStatus = 'pending' | 'running' | 'finished';
-export type RunResult = 'succeeded' | 'succeeded_with_warnings' | 'failed' | 'cancelled' | 'timed_out';
-export type StepStatus =
-  | 'pending'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'skipped'
-  | 'timed_out'
-  | 'cancelled';
-export type Phase = 'pre' | 'task' | 'post' | 'notify';
+/**
+ * Run and step records as stored (README.md, "Jobs and steps" and "The API"). The enumerations are zod
+ * schemas, so the API's schemas (functions/api/schemas.ts) and the OpenAPI document use these very values.
+ */
+export const runStatusSchema = z.enum(['pending', 'running', 'finished']);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+export const runResultSchema = z.enum([
+  'succeeded',
+  'succeeded_with_warnings',
+  'failed',
+  'cancelled',
+  'timed_out',
+]);
+export type RunResult = z.infer<typeof runResultSchema>;
+export const stepStatusSchema = z.enum([
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+  'timed_out',
+  'cancelled',
+]);
+export type StepStatus = z.infer<typeof stepStatusSchema>;
+export const phaseSchema = z.enum(['pre', 'task', 'post', 'notify']);
+export type Phase = z.infer<typeof phaseSchema>;
 
 export const TERMINAL_STEP_STATUSES: ReadonlySet<StepStatus> = new Set([
   'succeeded',

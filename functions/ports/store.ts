@@ -65,17 +65,19 @@ export interface FireRecord {
   expiresAt?: number;
 }
 
-export interface RunSummary {
-  runId: string;
-  hookGroupId: string;
-  hookId: string;
-  firedBy: FiredBy;
-  status: RunStatus;
-  result: RunResult | null;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-}
+/** A run in a listing: the run record without its job, payload and bookkeeping. */
+export type RunSummary = Pick<
+  RunRecord,
+  | 'runId'
+  | 'hookGroupId'
+  | 'hookId'
+  | 'firedBy'
+  | 'status'
+  | 'result'
+  | 'createdAt'
+  | 'startedAt'
+  | 'finishedAt'
+>;
 
 /** What `listRecentRuns` keeps; every field given must match. */
 export interface RunFilter {
