@@ -1,5 +1,5 @@
 import { inputError } from '../core/errors.ts';
-import { canonicalJson } from '../core/hookDefinition.ts';
+import { canonicalJson } from '../core/canonicalJson.ts';
 import { DEFAULT_TRIGGER_SCHEMA } from '../core/triggerSchema.ts';
 import type { DeliveredEvent } from '../ports/bus.ts';
 import type { HookRecord } from '../ports/store.ts';

@@ -269,7 +269,6 @@ const NOT_YET_IMPORTED_BY_A_TEST = new Set<string>([
   'functions/core/eventPattern/operators.ts',
   'functions/core/eventPattern/stringMatchers.ts',
   'functions/core/notificationSummary.ts',
-  'functions/core/payloadFingerprint.ts',
   'functions/core/sampleEvent.ts',
   'functions/core/schedule/cronMatcher.ts',
   'functions/core/sealedToken.ts',
