@@ -73,6 +73,36 @@ export interface RunRecord {
   error?: StepError;
 }
 
+/** A run in a listing: the run record without its job, payload and bookkeeping. */
+export type RunSummary = Pick<
+  RunRecord,
+  | 'runId'
+  | 'hookGroupId'
+  | 'hookId'
+  | 'firedBy'
+  | 'status'
+  | 'result'
+  | 'createdAt'
+  | 'startedAt'
+  | 'finishedAt'
+>;
+
+/** The listing of a run: its summary fields, those it has. */
+export function runSummaryOf(run: RunRecord): RunSummary {
+  const summary: RunSummary = {
+    runId: run.runId,
+    hookGroupId: run.hookGroupId,
+    hookId: run.hookId,
+    firedBy: run.firedBy,
+    status: run.status,
+    result: run.result,
+    createdAt: run.createdAt,
+  };
+  if (run.startedAt !== undefined) summary.startedAt = run.startedAt;
+  if (run.finishedAt !== undefined) summary.finishedAt = run.finishedAt;
+  return summary;
+}
+
 export interface StepRecord {
   runId: string;
   index: number;

@@ -1,6 +1,13 @@
 import type { HookDefinition } from '../core/hookDefinition.ts';
 import type { FiredBy } from '../core/render.ts';
-import type { RunRecord, RunResult, RunStatus, StepOutput, StepRecord } from '../core/runModel.ts';
+import type {
+  RunRecord,
+  RunResult,
+  RunStatus,
+  RunSummary,
+  StepOutput,
+  StepRecord,
+} from '../core/runModel.ts';
 import type { RunCreation, RunCreationOutcome, RunCreationRepair } from './runCreation.ts';
 
 /**
@@ -65,19 +72,8 @@ export interface FireRecord {
   expiresAt?: number;
 }
 
-/** A run in a listing: the run record without its job, payload and bookkeeping. */
-export type RunSummary = Pick<
-  RunRecord,
-  | 'runId'
-  | 'hookGroupId'
-  | 'hookId'
-  | 'firedBy'
-  | 'status'
-  | 'result'
-  | 'createdAt'
-  | 'startedAt'
-  | 'finishedAt'
->;
+/** A run in a listing (core/runModel.ts). */
+export type { RunSummary };
 
 /** What `listRecentRuns` keeps; every field given must match. */
 export interface RunFilter {

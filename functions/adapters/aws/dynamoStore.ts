@@ -9,7 +9,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { RunRecord, StepOutput, StepRecord } from '../../core/runModel.ts';
+import { type RunRecord, runSummaryOf, type StepOutput, type StepRecord } from '../../core/runModel.ts';
 import type { RunCreation, RunCreationOutcome, RunCreationRepair } from '../../ports/runCreation.ts';
 import {
   type AuditRecord,
@@ -48,21 +48,6 @@ function decodeToken(
   const index = partition?.name.match(/^(gsi\d)pk$/)?.[1];
   const fields = index ? ['pk', 'sk', `${index}pk`, `${index}sk`] : ['pk', 'sk'];
   return decodeContinuationToken(token, fields, partition);
-}
-
-function runSummary(run: RunRecord): RunSummary {
-  const summary: RunSummary = {
-    runId: run.runId,
-    hookGroupId: run.hookGroupId,
-    hookId: run.hookId,
-    firedBy: run.firedBy,
-    status: run.status,
-    result: run.result,
-    createdAt: run.createdAt,
-  };
-  if (run.startedAt !== undefined) summary.startedAt = run.startedAt;
-  if (run.finishedAt !== undefined) summary.finishedAt = run.finishedAt;
-  return summary;
 }
 
 /** Builds `SET a = :a, ...` and an optional `a = :c_a AND ...` condition from plain objects. */
@@ -446,7 +431,7 @@ export class DynamoStore implements Store {
       ),
     );
     return {
-      items: out.items.map((i) => runSummary(strip<RunRecord>(i)!)),
+      items: out.items.map((i) => runSummaryOf(strip<RunRecord>(i)!)),
       continuationToken: out.continuationToken,
     };
   }
