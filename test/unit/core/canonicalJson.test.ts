@@ -22,6 +22,25 @@ describe('canonicalJson', () => {
     expect(canonicalJson(undefined)).toBe('null');
   });
 
+  it('writes what JSON.stringify writes, keys sorted: toJSON honoured, functions left out', () => {
+    const value = {
+      when: new Date('2030-01-01T00:00:00Z'),
+      f: () => 1,
+      list: [{ b: 2, a: 1 }],
+      n: null,
+      s: 'é',
+    };
+    expect(canonicalJson(value)).toBe(
+      JSON.stringify({
+        f: undefined,
+        list: [{ a: 1, b: 2 }],
+        n: null,
+        s: 'é',
+        when: '2030-01-01T00:00:00.000Z',
+      }),
+    );
+  });
+
   it('is JSON that parses back to the value', () => {
     const value = { s: 'quote " and \\u2028', n: -1.5e-7, t: true, nested: [{ k: [] }, {}] };
     expect(JSON.parse(canonicalJson(value))).toEqual(value);
