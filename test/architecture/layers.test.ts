@@ -262,7 +262,6 @@ const NOT_YET_IMPORTED_BY_A_TEST = new Set<string>([
   'functions/app/recentRuns.ts',
   'functions/app/runCommandsRight.ts',
   'functions/app/runEvents.ts',
-  'functions/app/storageLimits.ts',
   'functions/app/triggerWithToken.ts',
   'functions/core/eventPattern/ipAddress.ts',
   'functions/core/eventPattern/jsonValues.ts',
