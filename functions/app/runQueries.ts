@@ -1,26 +1,21 @@
 import { notFound } from '../core/errors.ts';
 import { countSteps, isTerminal, type RunCounts } from '../core/jobFlow.ts';
 import { textSince } from '../core/outputWindow.ts';
-import type { RunRecord, StepError, StepOutput, StepRecord } from '../core/runModel.ts';
+import type { RunRecord, StepOutput, StepRecord } from '../core/runModel.ts';
 import type { Services } from './services.ts';
 
 /** The run status shape clients rely on (README.md, "The API"). */
-export interface RunStatusView {
-  runId: string;
+export type RunStatusView = Pick<
+  RunRecord,
+  'runId' | 'hookGroupId' | 'hookId' | 'firedBy' | 'status' | 'result' | 'createdAt' | 'rerunOf' | 'error'
+> & {
+  /** Taskcluster's name for the run id. */
   taskId: string;
-  hookGroupId: string;
-  hookId: string;
-  firedBy: string;
-  status: RunRecord['status'];
-  result: RunRecord['result'];
-  createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   counts: RunCounts;
   steps: StepView[];
-  rerunOf?: string;
-  error?: StepError;
-}
+};
 
 export type StepView = Pick<
   StepRecord,
