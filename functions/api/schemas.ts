@@ -186,7 +186,8 @@ export const lastFiresResponseSchema = z.strictObject({
   continuationToken,
 });
 
-export const runSummarySchema = z.strictObject({
+/** The fields every view of a run shows (core/runModel.ts RunSummary). */
+const runFields = {
   runId: z.string(),
   hookGroupId: hookGroupIdSchema,
   hookId: hookIdSchema,
@@ -194,6 +195,10 @@ export const runSummarySchema = z.strictObject({
   status: runStatusSchema,
   result: runResultSchema.nullable(),
   createdAt: z.iso.datetime(),
+};
+
+export const runSummarySchema = z.strictObject({
+  ...runFields,
   startedAt: z.iso.datetime().optional(),
   finishedAt: z.iso.datetime().optional(),
 });
@@ -247,14 +252,8 @@ export const recentRunsQuery = {
 const stepErrorSchema = z.looseObject({ message: z.string() });
 
 export const runStatusResponseSchema = z.strictObject({
-  runId: z.string(),
+  ...runFields,
   taskId: z.string(),
-  hookGroupId: hookGroupIdSchema,
-  hookId: hookIdSchema,
-  firedBy: firedBySchema,
-  status: runStatusSchema,
-  result: runResultSchema.nullable(),
-  createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
   counts: z.strictObject({
