@@ -12,7 +12,7 @@
  *
  * IAM is per function and per action (see the `grant*` helpers below); every cdk-nag
  * AwsSolutions finding that remains is acknowledged on the construct it concerns, with its
- * reason (acknowledgeNagFindings).
+ * reason (infra/nagAcknowledgements.ts).
  */
 import {
   ArnFormat,
@@ -21,7 +21,6 @@ import {
   Names,
   RemovalPolicy,
   Stack,
-  Validations,
   aws_apigatewayv2 as apigwv2,
   aws_apigateway as apigwv1,
   aws_cloudwatch as cloudwatch,
@@ -40,7 +39,7 @@ import {
   aws_stepfunctions as sfn,
 } from 'aws-cdk-lib';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   ARTIFACT_KEY_PREFIX,
   ENVIRONMENT_VARIABLES,
@@ -48,6 +47,7 @@ import {
 } from '../functions/adapters/aws/environment.ts';
 import { ENGINE_ERROR_MESSAGE } from '../functions/app/engineErrors.ts';
 import { DEFAULT_SETTINGS } from '../functions/app/services.ts';
+import { DEFAULT_RATE_LIMIT } from '../functions/api/auth/rateLimiter.ts';
 import { TABLE_KEYS } from '../functions/adapters/aws/tableLayout.ts';
 import { LIFECYCLE_SOURCE } from '../functions/app/lifecycleEvents.ts';
 import {
@@ -60,6 +60,7 @@ import {
 import { COMMAND_RUNNER_HOOK_TYPES_FOLDER } from '../functions/adapters/local/hookTypeDirectory.ts';
 import { HOOK_TYPE_CATALOG_FILE, HOOK_TYPE_CATALOG_FOLDER, hookTypeCatalogDir } from './hookTypeCatalog.ts';
 import { handlerCode } from './handlerCode.ts';
+import { acknowledgeNagFindings } from './nagAcknowledgements.ts';
 
 export type WorkflowType = 'STANDARD' | 'EXPRESS';
 
@@ -158,8 +159,11 @@ interface FunctionSpec {
   readonly environment: Record<string, string>;
 }
 
-/** Sensible defaults for the HTTP API default route. */
-export const DEFAULT_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
+/** The HTTP API default route's throttling: the local stack's default per-client limit (functions/api/auth/rateLimiter.ts). */
+export const DEFAULT_THROTTLING = {
+  rateLimit: DEFAULT_RATE_LIMIT.perSecond,
+  burstLimit: DEFAULT_RATE_LIMIT.burst,
+} as const;
 
 export class Hookline extends Construct {
   readonly table: dynamodb.Table;
@@ -333,7 +337,8 @@ export class Hookline extends Construct {
       name: 'commandRunner',
       description: 'Hookline: runs the program of one command step, with no access to Hookline',
       memorySize: 1024,
-      timeout: Duration.seconds(900),
+      // A command runs inside one step invocation: never longer than the step function.
+      timeout: Duration.seconds(DEFAULT_SETTINGS.stepFunctionTimeoutSeconds),
       environment: {},
     });
     const step = makeFunction({
@@ -638,9 +643,10 @@ export class Hookline extends Construct {
     );
     this.alarms = alarms;
 
-    this.acknowledgeNagFindings(stack, {
+    acknowledgeNagFindings(this, stack, {
       invokable,
       tracing: props.tracing ?? false,
+      executionArns: this.executionArnPattern(stack),
     });
   }
 
@@ -778,144 +784,4 @@ export class Hookline extends Construct {
       fn.addEnvironment(ENVIRONMENT_VARIABLES.artifactBucketName, bucket.bucketName);
     return bucket;
   }
-
-  /**
-   * The cdk-nag AwsSolutions findings that remain by design, each acknowledged on the
-   * construct it concerns, for the one finding id it raises, with the reason. (cdk-nag v3
-   * reads CDK's `Validations.acknowledge`; v2's NagSuppressions no longer exists.) The
-   * construct itself does not depend on cdk-nag: only the finding ids are named here.
-   */
-  private acknowledgeNagFindings(
-    stack: Stack,
-    ctx: { invokable: readonly string[]; tracing: boolean },
-  ): void {
-    const { api, fire, step, finish, commandRunner } = this.functions;
-    const wildcard = (owner: IConstruct, resource: string, reason: string) =>
-      acknowledge(owner, `AwsSolutions-IAM5[Resource::${flattenForNag(stack.resolve(resource))}]`, reason);
-
-    for (const fn of [api, fire, step, finish, commandRunner]) {
-      acknowledge(
-        fn,
-        'AwsSolutions-L1',
-        'Node.js 22 is the runtime Hookline targets and tests (package.json engines, bundles built for node22); ' +
-          'moving to a newer Lambda runtime is a deliberate, tested upgrade, not something to drift into.',
-      );
-      if (ctx.tracing) {
-        wildcard(
-          fn.role!,
-          '*',
-          'xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions (AWS requires "*").',
-        );
-      }
-    }
-
-    // api: the wildcards are all scoped to resources this construct owns.
-    wildcard(
-      api.role!,
-      stack.formatArn({
-        service: 'scheduler',
-        resource: 'schedule',
-        resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
-      }),
-      'Schedules are created at run time, one per hook schedule; the wildcard covers only schedules in the ' +
-        'Hookline schedule group.',
-    );
-
-    // finish: the run sweeper describes the executions of this state machine, named after their runs.
-    wildcard(
-      finish.role!,
-      this.executionArnPattern(stack),
-      'Executions are named after runs at run time; the wildcard covers only executions of the Hookline job ' +
-        'state machine, for DescribeExecution (the run sweeper, functions/app/sweepRuns.ts).',
-    );
-
-    // step and api: the artifact objects are named after runs at run time.
-    const artifactObjects = this.artifactBucket.arnForObjects(`${ARTIFACT_KEY_PREFIX}*`);
-    for (const fn of [step, api])
-      wildcard(
-        fn.role!,
-        artifactObjects,
-        'Artifact objects are named after runs at run time; the wildcard covers only the runs/ objects of the ' +
-          'Hookline artifact bucket, for one action (step: PutObject to sign uploads; api: GetObject to sign downloads).',
-      );
-    acknowledge(
-      this.artifactBucket,
-      'AwsSolutions-S1',
-      'Every artifact upload and download is signed by a Hookline function for one run, recorded in its logs with ' +
-        'the run (and, for downloads, the client); server access logs would need a second bucket kept as long.',
-    );
-
-    // step: the functions `lambda` steps may call (the construct prop / context invokableFunctionArns).
-    for (const arn of ctx.invokable) {
-      if (!arn.includes('*')) continue;
-      wildcard(
-        step.role!,
-        arn,
-        'lambda steps invoke functions named in hook definitions at run time; the default pattern allows only ' +
-          'functions named hookline-* in this account and region (narrow or widen it with invokableFunctionArns).',
-      );
-    }
-
-    // The state machine: CloudWatch Logs vended delivery (and X-Ray) APIs do not support resource-level permissions.
-    wildcard(
-      this.stateMachine.role,
-      '*',
-      'Step Functions log delivery needs logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, ' +
-        'DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies and DescribeLogGroups, ' +
-        'which have no resource-level permissions (AWS requires "*"; the policy CDK generates for logging).',
-    );
-    if (!ctx.tracing) {
-      acknowledge(
-        this.stateMachine,
-        'AwsSolutions-SF2',
-        'X-Ray tracing is off by default to keep idle cost and IAM minimal; every run and step is recorded in ' +
-          'DynamoDB and logged (level ALL). Turn it on with the construct prop tracing: true.',
-      );
-    }
-
-    acknowledge(
-      this.rootCredentials,
-      'AwsSolutions-SMG4',
-      'The secret holds the root client credentials people use to bootstrap Hookline; rotating them ' +
-        'automatically would lock those people out. Rotate by hand (put-secret-value, then reset the root client).',
-    );
-
-    const route = this.httpApi.node.tryFindChild('DefaultRoute') ?? this.httpApi;
-    acknowledge(
-      route,
-      'AwsSolutions-APIG4',
-      'Hookline authenticates every request itself, as Taskcluster does: Hawk-signed client credentials with ' +
-        'scopes, or a per-hook secret trigger token in the path. An API Gateway authorizer cannot verify either ' +
-        'without a second copy of that logic; /ping and 401/403 responses are part of the API contract.',
-    );
-  }
-}
-
-function acknowledge(scope: IConstruct, id: string, reason: string): void {
-  Validations.of(scope).acknowledge({ id, reason });
-}
-
-/**
- * A resolved CloudFormation value as cdk-nag names it in a finding id: `Ref` → `<Id>`,
- * `Fn::GetAtt` → `<Id.Attr>`, `Fn::Join` joined, `${X}` in strings → `<X>` (the same
- * flattening as cdk-nag's flattenCfnReference, which it does not export).
- */
-export function flattenForNag(value: unknown): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (value !== null && typeof value === 'object') {
-    const node = value as Record<string, unknown>;
-    if (Array.isArray(node['Fn::Join'])) {
-      const [delimiter, items] = node['Fn::Join'] as [string, unknown[]];
-      return items.map(flattenForNag).join(delimiter);
-    }
-    if (node['Fn::Sub'] !== undefined) return flattenForNag(node['Fn::Sub']);
-    if (Array.isArray(node['Fn::GetAtt'])) {
-      const [resource, attribute] = node['Fn::GetAtt'] as [unknown, unknown];
-      return `<${flattenForNag(resource)}.${flattenForNag(attribute)}>`;
-    }
-    if (node['Fn::ImportValue'] !== undefined) return flattenForNag(node['Fn::ImportValue']);
-    if (node.Ref !== undefined) return `<${flattenForNag(node.Ref)}>`;
-  }
-  return JSON.stringify(value);
 }

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { ARTIFACT_NAME_PATTERN } from '../core/artifacts.ts';
+import { firedBySchema } from '../core/render.ts';
+import { phaseSchema, runResultSchema, runStatusSchema, stepStatusSchema } from '../core/runModel.ts';
 import {
   concurrencySchema,
   hookDefinitionInputSchema,
@@ -163,9 +165,6 @@ export const triggerResponseSchema = z
 export const triggerTokenResponseSchema = z.strictObject({ token: z.string() });
 export const signingSecretResponseSchema = z.strictObject({ secret: z.string() });
 
-const runResultSchema = z.enum(['succeeded', 'succeeded_with_warnings', 'failed', 'cancelled', 'timed_out']);
-const runStatusSchema = z.enum(['pending', 'running', 'finished']);
-const firedBySchema = z.enum(['schedule', 'triggerHook', 'triggerHookWithToken', 'event', 'rerun']);
 const continuationToken = z.string().optional().describe('Present when there are more items.');
 
 export const lastFiresResponseSchema = z.strictObject({
@@ -188,7 +187,8 @@ export const lastFiresResponseSchema = z.strictObject({
   continuationToken,
 });
 
-export const runSummarySchema = z.strictObject({
+/** The fields every view of a run shows (core/runModel.ts RunSummary). */
+const runFields = {
   runId: z.string(),
   hookGroupId: hookGroupIdSchema,
   hookId: hookIdSchema,
@@ -196,6 +196,10 @@ export const runSummarySchema = z.strictObject({
   status: runStatusSchema,
   result: runResultSchema.nullable(),
   createdAt: z.iso.datetime(),
+};
+
+export const runSummarySchema = z.strictObject({
+  ...runFields,
   startedAt: z.iso.datetime().optional(),
   finishedAt: z.iso.datetime().optional(),
 });
@@ -247,25 +251,10 @@ export const recentRunsQuery = {
 };
 
 const stepErrorSchema = z.looseObject({ message: z.string() });
-const stepStatusSchema = z.enum([
-  'pending',
-  'running',
-  'succeeded',
-  'failed',
-  'skipped',
-  'timed_out',
-  'cancelled',
-]);
 
 export const runStatusResponseSchema = z.strictObject({
-  runId: z.string(),
+  ...runFields,
   taskId: z.string(),
-  hookGroupId: hookGroupIdSchema,
-  hookId: hookIdSchema,
-  firedBy: firedBySchema,
-  status: runStatusSchema,
-  result: runResultSchema.nullable(),
-  createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
   counts: z.strictObject({
@@ -278,7 +267,7 @@ export const runStatusResponseSchema = z.strictObject({
   steps: z.array(
     z.strictObject({
       index: z.int(),
-      phase: z.enum(['pre', 'task', 'post', 'notify']),
+      phase: phaseSchema,
       name: z.string(),
       status: stepStatusSchema,
       reason: z.string().optional(),

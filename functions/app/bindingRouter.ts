@@ -1,7 +1,7 @@
 import { type CompiledEventPattern, compileEventPattern } from '../core/eventPattern/match.ts';
 import type { HookDefinition } from '../core/hookDefinition.ts';
 import { hookKey } from '../core/ids.ts';
-import type { DeliveredEvent } from './fireFromSources.ts';
+import type { DeliveredEvent } from '../ports/bus.ts';
 import { type HandledFire, handleFire } from './handleFire.ts';
 import type { Services } from './services.ts';
 

@@ -1,31 +1,26 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import {
+  type AccessTokenFields,
+  accessTokenMatches,
+  deriveAccessToken,
+  importedAccessToken,
+  newAccessToken,
+} from '../core/accessToken.ts';
 import { conflict, HooklineError, inputError, notFound } from '../core/errors.ts';
 import { missingScopes, SCOPE_PATTERN, satisfies } from '../core/scopes.ts';
 import { parseOrThrow } from '../core/validation.ts';
 import type { ClientAuditRecord, ClientRecord, ClientStore } from '../ports/clientStore.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import { retryOnConflict } from './retryOnConflict.ts';
 import { ConditionFailed, type Page, type PageRequest } from '../ports/store.ts';
 
 /**
  * Clients: Taskcluster's model of who may do what. A client has a clientId, an access token and
  * scopes (plus expires, disabled, description and a last-used time).
  *
- * Access tokens. A token is HMAC-SHA256(access-token key, clientId + a fresh 256-bit nonce from
- * crypto.randomBytes): 256 bits, shown once (create, reset). The table keeps its verifier, an
- * HMAC-SHA256 under the access-token key over the clientId, 16 random bytes of salt and the token,
- * and the nonce. The access-token key lives outside the table (the service key: `service.key` in
- * the local data directory, the deploy secret in the cloud), so a record written straight into the
- * table, with any hash, salt or nonce of the writer's choosing, verifies no token the writer knows.
- * Hawk and SigV4 sign with the token as their key, so the server recomputes it from the nonce and
- * the access-token key. The table alone reveals no token and mints none.
- *
- * Verifiers written before the upgrade were unkeyed (HMAC-SHA256 with the salt as the key). They
- * keep working until the client's next reset, but only for the token derived from the record's
- * nonce with the access-token key (which a table write cannot produce); the cloud root client's
- * imported token, which has no nonce, gets a keyed verifier from the deploy secret at the api
- * function's next cold start (`importRootClient`).
+ * Access tokens are made and checked in functions/core/accessToken.ts (pure, keyed with the
+ * access-token key, which lives outside the table).
  */
 
 export interface Credentials {
@@ -58,11 +53,6 @@ export const CLIENT_ID_PATTERN = /^[A-Za-z0-9!@/:.+|_-]{1,256}$/;
 
 /** A client that never expires (Taskcluster requires `expires`; Hookline defaults it). */
 export const NEVER_EXPIRES = '3000-01-01T00:00:00.000Z';
-
-/** The access-token key, separated from the trigger-token key it is derived from. */
-export function accessTokenKeyFrom(serviceKey: Buffer): Buffer {
-  return createHmac('sha256', serviceKey).update('hookline client access tokens v1').digest();
-}
 
 // ── schemas ─────────────────────────────────────────────────────────────────
 
@@ -126,87 +116,6 @@ export function clientView(record: ClientRecord): ClientView {
 
 // ── tokens ──────────────────────────────────────────────────────────────────
 
-function deriveToken(key: Buffer, clientId: string, nonce: string): string {
-  return createHmac('sha256', key).update(`${clientId}\u0000${nonce}`).digest('base64url');
-}
-
-/** The stored verifier of a token: keyed with the access-token key, bound to the client and salt. */
-function tokenVerifier(key: Buffer, clientId: string, salt: string, token: string): string {
-  return createHmac('sha256', key)
-    .update(`hookline access token verifier v2\u0000${clientId}\u0000${salt}\u0000${token}`)
-    .digest('hex');
-}
-
-/** The verifier written before the upgrade (no server-side key): trusted only together with the nonce. */
-function unkeyedVerifier(salt: string, token: string): string {
-  return createHmac('sha256', Buffer.from(salt, 'hex')).update(token).digest('hex');
-}
-
-type TokenFields = Pick<ClientRecord, 'accessTokenHash' | 'accessTokenSalt' | 'accessTokenNonce'>;
-
-/** A new token for the client: 256 random bits (derived with the key so Hawk can verify it). */
-function newToken(ctx: ClientContext, clientId: string): { token: string; fields: TokenFields } {
-  const nonce = randomBytes(32).toString('base64url');
-  const token = deriveToken(ctx.accessTokenKey, clientId, nonce);
-  const salt = randomBytes(16).toString('hex');
-  return {
-    token,
-    fields: {
-      accessTokenHash: tokenVerifier(ctx.accessTokenKey, clientId, salt, token),
-      accessTokenSalt: salt,
-      accessTokenNonce: nonce,
-    },
-  };
-}
-
-/** Fields for a token that comes from outside (the cloud root client's deploy secret). */
-function importedToken(ctx: ClientContext, clientId: string, token: string): TokenFields {
-  const salt = randomBytes(16).toString('hex');
-  return {
-    accessTokenHash: tokenVerifier(ctx.accessTokenKey, clientId, salt, token),
-    accessTokenSalt: salt,
-    accessTokenNonce: undefined,
-  };
-}
-
-const DUMMY_SALT = '00'.repeat(16);
-const UNMATCHABLE = Buffer.alloc(32, 0xff);
-
-function equalHex(computedHex: string, storedHex: string): boolean {
-  const a = Buffer.from(computedHex, 'hex');
-  const b = Buffer.from(storedHex.padEnd(64, '0').slice(0, 64), 'hex');
-  return a.length === 32 && b.length === 32 && timingSafeEqual(a, b);
-}
-
-function equalText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/**
- * Whether `presented` is the client's access token, checked with the access-token key: the same
- * work (one keyed HMAC, one constant-time comparison) whether or not the client exists.
- */
-export function accessTokenMatches(
-  ctx: Pick<ClientContext, 'accessTokenKey'>,
-  record: ClientRecord | undefined,
-  presented: string,
-): boolean {
-  if (!record) {
-    const computed = Buffer.from(tokenVerifier(ctx.accessTokenKey, '', DUMMY_SALT, presented), 'hex');
-    timingSafeEqual(computed, UNMATCHABLE);
-    return false;
-  }
-  const salt = record.accessTokenSalt;
-  if (equalHex(tokenVerifier(ctx.accessTokenKey, record.clientId, salt, presented), record.accessTokenHash))
-    return true;
-  // A verifier from before the upgrade: only the token the key derives from the nonce.
-  if (!record.accessTokenNonce) return false;
-  const derived = deriveToken(ctx.accessTokenKey, record.clientId, record.accessTokenNonce);
-  return equalText(derived, presented) && equalHex(unkeyedVerifier(salt, presented), record.accessTokenHash);
-}
-
 /**
  * The client's access token as Hawk's MAC key: recomputed from its nonce, or (for an imported
  * token) taken from `imported` — either way only if it matches the stored hash. Undefined when
@@ -218,10 +127,10 @@ export function hawkKeyFor(
   imported?: ReadonlyMap<string, string>,
 ): string | undefined {
   const candidate = record.accessTokenNonce
-    ? deriveToken(ctx.accessTokenKey, record.clientId, record.accessTokenNonce)
+    ? deriveAccessToken(ctx.accessTokenKey, record.clientId, record.accessTokenNonce)
     : imported?.get(record.clientId);
   if (candidate === undefined) return undefined;
-  return accessTokenMatches(ctx, record, candidate) ? candidate : undefined;
+  return accessTokenMatches(ctx.accessTokenKey, record, candidate) ? candidate : undefined;
 }
 
 /** Why a client that proved its token may still not act, or undefined. */
@@ -291,7 +200,7 @@ export async function createClient(
   const missing = missingScopes(actor.scopes, scopes);
   if (missing.length) throw insufficient(actor, missing, `create client ${clientId} with these scopes`);
   const now = ctx.clock.now().toISOString();
-  const { token, fields } = newToken(ctx, clientId);
+  const { token, fields } = newAccessToken(ctx.accessTokenKey, clientId);
   const record = newClientRecord(clientId, now, fields, {
     description: input.description ?? '',
     scopes,
@@ -334,17 +243,12 @@ async function changeClient(
   clientId: string,
   change: (existing: ClientRecord, now: string) => ClientRecord,
 ): Promise<{ before: ClientRecord; after: ClientRecord }> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  return retryOnConflict(`client ${clientId}`, async () => {
     const before = await getClient(ctx, clientId);
     const after = change(before, ctx.clock.now().toISOString());
-    try {
-      await ctx.store.replaceClient({ ...after, version: before.version + 1 }, before.version);
-      return { before, after: { ...after, version: before.version + 1 } };
-    } catch (error) {
-      if (!(error instanceof ConditionFailed)) throw error;
-    }
-  }
-  throw conflict(`client ${clientId} is being changed concurrently; try again`);
+    await ctx.store.replaceClient({ ...after, version: before.version + 1 }, before.version);
+    return { before, after: { ...after, version: before.version + 1 } };
+  });
 }
 
 /**
@@ -389,7 +293,7 @@ export async function resetAccessToken(
 ): Promise<ClientView & { accessToken: string }> {
   let token = '';
   const { after } = await changeClient(ctx, clientId, (existing, now) => {
-    const fresh = newToken(ctx, clientId);
+    const fresh = newAccessToken(ctx.accessTokenKey, clientId);
     token = fresh.token;
     return { ...existing, ...fresh.fields, lastRotated: now, lastModified: now };
   });
@@ -443,7 +347,7 @@ export async function ensureRootClient(
 ): Promise<Credentials | undefined> {
   if (await ctx.store.getClient(clientId)) return undefined;
   const now = ctx.clock.now().toISOString();
-  const { token, fields } = newToken(ctx, clientId);
+  const { token, fields } = newAccessToken(ctx.accessTokenKey, clientId);
   const record = rootRecord(clientId, now, fields);
   try {
     await ctx.store.createClient(record);
@@ -484,7 +388,9 @@ export async function importRootClient(
   const existing = await ctx.store.getClient(clientId);
   if (!existing) {
     try {
-      await ctx.store.createClient(rootRecord(clientId, now, importedToken(ctx, clientId, accessToken)));
+      await ctx.store.createClient(
+        rootRecord(clientId, now, importedAccessToken(ctx.accessTokenKey, clientId, accessToken)),
+      );
     } catch (error) {
       if (error instanceof ConditionFailed) return 'unchanged';
       throw error;
@@ -492,12 +398,13 @@ export async function importRootClient(
     await auditBootstrap(ctx, clientId, now);
     return 'created';
   }
-  if (existing.accessTokenNonce || accessTokenMatches(ctx, existing, accessToken)) return 'unchanged';
+  if (existing.accessTokenNonce || accessTokenMatches(ctx.accessTokenKey, existing, accessToken))
+    return 'unchanged';
   try {
     await ctx.store.replaceClient(
       {
         ...existing,
-        ...importedToken(ctx, clientId, accessToken),
+        ...importedAccessToken(ctx.accessTokenKey, clientId, accessToken),
         lastRotated: now,
         lastModified: now,
         version: existing.version + 1,
@@ -512,7 +419,7 @@ export async function importRootClient(
   return 'updated';
 }
 
-function rootRecord(clientId: string, now: string, fields: TokenFields): ClientRecord {
+function rootRecord(clientId: string, now: string, fields: AccessTokenFields): ClientRecord {
   return newClientRecord(clientId, now, fields, {
     description:
       'The root client: holds every scope. Created at first start; use it to create other clients.',
@@ -525,7 +432,7 @@ function rootRecord(clientId: string, now: string, fields: TokenFields): ClientR
 function newClientRecord(
   clientId: string,
   now: string,
-  fields: TokenFields,
+  fields: AccessTokenFields,
   about: Pick<ClientRecord, 'description' | 'scopes' | 'expires'>,
 ): ClientRecord {
   return {
@@ -544,5 +451,5 @@ function newClientRecord(
 /** Whether the credentials are the client's current ones (e.g. a credentials file still valid). */
 export async function credentialsValid(ctx: ClientContext, credentials: Credentials): Promise<boolean> {
   const record = await ctx.store.getClient(credentials.clientId);
-  return accessTokenMatches(ctx, record, credentials.accessToken);
+  return accessTokenMatches(ctx.accessTokenKey, record, credentials.accessToken);
 }

@@ -1,23 +1,14 @@
 import { inputError } from '../core/errors.ts';
-import { canonicalJson } from '../core/hookDefinition.ts';
+import { canonicalJson } from '../core/canonicalJson.ts';
 import { DEFAULT_TRIGGER_SCHEMA } from '../core/triggerSchema.ts';
+import type { DeliveredEvent } from '../ports/bus.ts';
 import type { HookRecord } from '../ports/store.ts';
 import { type FireOutcome, fireHook } from './fireHook.ts';
 import { CHAIN_DEPTH_FIELD, LIFECYCLE_SOURCE } from './lifecycleEvents.ts';
 import type { Services } from './services.ts';
 
-/** An EventBridge event as delivered to targets. */
-export interface DeliveredEvent {
-  id: string;
-  source: string;
-  'detail-type': string;
-  detail: Record<string, unknown>;
-  time?: string;
-  account?: string;
-  region?: string;
-  resources?: string[];
-  version?: string;
-}
+/** Defined with the Bus port; re-exported for the modules that take it from here. */
+export type { DeliveredEvent };
 
 const DEFAULT_SCHEMA_JSON = canonicalJson(DEFAULT_TRIGGER_SCHEMA);
 /** Accepts any detail (an event's detail is always a JSON object). */

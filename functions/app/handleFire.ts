@@ -1,7 +1,8 @@
 import { compileEventPattern } from '../core/eventPattern/match.ts';
 import { isHooklineError } from '../core/errors.ts';
 import type { HookRecord } from '../ports/store.ts';
-import { type DeliveredEvent, fireFromEvent, fireFromSchedule } from './fireFromSources.ts';
+import type { DeliveredEvent } from '../ports/bus.ts';
+import { fireFromEvent, fireFromSchedule } from './fireFromSources.ts';
 import type { FireOutcome } from './fireHook.ts';
 import type { Services } from './services.ts';
 

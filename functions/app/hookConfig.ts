@@ -1,6 +1,7 @@
 import { configChangeProblem } from '../core/hookType.ts';
-import type { ConfigChange } from '../runners/action.ts';
-import { ConditionFailed } from '../ports/store.ts';
+import type { ConfigChange } from '../ports/stepActions.ts';
+import type { HookRecord } from '../ports/store.ts';
+import { retryOnConflict, VersionConflict } from './retryOnConflict.ts';
 import { grantsRunCommands } from './runCommandsRight.ts';
 import type { Services } from './services.ts';
 
@@ -25,49 +26,49 @@ export async function applyConfigChange(
   by: { runId?: string; clientId?: string; scopes?: readonly string[] },
   check?: ConfigChangeCheck,
 ): Promise<string | undefined> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const hook = await services.store.getHook(hookGroupId, hookId);
-    if (!hook) return 'the hook no longer exists';
-    const before = hook.definition.config ?? {};
-    const type = hook.definition.hookType
-      ? await services.hookTypes.getHookType(hook.definition.hookType)
-      : undefined;
-    const refused = type
-      ? configChangeProblem(type, change.update, change.remove)
-      : check
-        ? await check(before, change, hook.definition.hookType)
+  let outcome: { refused: string } | { updated: HookRecord };
+  try {
+    outcome = await retryOnConflict(`the config of hook ${hookGroupId}/${hookId}`, async () => {
+      const hook = await services.store.getHook(hookGroupId, hookId);
+      if (!hook) return { refused: 'the hook no longer exists' };
+      const before = hook.definition.config ?? {};
+      const type = hook.definition.hookType
+        ? await services.hookTypes.getHookType(hook.definition.hookType)
         : undefined;
-    if (refused) return refused;
-    const after: Record<string, unknown> = { ...before, ...(change.update ?? {}) };
-    for (const key of change.remove ?? []) delete after[key];
-    const keepsRight = by.scopes === undefined || grantsRunCommands(by.scopes, hookGroupId, hookId);
-    const updated = {
-      ...hook,
-      ...(keepsRight ? {} : { runCommands: false }),
-      definition: { ...hook.definition, config: after },
-      version: hook.version + 1,
-      configVersion: hook.configVersion + 1,
-      updatedAt: services.clock.now().toISOString(),
-    };
-    try {
+      const refused = type
+        ? configChangeProblem(type, change.update, change.remove)
+        : check
+          ? await check(before, change, hook.definition.hookType)
+          : undefined;
+      if (refused) return { refused };
+      const after: Record<string, unknown> = { ...before, ...(change.update ?? {}) };
+      for (const key of change.remove ?? []) delete after[key];
+      const keepsRight = by.scopes === undefined || grantsRunCommands(by.scopes, hookGroupId, hookId);
+      const updated: HookRecord = {
+        ...hook,
+        ...(keepsRight ? {} : { runCommands: false }),
+        definition: { ...hook.definition, config: after },
+        version: hook.version + 1,
+        configVersion: hook.configVersion + 1,
+        updatedAt: services.clock.now().toISOString(),
+      };
       await services.store.replaceHook(updated, hook.version);
-    } catch (error) {
-      if (error instanceof ConditionFailed) {
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
-        continue;
-      }
-      throw error;
-    }
-    await services.store.putAudit({
-      hookGroupId,
-      hookId,
-      time: updated.updatedAt,
-      action: 'config-change',
-      runId: by.runId,
-      clientId: by.clientId,
-      changes: { update: change.update, remove: change.remove },
+      return { updated };
     });
-    return undefined;
+  } catch (error) {
+    // A step's config change is the step's outcome, not an API error: say why it was not applied.
+    if (error instanceof VersionConflict) return `${error.message}; the change was not applied`;
+    throw error;
   }
-  return 'the config kept changing concurrently; the change was not applied';
+  if ('refused' in outcome) return outcome.refused;
+  await services.store.putAudit({
+    hookGroupId,
+    hookId,
+    time: outcome.updated.updatedAt,
+    action: 'config-change',
+    runId: by.runId,
+    clientId: by.clientId,
+    changes: { update: change.update, remove: change.remove },
+  });
+  return undefined;
 }

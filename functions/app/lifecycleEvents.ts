@@ -1,7 +1,7 @@
 import type { BusEvent } from '../ports/bus.ts';
 import type { Services } from './services.ts';
 
-/** Lifecycle events (DESIGN.md §3.4), `source: "hookline"`. */
+/** Lifecycle events (README.md, "Events and schedules"), `source: "hookline"`. */
 export const LIFECYCLE_SOURCE = 'hookline';
 
 /**

@@ -10,7 +10,7 @@ import type { Services } from './services.ts';
  * `intervalMs` and as soon as `flushBytes` are waiting (the cloud: 2 s or 16 KiB).
  */
 export interface LiveOutputWriter {
-  /** The command runner's output callback (functions/runners/action.ts `onOutput`). */
+  /** The command runner's output callback (functions/ports/stepActions.ts `onOutput`). */
   onOutput(current: () => StepOutput, chunkBytes: number): void;
   /** Stops writing and waits for the write in flight; the step's final output is written after this. */
   close(): Promise<void>;

@@ -16,6 +16,7 @@ import { checkFiringPaths } from './checkHook.ts';
 import { announce } from './lifecycleEvents.ts';
 import { pendingSyncMark, removeHookTriggers, SYNC_PENDING, syncHookTriggers } from './syncTriggers.ts';
 import type { Services } from './services.ts';
+import { retryOnConflict } from './retryOnConflict.ts';
 import { checkStorable, MAX_DEFINITION_BYTES } from './storageLimits.ts';
 import { checkTemplatesMayRunCommands, grantsRunCommands } from './runCommandsRight.ts';
 
@@ -175,45 +176,43 @@ export async function updateHook(
 ): Promise<HookDefinition> {
   checkIds(body, hookGroupId, hookId);
   const parsed = parseOrThrow(hookDefinitionInputSchema, body, 'hook definition');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const existing = await getHook(services, hookGroupId, hookId);
-    const { definition, templates } = await applyHookType(
-      services,
-      completeDefinition(hookGroupId, hookId, parsed, existing.definition),
-    );
-    checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
-    checkStaticSteps(services, definition);
-    await checkFiringPaths(services, definition, actor.clientId);
-    const runCommands = runCommandsRight(hookGroupId, hookId, templates, actor);
-    const configChanged = JSON.stringify(definition.config) !== JSON.stringify(existing.definition.config);
-    const updated: HookRecord = {
-      ...existing,
-      definition,
-      updatedAt: services.clock.now().toISOString(),
-      version: existing.version + 1,
-      configVersion: existing.configVersion + (configChanged ? 1 : 0),
-      ...pendingSyncMark(services),
-      runCommands,
-    };
-    try {
+  const { existing, definition, updated } = await retryOnConflict(
+    `hook ${hookGroupId}/${hookId}`,
+    async () => {
+      const existing = await getHook(services, hookGroupId, hookId);
+      const { definition, templates } = await applyHookType(
+        services,
+        completeDefinition(hookGroupId, hookId, parsed, existing.definition),
+      );
+      checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
+      checkStaticSteps(services, definition);
+      await checkFiringPaths(services, definition, actor.clientId);
+      const runCommands = runCommandsRight(hookGroupId, hookId, templates, actor);
+      const configChanged = JSON.stringify(definition.config) !== JSON.stringify(existing.definition.config);
+      const updated: HookRecord = {
+        ...existing,
+        definition,
+        updatedAt: services.clock.now().toISOString(),
+        version: existing.version + 1,
+        configVersion: existing.configVersion + (configChanged ? 1 : 0),
+        ...pendingSyncMark(services),
+        runCommands,
+      };
       await services.store.replaceHook(updated, existing.version);
-    } catch (error) {
-      if (error instanceof ConditionFailed) continue;
-      throw error;
-    }
-    await services.store.putAudit({
-      hookGroupId,
-      hookId,
-      time: updated.updatedAt,
-      action: 'update',
-      clientId: actor.clientId,
-      changes: diffDefinitions(existing.definition, definition),
-    });
-    await syncHookTriggers(services, definition);
-    await announce(services, 'Hook Updated', { hookGroupId, hookId });
-    return definition;
-  }
-  throw conflict(`hook ${hookGroupId}/${hookId} is being changed concurrently; try again`);
+      return { existing, definition, updated };
+    },
+  );
+  await services.store.putAudit({
+    hookGroupId,
+    hookId,
+    time: updated.updatedAt,
+    action: 'update',
+    clientId: actor.clientId,
+    changes: diffDefinitions(existing.definition, definition),
+  });
+  await syncHookTriggers(services, definition);
+  await announce(services, 'Hook Updated', { hookGroupId, hookId });
+  return definition;
 }
 
 /**
@@ -262,8 +261,9 @@ const BEING_REMOVED = `${SYNC_PENDING}: the hook is being removed`;
 
 /** Marks the hook as being removed (a concurrent change is retried against); returns the marked record. */
 async function markBeingRemoved(services: Services, existing: HookRecord): Promise<HookRecord> {
-  let current = existing;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  const { hookGroupId, hookId } = existing.definition;
+  return retryOnConflict(`hook ${hookGroupId}/${hookId}`, async (attempt) => {
+    const current = attempt === 1 ? existing : await getHook(services, hookGroupId, hookId);
     const marked: HookRecord = {
       ...current,
       outOfSync: [BEING_REMOVED],
@@ -271,16 +271,9 @@ async function markBeingRemoved(services: Services, existing: HookRecord): Promi
       updatedAt: services.clock.now().toISOString(),
       version: current.version + 1,
     };
-    try {
-      await services.store.replaceHook(marked, current.version);
-      return marked;
-    } catch (error) {
-      if (!(error instanceof ConditionFailed)) throw error;
-    }
-    current = await getHook(services, current.definition.hookGroupId, current.definition.hookId);
-  }
-  const { hookGroupId, hookId } = existing.definition;
-  throw conflict(`hook ${hookGroupId}/${hookId} is being changed concurrently; try again`);
+    await services.store.replaceHook(marked, current.version);
+    return marked;
+  });
 }
 
 /** Replaces the out-of-sync mark if nobody changed the hook since (best effort: the mark set first stays). */
@@ -352,29 +345,24 @@ async function changeHookRecord(
   actor: Actor,
   change: (existing: HookRecord) => HookRecord,
 ): Promise<HookRecord> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  const updated = await retryOnConflict(`hook ${hookGroupId}/${hookId}`, async () => {
     const existing = await getHook(services, hookGroupId, hookId);
     const updated: HookRecord = {
       ...change(existing),
       version: existing.version + 1,
       updatedAt: services.clock.now().toISOString(),
     };
-    try {
-      await services.store.replaceHook(updated, existing.version);
-    } catch (error) {
-      if (error instanceof ConditionFailed) continue;
-      throw error;
-    }
-    await services.store.putAudit({
-      hookGroupId,
-      hookId,
-      time: updated.updatedAt,
-      action,
-      clientId: actor.clientId,
-    });
+    await services.store.replaceHook(updated, existing.version);
     return updated;
-  }
-  throw conflict(`hook ${hookGroupId}/${hookId} is being changed concurrently; try again`);
+  });
+  await services.store.putAudit({
+    hookGroupId,
+    hookId,
+    time: updated.updatedAt,
+    action,
+    clientId: actor.clientId,
+  });
+  return updated;
 }
 
 /** Which top-level fields an update changed (values of secrets are never part of a definition). */

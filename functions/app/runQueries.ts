@@ -1,42 +1,39 @@
 import { notFound } from '../core/errors.ts';
 import { countSteps, isTerminal, type RunCounts } from '../core/jobFlow.ts';
 import { textSince } from '../core/outputWindow.ts';
-import type { Phase, RunRecord, StepError, StepOutput, StepRecord, StepStatus } from '../core/runModel.ts';
+import type { RunRecord, StepOutput, StepRecord } from '../core/runModel.ts';
 import type { Services } from './services.ts';
 
-/** The run status shape clients rely on (DESIGN.md §3.5). */
-export interface RunStatusView {
-  runId: string;
+/** The run status shape clients rely on (README.md, "The API"). */
+export type RunStatusView = Pick<
+  RunRecord,
+  'runId' | 'hookGroupId' | 'hookId' | 'firedBy' | 'status' | 'result' | 'createdAt' | 'rerunOf' | 'error'
+> & {
+  /** Taskcluster's name for the run id. */
   taskId: string;
-  hookGroupId: string;
-  hookId: string;
-  firedBy: string;
-  status: RunRecord['status'];
-  result: RunRecord['result'];
-  createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   counts: RunCounts;
   steps: StepView[];
-  rerunOf?: string;
-  error?: StepError;
-}
+};
 
-export interface StepView {
-  index: number;
-  phase: Phase;
-  name: string;
-  status: StepStatus;
-  reason?: string;
-  exitCode?: number | null;
-  error?: StepError;
-  startedAt?: string;
-  finishedAt?: string;
-  durationMs?: number;
-  attempts?: number;
+export type StepView = Pick<
+  StepRecord,
+  | 'index'
+  | 'phase'
+  | 'name'
+  | 'status'
+  | 'reason'
+  | 'exitCode'
+  | 'error'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'durationMs'
+  | 'attempts'
+> & {
   /** The tail of the step's output; the whole (bounded) output is at /runs/{runId}/steps/{index}/output. */
   output?: { stdout?: string; stderr?: string; body?: string; truncated: boolean };
-}
+};
 
 /** How much of each stream the run status shows (the output endpoint has all that was kept). */
 export const STATUS_OUTPUT_TAIL_BYTES = 4096;

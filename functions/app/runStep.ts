@@ -15,11 +15,7 @@ import { STEP_RECORDING_MARGIN_SECONDS } from '../core/stepBudget.ts';
 import { notificationSummary } from '../core/notificationSummary.ts';
 import type { PlannedStep, RunRecord, StepProcess, StepRecord, StepStatus } from '../core/runModel.ts';
 import { ConditionFailed, type HookRecord } from '../ports/store.ts';
-import type { Action, ActionInput, ActionOutcome, StopReason } from '../runners/action.ts';
-import { commandAction } from '../runners/commandStep.ts';
-import { eventAction } from '../runners/event.ts';
-import { runHttp } from '../runners/http.ts';
-import { lambdaAction } from '../runners/lambda.ts';
+import type { Action, ActionInput, ActionOutcome, StepActions, StopReason } from '../ports/stepActions.ts';
 import { applyConfigChange, type ConfigChangeCheck } from './hookConfig.ts';
 import { type CaughtError, describeEngineError, reportEngineError } from './engineErrors.ts';
 import { announce } from './lifecycleEvents.ts';
@@ -48,6 +44,8 @@ export interface RunStepRequest {
 }
 
 export interface RunStepOptions {
+  /** The step actions (functions/runners/stepRunners.ts), given by the step function. */
+  actions: StepActions;
   /** Checks a config change against the hook's type (hook types); none means free-form config. */
   checkConfigChange?: ConfigChangeCheck;
   /**
@@ -60,7 +58,7 @@ export interface RunStepOptions {
 export async function runStep(
   services: Services,
   request: RunStepRequest,
-  options: RunStepOptions = {},
+  options: RunStepOptions,
 ): Promise<{ status: StepStatus }> {
   const { runId, index } = request;
   // One round of reads, in parallel: the run, its steps (the durable state decides), and the hook.
@@ -120,7 +118,7 @@ export async function runStep(
     plan,
     planned,
     steps,
-    options.remainingTimeMs,
+    options,
     claim,
     live,
   );
@@ -380,17 +378,9 @@ export async function recordEngineError(
   return { status };
 }
 
-function actionFor(services: Services, run: RunRecord, planned: PlannedStep): Action {
-  switch (stepActionKind(planned.step)) {
-    case 'command':
-      return commandAction(services.commands);
-    case 'http':
-      return runHttp;
-    case 'lambda':
-      return lambdaAction(services.invoker);
-    case 'event':
-      return eventAction(services.bus, run.depth);
-  }
+function actionFor(services: Services, actions: StepActions, run: RunRecord, planned: PlannedStep): Action {
+  const { commands, invoker, bus } = services;
+  return actions.actionFor(stepActionKind(planned.step), { commands, invoker, bus, chainDepth: run.depth });
 }
 
 /** A command's whole environment, in the order of `functions/app/commandEnvironment.ts`. */
@@ -422,13 +412,13 @@ async function executeWithRetries(
   plan: PlannedStep[],
   planned: PlannedStep,
   stepsAtStart: StepRecord[],
-  remainingTimeMs: (() => number) | undefined,
+  options: RunStepOptions,
   claim: string,
   live: LiveOutputWriter,
 ): Promise<{ outcome: ActionOutcome; attempts: number }> {
   const controller = new AbortController();
   const stopWatch = watchForStop(services, run, controller);
-  const budget = stopBeforeInvocationEnds(controller, remainingTimeMs);
+  const budget = stopBeforeInvocationEnds(controller, options.remainingTimeMs);
   try {
     const io = await prepareStepArtifacts(services, run, planned, stepsAtStart);
     if (!io.ok)
@@ -450,7 +440,7 @@ async function executeWithRetries(
         onProcessStarted: (process: StepProcess) =>
           recordProcess(services, run.runId, planned.index, claim, process),
       };
-      outcome = await actionFor(services, run, planned)(input);
+      outcome = await actionFor(services, options.actions, run, planned)(input);
       if (outcome.status === 'succeeded' || outcome.status === 'cancelled' || controller.signal.aborted) {
         attempt++;
         break;

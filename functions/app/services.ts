@@ -1,5 +1,7 @@
 import { DEFAULT_ARTIFACT_MAX_BYTES } from '../core/artifacts.ts';
 import type { ArtifactStore } from '../ports/artifactStore.ts';
+import { MAX_STEP_TIMEOUT_SECONDS } from '../core/job.ts';
+import { DEFAULT_STREAM_LIMIT_BYTES } from '../core/outputBounds.ts';
 import type { Bus } from '../ports/bus.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CommandRunner } from '../ports/commandRunner.ts';
@@ -52,9 +54,10 @@ export const DEFAULT_SETTINGS: ServiceSettings = {
   idempotencyWindowSeconds: 24 * 3600,
   maxEventChainDepth: 5,
   stopPollMs: 1000,
-  outputLimitBytes: 64 * 1024,
+  outputLimitBytes: DEFAULT_STREAM_LIMIT_BYTES,
   artifactMaxBytes: DEFAULT_ARTIFACT_MAX_BYTES,
-  stepFunctionTimeoutSeconds: 900,
+  // Lambda's longest invocation, the most a step may take (functions/core/job.ts).
+  stepFunctionTimeoutSeconds: MAX_STEP_TIMEOUT_SECONDS,
   // Locally output is stored as it is read; the cloud overrides with CLOUD_STREAMING_SETTINGS.
   liveOutput: { intervalMs: 0, flushBytes: 16 * 1024 },
   eventStreams: { pollMs: 1000, maxLifeMs: 15 * 60_000, endAfterNewEvents: false, maxPerClient: 16 },

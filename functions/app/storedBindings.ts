@@ -1,5 +1,5 @@
 import { BindingRouter } from './bindingRouter.ts';
-import type { DeliveredEvent } from './fireFromSources.ts';
+import type { DeliveredEvent } from '../ports/bus.ts';
 import { LIFECYCLE_SOURCE } from './lifecycleEvents.ts';
 import type { Services } from './services.ts';
 

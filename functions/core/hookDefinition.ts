@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { awsExpressionsOf } from './awsCron.ts';
+import { canonicalJson } from './canonicalJson.ts';
 import { validateEventPattern } from './eventPattern/parse.ts';
 import { HOOK_GROUP_ID_PATTERN, HOOK_ID_PATTERN } from './ids.ts';
 import { parseScheduleExpression } from './schedule/grammar.ts';
@@ -8,7 +9,7 @@ import { validateTimezone } from './schedule/timezone.ts';
 import { compileTriggerSchema, DEFAULT_TRIGGER_SCHEMA } from './triggerSchema.ts';
 
 /**
- * The hook definition (DESIGN.md §3.1): Taskcluster's fields plus Hookline's extensions.
+ * The hook definition (README.md, "Hooks"): Taskcluster's fields plus Hookline's extensions.
  * The same schema validates requests and generates the OpenAPI document.
  */
 export const hookGroupIdSchema = z
@@ -149,12 +150,4 @@ function stripUndefined<T extends object>(value: T): T {
 /** True when two definitions say the same thing (createHook is idempotent for identical bodies). */
 export function sameDefinition(a: HookDefinition, b: HookDefinition): boolean {
   return canonicalJson(a) === canonicalJson(b);
-}
-
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
-      : v,
-  );
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** Identifier rules of DESIGN.md §3.1 (Taskcluster's). */
+/** Identifier rules (Taskcluster's; README.md, "Hooks"). */
 export const HOOK_GROUP_ID_PATTERN = /^[a-zA-Z0-9-_]{1,1000}$/;
 export const HOOK_ID_PATTERN = /^[a-zA-Z0-9-_/]{1,1000}$/;
 /** Taskcluster slugids: 22 URL-safe base64 characters. Run ids are slugids so `taskId = runId` fits Taskcluster clients. */

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { artifactDeclarationsSchema } from './artifacts.ts';
 
 /**
- * The Job a hook's template renders into (DESIGN.md §3.3), and its steps.
+ * The Job a hook's template renders into (README.md, "Jobs and steps"), and its steps.
  * Validated with zod: unknown fields are refused so a typo never silently does nothing.
  */
 export const MAX_STEP_TIMEOUT_SECONDS = 900; // a step runs inside one Lambda invocation in the cloud

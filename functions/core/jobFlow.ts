@@ -10,7 +10,7 @@ import {
 } from './runModel.ts';
 
 /**
- * The job flow rules of DESIGN.md §3.3 (Borgitory's documented behaviour, done right):
+ * The job flow rules (README.md, "Jobs and steps") (Borgitory's documented behaviour, done right):
  * which step runs, which is skipped and why, and what the run's result is.
  */
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonicalJson.ts';
 
 /**
  * A fingerprint of a trigger payload, stored with its Idempotency-Key: the same key with another
@@ -7,15 +8,4 @@ import { createHash } from 'node:crypto';
  */
 export function payloadFingerprint(payload: unknown): string {
   return createHash('sha256').update(canonicalJson(payload)).digest('base64url');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }

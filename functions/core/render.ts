@@ -1,4 +1,5 @@
 import jsone from 'json-e';
+import * as z from 'zod';
 import { inputError } from './errors.ts';
 import type { HookDefinition } from './hookDefinition.ts';
 import { type Job, jobSchema } from './job.ts';
@@ -14,8 +15,9 @@ function jobPath(path: readonly PropertyKey[], unknownKeys: readonly string[]): 
   return text || 'job';
 }
 
-/** Who fired a hook (DESIGN.md §3.2). */
-export type FiredBy = 'schedule' | 'triggerHook' | 'triggerHookWithToken' | 'event' | 'rerun';
+/** Who fired a hook. */
+export const firedBySchema = z.enum(['schedule', 'triggerHook', 'triggerHookWithToken', 'event', 'rerun']);
+export type FiredBy = z.infer<typeof firedBySchema>;
 
 export interface RenderContextInput {
   firedBy: FiredBy;
@@ -28,7 +30,7 @@ export interface RenderContextInput {
   config?: Record<string, unknown>;
 }
 
-/** The JSON-e context of each firing path, exactly as DESIGN.md §3.2 lists it. */
+/** The JSON-e context of each firing path, as README.md ("Hooks") lists it. */
 export function buildRenderContext(input: RenderContextInput): Record<string, unknown> {
   const context: Record<string, unknown> = {
     firedBy: input.firedBy,

@@ -1,20 +1,35 @@
+import * as z from 'zod';
 import type { ArtifactRecord } from './artifacts.ts';
 import type { Job, Step } from './job.ts';
 import type { StreamWindow } from './outputBounds.ts';
 import type { FiredBy } from './render.ts';
 
-/** Run and step records as stored (DESIGN.md §3.3, §3.5). */
-export type RunStatus = 'pending' | 'running' | 'finished';
-export type RunResult = 'succeeded' | 'succeeded_with_warnings' | 'failed' | 'cancelled' | 'timed_out';
-export type StepStatus =
-  | 'pending'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'skipped'
-  | 'timed_out'
-  | 'cancelled';
-export type Phase = 'pre' | 'task' | 'post' | 'notify';
+/**
+ * Run and step records as stored (README.md, "Jobs and steps" and "The API"). The enumerations are zod
+ * schemas, so the API's schemas (functions/api/schemas.ts) and the OpenAPI document use these very values.
+ */
+export const runStatusSchema = z.enum(['pending', 'running', 'finished']);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+export const runResultSchema = z.enum([
+  'succeeded',
+  'succeeded_with_warnings',
+  'failed',
+  'cancelled',
+  'timed_out',
+]);
+export type RunResult = z.infer<typeof runResultSchema>;
+export const stepStatusSchema = z.enum([
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+  'timed_out',
+  'cancelled',
+]);
+export type StepStatus = z.infer<typeof stepStatusSchema>;
+export const phaseSchema = z.enum(['pre', 'task', 'post', 'notify']);
+export type Phase = z.infer<typeof phaseSchema>;
 
 export const TERMINAL_STEP_STATUSES: ReadonlySet<StepStatus> = new Set([
   'succeeded',
@@ -57,6 +72,36 @@ export interface RunRecord {
   /** The run this one re-runs, if any. */
   rerunOf?: string;
   error?: StepError;
+}
+
+/** A run in a listing: the run record without its job, payload and bookkeeping. */
+export type RunSummary = Pick<
+  RunRecord,
+  | 'runId'
+  | 'hookGroupId'
+  | 'hookId'
+  | 'firedBy'
+  | 'status'
+  | 'result'
+  | 'createdAt'
+  | 'startedAt'
+  | 'finishedAt'
+>;
+
+/** The listing of a run: its summary fields, those it has. */
+export function runSummaryOf(run: RunRecord): RunSummary {
+  const summary: RunSummary = {
+    runId: run.runId,
+    hookGroupId: run.hookGroupId,
+    hookId: run.hookId,
+    firedBy: run.firedBy,
+    status: run.status,
+    result: run.result,
+    createdAt: run.createdAt,
+  };
+  if (run.startedAt !== undefined) summary.startedAt = run.startedAt;
+  if (run.finishedAt !== undefined) summary.finishedAt = run.finishedAt;
+  return summary;
 }
 
 export interface StepRecord {
@@ -114,32 +159,4 @@ export interface PlannedStep {
   runOnFailure: boolean;
   timeoutSeconds: number;
   step: Step;
-}
-
-/** What a listing shows of a run (every store adapter answers this; absent times are left out). */
-export interface RunSummary {
-  runId: string;
-  hookGroupId: string;
-  hookId: string;
-  firedBy: FiredBy;
-  status: RunStatus;
-  result: RunResult | null;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-}
-
-export function runSummaryOf(run: RunRecord): RunSummary {
-  const summary: RunSummary = {
-    runId: run.runId,
-    hookGroupId: run.hookGroupId,
-    hookId: run.hookId,
-    firedBy: run.firedBy,
-    status: run.status,
-    result: run.result,
-    createdAt: run.createdAt,
-  };
-  if (run.startedAt !== undefined) summary.startedAt = run.startedAt;
-  if (run.finishedAt !== undefined) summary.finishedAt = run.finishedAt;
-  return summary;
 }

@@ -4,14 +4,10 @@ import { cloudServices, serviceSecret } from '../adapters/aws/cloudServices.ts';
 import { DynamoClientStore } from '../adapters/aws/dynamoClientStore.ts';
 import { REPAIR_TRIGGERS_ACTION, requireCloudSetting } from '../adapters/aws/environment.ts';
 import { createApiApp } from '../api/app.ts';
+import { accessTokenKeyFrom } from '../core/accessToken.ts';
 import { createAuthorizer } from '../api/auth/authorizer.ts';
 import { sharedNonceClaims } from '../api/auth/replayGuard.ts';
-import {
-  accessTokenKeyFrom,
-  type ClientContext,
-  type Credentials,
-  importRootClient,
-} from '../app/clients.ts';
+import { type ClientContext, type Credentials, importRootClient } from '../app/clients.ts';
 import type { Services } from '../app/services.ts';
 import { repairOutOfSyncHooks } from '../app/syncTriggers.ts';
 import { compileRoutes, encodedRequestPath } from '../adapters/aws/apiGatewayPath.ts';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { sweepQueues } from '../app/concurrency.ts';
-import type { DeliveredEvent } from '../app/fireFromSources.ts';
+import type { DeliveredEvent } from '../ports/bus.ts';
 import { type HandledFire, handleFire } from '../app/handleFire.ts';
 import type { Services } from '../app/services.ts';
 import { StoredBindings } from '../app/storedBindings.ts';

@@ -11,3 +11,16 @@ export interface BusEvent {
 export interface Bus {
   put(events: BusEvent[]): Promise<void>;
 }
+
+/** An EventBridge event as delivered to targets. */
+export interface DeliveredEvent {
+  id: string;
+  source: string;
+  'detail-type': string;
+  detail: Record<string, unknown>;
+  time?: string;
+  account?: string;
+  region?: string;
+  resources?: string[];
+  version?: string;
+}

@@ -1,4 +1,4 @@
-import type { ActionOutcome } from '../runners/action.ts';
+import type { ActionOutcome } from './stepActions.ts';
 import type { ArtifactCollectionRequest } from '../runners/artifactFiles.ts';
 import type { ArtifactInput } from './artifactStore.ts';
 import type { StepOutput, StepProcess } from '../core/runModel.ts';

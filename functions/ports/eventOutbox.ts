@@ -1,4 +1,4 @@
-import type { DeliveredEvent } from '../app/fireFromSources.ts';
+import type { DeliveredEvent } from './bus.ts';
 
 /**
  * The local EventBridge endpoint's outbox: accepted PutEvents entries are stored before the endpoint

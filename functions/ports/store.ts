@@ -1,6 +1,13 @@
 import type { HookDefinition } from '../core/hookDefinition.ts';
 import type { FiredBy } from '../core/render.ts';
-import type { RunRecord, RunResult, RunStatus, StepOutput, StepRecord } from '../core/runModel.ts';
+import type {
+  RunRecord,
+  RunResult,
+  RunStatus,
+  RunSummary,
+  StepOutput,
+  StepRecord,
+} from '../core/runModel.ts';
 import type { RunCreation, RunCreationOutcome, RunCreationRepair } from './runCreation.ts';
 
 /**
@@ -64,8 +71,6 @@ export interface FireRecord {
   clientId?: string;
   expiresAt?: number;
 }
-
-import type { RunSummary } from '../core/runModel.ts';
 
 export type { RunSummary };
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { BoundedText } from '../core/outputBounds.ts';
 import type { StepProcess } from '../core/runModel.ts';
 import type { CommandObservers, CommandOutputChunk, CommandRequest } from '../ports/commandRunner.ts';
-import type { ActionOutcome, StopReason } from './action.ts';
-import { readStdoutProtocol } from './action.ts';
+import type { ActionOutcome, StopReason } from '../ports/stepActions.ts';
+import { readStdoutProtocol } from './stdoutProtocol.ts';
 import { collectArtifacts, prepareArtifactInputs } from './artifactFiles.ts';
 import { identifyGroup } from './processGroup.ts';
 

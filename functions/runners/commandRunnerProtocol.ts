@@ -4,7 +4,8 @@ import {
   artifactDeclarationSchema,
   MAX_ARTIFACTS_PER_STEP,
 } from '../core/artifacts.ts';
-import type { ActionOutcome } from './action.ts';
+import { MAX_STEP_TIMEOUT_SECONDS, stepSchema } from '../core/job.ts';
+import type { ActionOutcome } from '../ports/stepActions.ts';
 
 /**
  * What goes between the step function and the cloud's command-runner function
@@ -16,11 +17,16 @@ import type { ActionOutcome } from './action.ts';
 export const commandRunnerRequestSchema = z
   .object({
     command: z.union([z.string().min(1).max(100_000), z.array(z.string().max(100_000)).min(1).max(1000)]),
-    shell: z.string().min(1).max(4096).optional(),
-    cwd: z.string().min(1).max(4096).optional(),
+    // The step's own fields, as the job schema bounds them.
+    shell: stepSchema.shape.shell,
+    cwd: stepSchema.shape.cwd,
     env: z.record(z.string(), z.string()),
     stdin: z.string(),
-    timeoutMs: z.number().int().positive().max(900_000),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_STEP_TIMEOUT_SECONDS * 1000),
     outputLimitBytes: z
       .number()
       .int()

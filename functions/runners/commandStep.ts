@@ -1,5 +1,5 @@
 import type { CommandRunner } from '../ports/commandRunner.ts';
-import type { Action } from './action.ts';
+import type { Action } from '../ports/stepActions.ts';
 
 /**
  * The `command` action: hands the step's program, its stdin document and its environment to the

@@ -1,6 +1,6 @@
 import { isReservedSource, RESERVED_SOURCE_MESSAGE } from '../app/lifecycleEvents.ts';
 import type { Bus } from '../ports/bus.ts';
-import type { Action } from './action.ts';
+import type { Action } from '../ports/stepActions.ts';
 
 /** The `event` action: puts an event on the bus (source, detail-type, detail). */
 export function eventAction(bus: Bus, chainDepth: number): Action {

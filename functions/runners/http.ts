@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { boundText } from '../core/outputBounds.ts';
-import type { Action, ActionOutcome, StopReason } from './action.ts';
+import type { Action, ActionOutcome, StopReason } from '../ports/stepActions.ts';
 
 /**
  * The `http` action: a webhook call. Success is a 2xx (or one of `expectStatus`); the response body

@@ -1,6 +1,6 @@
 import { boundResult, boundText } from '../core/outputBounds.ts';
 import type { Invoker } from '../ports/invoker.ts';
-import type { Action } from './action.ts';
+import type { Action } from '../ports/stepActions.ts';
 
 /** A function's error message is kept to this many bytes (head and tail). */
 const ERROR_MESSAGE_LIMIT_BYTES = 4096;

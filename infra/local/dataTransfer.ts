@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import { canonicalJson } from '../../functions/core/canonicalJson.ts';
 import type { ArchivedRecord } from '../../functions/ports/recordArchive.ts';
 import { openStores, type StoreOptions } from './stores.ts';
 
@@ -91,16 +92,6 @@ const recordSchema = z.discriminatedUnion('kind', [
     event: z.looseObject({ id, source: id, 'detail-type': z.string(), detail: document }),
   }),
 ]);
-
-/** JSON with every object's keys sorted: one record, one byte sequence. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) return item;
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(item).sort()) sorted[key] = (item as Record<string, unknown>)[key];
-    return sorted;
-  });
-}
 
 /** Writes the header and every record of the store at `from`; returns how many records. */
 export async function exportRecords(

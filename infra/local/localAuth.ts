@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { createAuthorizer } from '../../functions/api/auth/authorizer.ts';
 import type { RateLimit } from '../../functions/api/auth/rateLimiter.ts';
 import type { Authorizer } from '../../functions/api/authorization.ts';
+import { accessTokenKeyFrom } from '../../functions/core/accessToken.ts';
 import {
-  accessTokenKeyFrom,
   BOOTSTRAP_ACTOR,
   type ClientContext,
   type Credentials,

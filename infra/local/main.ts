@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_RATE_LIMIT } from '../../functions/api/auth/rateLimiter.ts';
 import { parsePassEnv } from '../../functions/app/commandEnvironment.ts';
 import { createLocalStack } from './localStack.ts';
 import { parseStoreKind, type StoreKind } from './stores.ts';
@@ -33,7 +34,7 @@ if (values.help) {
   --data-dir  where data is kept (default .hookline/, or HOOKLINE_DATA_DIR)
   --no-auth   no authentication (only on a loopback address); default: on, with the root
               client's credentials in DIR/credentials.json
-  --rate-limit  requests a second per client (bursts of twice that; 0: no limit; default 50)
+  --rate-limit  requests a second per client (bursts of twice that; 0: no limit; default ${DEFAULT_RATE_LIMIT.perSecond})
   --handlers DIR    call every executable in DIR for each lifecycle event (Igor's
                     pre-job, post-start, post-testcase, post-job, post-end) with the event
                     name and run id as arguments and the event JSON on stdin

@@ -11,7 +11,7 @@ export type ErrorBody = z.infer<typeof errorResponseSchema>;
 /** A job with one command step that does nothing. */
 export const noopTask = { task: { name: 'noop', command: ['true'] } };
 
-/** The keys a JSON-e context may carry (DESIGN.md §3.2, plus Hookline's `config`). */
+/** The keys a JSON-e context may carry (functions/core/render.ts, plus Hookline's `config`). */
 export const CONTEXT_KEYS = [
   'firedBy',
   'payload',

@@ -1,7 +1,8 @@
 import Hawk from '@hapi/hawk';
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessTokenKeyFrom, type Credentials } from '../../functions/app/clients.ts';
+import type { Credentials } from '../../functions/app/clients.ts';
+import { accessTokenKeyFrom } from '../../functions/core/accessToken.ts';
 import type { ClientRecord } from '../../functions/ports/clientStore.ts';
 import { bearer, startTestStack, type TestStack } from '../support/stack.ts';
 

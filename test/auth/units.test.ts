@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { hawkTarget } from '../../functions/api/auth/authorizer.ts';
+import { hawkTarget } from '../../functions/api/auth/hawkScheme.ts';
 import { isPublicRoute } from '../../functions/api/auth/publicRoutes.ts';
 import { RateLimiter } from '../../functions/api/auth/rateLimiter.ts';
 import { MemoryNonceCache } from '../../functions/api/auth/replayGuard.ts';

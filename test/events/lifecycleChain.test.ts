@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS } from '../../functions/app/services.ts';
 import { hookBody, startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
- * Lifecycle events go back on the bus and hooks bind to them (DESIGN.md §3.4); a chain of hooks firing
+ * Lifecycle events go back on the bus and hooks bind to them (README.md, "Events and schedules"); a chain of hooks firing
  * each other stops at the depth limit (default 5) with the refused fire recorded as an error.
  */
 describe('hooks bound to lifecycle events', () => {

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeliveredEvent } from '../../app/fireFromSources.ts';
+import type { DeliveredEvent } from '../../ports/bus.ts';
 import type { EventOutbox, OutboxEntry } from '../../ports/eventOutbox.ts';
 import { documentClient } from './documentClient.ts';
 

@@ -1,7 +1,7 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { BoundedText } from '../../core/outputBounds.ts';
 import type { CommandRunner } from '../../ports/commandRunner.ts';
-import type { ActionOutcome, StopReason } from '../../runners/action.ts';
+import type { ActionOutcome, StopReason } from '../../ports/stepActions.ts';
 import { parseCommandRunnerLine } from '../../runners/commandRunnerProtocol.ts';
 
 /**

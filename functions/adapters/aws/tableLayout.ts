@@ -1,5 +1,5 @@
 /**
- * The one table's keys (DESIGN.md §2). The CDK construct and the local stack create the table
+ * The one table's keys (ARCHITECTURE.md, "Local and cloud adapters"). The CDK construct and the local stack create the table
  * from these names, and the DynamoDB store reads and writes items with them.
  */
 export const TABLE_KEYS = {

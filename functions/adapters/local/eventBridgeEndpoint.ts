@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { compileEventPattern } from '../../core/eventPattern/match.ts';
 import { validateEventPattern } from '../../core/eventPattern/parse.ts';
-import type { DeliveredEvent } from '../../app/fireFromSources.ts';
+import type { DeliveredEvent } from '../../ports/bus.ts';
 import { isReservedSource, RESERVED_SOURCE_MESSAGE } from '../../app/lifecycleEvents.ts';
 import { toDeliveredEvent } from './localBus.ts';
 

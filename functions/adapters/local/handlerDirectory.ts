@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DeliveredEvent } from '../../app/fireFromSources.ts';
+import type { DeliveredEvent } from '../../ports/bus.ts';
 import { LIFECYCLE_SOURCE } from '../../app/lifecycleEvents.ts';
 import { BoundedText } from '../../core/outputBounds.ts';
 import type { Logger } from '../../ports/logger.ts';

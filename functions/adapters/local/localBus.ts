@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DeliveredEvent } from '../../app/fireFromSources.ts';
-import type { Bus, BusEvent } from '../../ports/bus.ts';
+import type { Bus, BusEvent, DeliveredEvent } from '../../ports/bus.ts';
 import type { Logger } from '../../ports/logger.ts';
 
 /**
@@ -28,7 +27,7 @@ export function toDeliveredEvent(event: BusEvent): DeliveredEvent {
 
 export class LocalBus implements Bus {
   private readonly subscribers = new Set<BusSubscriber>();
-  private pending = new Set<Promise<void>>();
+  private pending = new Set<Promise<unknown>>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -43,19 +42,7 @@ export class LocalBus implements Bus {
 
   /** Delivers an event that already has its envelope (PutEvents through the local endpoint). */
   deliver(event: DeliveredEvent): void {
-    for (const subscriber of this.subscribers) {
-      const delivery = Promise.resolve()
-        .then(() => subscriber(event))
-        .catch((error: Error) =>
-          this.logger.error('event delivery failed', {
-            eventId: event.id,
-            source: event.source,
-            error: error.message,
-          }),
-        )
-        .finally(() => this.pending.delete(delivery));
-      this.pending.add(delivery);
-    }
+    this.deliverToEach(event);
   }
 
   /**
@@ -63,24 +50,30 @@ export class LocalBus implements Bus {
    * (the outbox removes the event then; otherwise it is delivered again later).
    */
   async deliverAndWait(event: DeliveredEvent): Promise<boolean> {
-    let ok = true;
-    const deliveries = [...this.subscribers].map((subscriber) => {
-      const delivery = Promise.resolve()
+    const outcomes = await Promise.all(this.deliverToEach(event));
+    return outcomes.every(Boolean);
+  }
+
+  /** One delivery per subscriber, tracked until it settles; each resolves false if it failed (logged). */
+  private deliverToEach(event: DeliveredEvent): Array<Promise<boolean>> {
+    return [...this.subscribers].map((subscriber) => {
+      const delivery: Promise<boolean> = Promise.resolve()
         .then(() => subscriber(event))
-        .catch((error: Error) => {
-          ok = false;
-          this.logger.error('event delivery failed', {
-            eventId: event.id,
-            source: event.source,
-            error: error.message,
-          });
-        })
+        .then(
+          () => true,
+          (error: Error) => {
+            this.logger.error('event delivery failed', {
+              eventId: event.id,
+              source: event.source,
+              error: error.message,
+            });
+            return false;
+          },
+        )
         .finally(() => this.pending.delete(delivery));
       this.pending.add(delivery);
       return delivery;
     });
-    await Promise.all(deliveries);
-    return ok;
   }
 
   /** Resolves when every delivery so far has been handled (tests, shutdown). */

@@ -1,4 +1,4 @@
-import type { DeliveredEvent } from '../../app/fireFromSources.ts';
+import type { DeliveredEvent } from '../../ports/bus.ts';
 import type { EventOutbox, OutboxEntry } from '../../ports/eventOutbox.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { LocalBus } from './localBus.ts';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { notFound } from '../../core/errors.ts';
-import { nextScheduledDate } from '../../app/hookStatus.ts';
+import { getHookStatus } from '../../app/hookStatus.ts';
 import {
   createHook,
   getHook,
@@ -10,8 +10,6 @@ import {
   updateHook,
 } from '../../app/manageHooks.ts';
 import type { Services } from '../../app/services.ts';
-import { listFiresOfHook } from '../../app/hookFires.ts';
-import type { HookRecord } from '../../ports/store.ts';
 import { type ApiEnv, authorize } from '../authorization.ts';
 import { pageRequest } from '../pagination.ts';
 import { hookParams } from '../params.ts';
@@ -75,14 +73,7 @@ export function hookRoutes(services: Services) {
     const { hookGroupId, hookId } = hookParams(c);
     await authorize(c, `hooks:status:${hookGroupId}/${hookId}`);
     const hook = await getHook(services, hookGroupId, hookId);
-    const lastFire = await lastFireOf(services, hook);
-    const next = nextScheduledDate(hook, services.clock.now());
-    return c.json({
-      lastFire,
-      ...(next ? { nextScheduledDate: next } : {}),
-      ...(hook.missedOccurrences !== undefined ? { missedOccurrences: hook.missedOccurrences } : {}),
-      ...(hook.outOfSync?.length ? { outOfSync: hook.outOfSync } : {}),
-    });
+    return c.json(await getHookStatus(services, hook));
   });
 
   app.get('/hooks/:hookGroupId/:hookId/token', async (c) => {
@@ -110,47 +101,4 @@ export function hookRoutes(services: Services) {
   });
 
   return app;
-}
-
-/** How many of the newest fires getHookStatus looks through for one that fired or failed. */
-const STATUS_FIRE_SCAN = 200;
-
-/**
- * Taskcluster's `lastFire`: the newest fire that started a run (`success`) or failed (`error`), or
- * `no-fire`. Fires that started nothing on purpose (declined by the template, skipped by the
- * concurrency limit) are not what `lastFire` describes; they are rows of listLastFires.
- */
-async function lastFireOf(services: Services, hook: HookRecord) {
-  let continuationToken: string | undefined;
-  let seen = 0;
-  do {
-    const page = await listFiresOfHook(services, hook, { limit: 50, continuationToken });
-    for (const fire of page.items) {
-      if (fire.result === 'success' || fire.result === 'queued') {
-        const run = await services.store.getRun(fire.runId);
-        return {
-          result: 'success',
-          runId: fire.runId,
-          taskId: fire.runId,
-          time: fire.time,
-          runState: run?.status ?? null,
-          runResult: run?.result ?? null,
-        };
-      }
-      if (fire.result === 'error') {
-        return {
-          result: 'error',
-          runId: fire.runId,
-          taskId: fire.runId,
-          time: fire.time,
-          error: fire.error ?? 'error',
-          runState: null,
-          runResult: null,
-        };
-      }
-    }
-    seen += page.items.length;
-    continuationToken = page.continuationToken;
-  } while (continuationToken && seen < STATUS_FIRE_SCAN);
-  return { result: 'no-fire' };
 }

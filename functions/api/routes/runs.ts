@@ -6,11 +6,10 @@ import type { RunFilter } from '../../ports/store.ts';
 import { listRecentRuns } from '../../app/recentRuns.ts';
 import { recentRunsQuery } from '../schemas.ts';
 import { cancelRun, rerun } from '../../app/controlRuns.ts';
-import { listFiresOfHook } from '../../app/hookFires.ts';
+import { listLastFires } from '../../app/hookFires.ts';
 import { getHook } from '../../app/manageHooks.ts';
 import { getRunRecord, getRunStatus, getStepOutput } from '../../app/runQueries.ts';
 import type { Services } from '../../app/services.ts';
-import type { RunRecord } from '../../core/runModel.ts';
 import { type ApiEnv, authorize } from '../authorization.ts';
 import { pageRequest } from '../pagination.ts';
 import { hookParams, offsetQuery, runIdParam, stepIndexParam } from '../params.ts';
@@ -80,36 +79,9 @@ export function runRoutes(services: Services) {
   app.get('/hooks/:hookGroupId/:hookId/last-fires', async (c) => {
     const { hookGroupId, hookId } = hookParams(c);
     await authorize(c, `hooks:list-last-fires:${hookGroupId}/${hookId}`);
-    const page = await listFiresOfHook(
-      services,
-      await getHook(services, hookGroupId, hookId),
-      pageRequest(c),
+    return c.json(
+      await listLastFires(services, await getHook(services, hookGroupId, hookId), pageRequest(c)),
     );
-    const runs = await Promise.all(
-      page.items.map((f) =>
-        f.result === 'success' || f.result === 'queued'
-          ? services.store.getRun(f.runId)
-          : Promise.resolve(undefined),
-      ),
-    );
-    const lastFires = page.items.map((fire, i) => ({
-      hookGroupId,
-      hookId,
-      firedBy: fire.firedBy,
-      runId: fire.runId,
-      taskId: fire.runId,
-      time: fire.time,
-      taskCreateTime: fire.time,
-      result: fire.result,
-      error: fire.error ?? '',
-      runState: runs[i]?.status ?? null,
-      runResult: runs[i]?.result ?? null,
-      taskState: taskState(runs[i]),
-    }));
-    return c.json({
-      lastFires,
-      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
-    });
   });
 
   return app;
@@ -133,13 +105,4 @@ function recentRunsFilter(c: Context): RunFilter {
     filter[name] = name === 'since' || name === 'until' ? new Date(raw).toISOString() : raw;
   }
   return filter as RunFilter;
-}
-
-/** Taskcluster's `taskState` for a fire's run (clients that know only Taskcluster read this). */
-export function taskState(run: RunRecord | undefined): string {
-  if (!run) return 'unscheduled';
-  if (run.status !== 'finished') return run.status;
-  if (run.result === 'succeeded' || run.result === 'succeeded_with_warnings') return 'completed';
-  if (run.result === 'cancelled') return 'exception';
-  return 'failed';
 }

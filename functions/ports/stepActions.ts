@@ -1,14 +1,18 @@
 import type { CollectedArtifact } from '../core/artifacts.ts';
-import type { ArtifactInput } from '../ports/artifactStore.ts';
-import type { ArtifactCollectionRequest } from './artifactFiles.ts';
+import type { ArtifactInput } from './artifactStore.ts';
+import type { ArtifactCollectionRequest } from '../runners/artifactFiles.ts';
+import type { StepActionKind } from '../core/job.ts';
 import type { PlannedStep, StepError, StepOutput, StepProcess } from '../core/runModel.ts';
+import type { Bus } from './bus.ts';
+import type { CommandRunner } from './commandRunner.ts';
+import type { Invoker } from './invoker.ts';
 
 /** What a step action (command, http, lambda, event) is given and what it reports. */
 export interface ActionInput {
   planned: PlannedStep;
   /** The whole environment of a command step (functions/app/commandEnvironment.ts: base variables, passed names, job and step env, HOOKLINE_*). */
   env: Record<string, string>;
-  /** The JSON document a command step gets on stdin (DESIGN.md §3.3), also the context of other actions. */
+  /** The JSON document a command step gets on stdin (README.md, "Jobs and steps"), also the context of other actions. */
   document: Record<string, unknown>;
   /** Aborted when the run is cancelled or its deadline passes; `signal.reason` says which. */
   signal: AbortSignal;
@@ -52,38 +56,19 @@ export interface ActionOutcome {
 
 export type Action = (input: ActionInput) => Promise<ActionOutcome>;
 
-/** Reads Razor's JSON protocol from a step's stdout: `hook.config.update/remove`, `output`, `error`. */
-export function readStdoutProtocol(stdout: string): {
-  configChange?: ConfigChange;
-  data?: unknown;
-  error?: StepError;
-} {
-  const text = stdout.trim();
-  if (!text.startsWith('{') || !text.endsWith('}')) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return {};
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
-  const doc = parsed as Record<string, unknown>;
-  const out: { configChange?: ConfigChange; data?: unknown; error?: StepError } = {};
-  const config = (doc.hook as { config?: Record<string, unknown> } | undefined)?.config;
-  if (config && typeof config === 'object') {
-    const change: ConfigChange = {};
-    if (config.update && typeof config.update === 'object' && !Array.isArray(config.update)) {
-      change.update = config.update as Record<string, unknown>;
-    }
-    if (Array.isArray(config.remove))
-      change.remove = config.remove.filter((k): k is string => typeof k === 'string');
-    if (change.update || change.remove) out.configChange = change;
-  }
-  if ('output' in doc) out.data = doc.output;
-  if (doc.error && typeof doc.error === 'object' && typeof (doc.error as StepError).message === 'string') {
-    out.error = doc.error as StepError;
-  } else if (typeof doc.error === 'string') {
-    out.error = { message: doc.error };
-  }
-  return out;
+/** The ports an action may reach, and the run's place in a chain of lifecycle events. */
+export interface StepActionContext {
+  commands: CommandRunner;
+  invoker: Invoker;
+  bus: Bus;
+  /** The run's depth in a chain of hooks fired by lifecycle events (event steps carry it on). */
+  chainDepth: number;
+}
+
+/**
+ * The step actions (functions/runners/*), as the step runner (functions/app/runStep.ts) reaches them:
+ * given to it by the step function (functions/handlers/step.ts), so the use case imports no runner.
+ */
+export interface StepActions {
+  actionFor(kind: StepActionKind, context: StepActionContext): Action;
 }
