@@ -1,7 +1,7 @@
 import { type ArtifactRecord, artifactExpiresAt, type CollectedArtifact } from '../core/artifacts.ts';
 import type { PlannedStep, RunRecord, StepRecord } from '../core/runModel.ts';
 import type { ArtifactInput } from '../ports/artifactStore.ts';
-import type { ArtifactCollectionRequest } from '../runners/artifactFiles.ts';
+import type { ArtifactCollectionRequest } from '../ports/artifactStore.ts';
 import type { Services } from './services.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { ArtifactRecord } from '../core/artifacts.ts';
+import type { ArtifactDeclaration, ArtifactRecord } from '../core/artifacts.ts';
 
 /**
  * Where the artifacts of runs are kept (README "Artifacts"): locally a directory under the data
@@ -39,3 +39,10 @@ export interface ArtifactInput {
 export type ArtifactContent =
   | { kind: 'stream'; body: ReadableStream<Uint8Array>; size: number }
   | { kind: 'redirect'; url: string };
+
+export interface ArtifactCollectionRequest {
+  declared: ArtifactDeclaration[];
+  /** Each file at most this large (ServiceSettings.artifactMaxBytes). */
+  maxBytes: number;
+  target: ArtifactUploadTarget;
+}

@@ -1,5 +1,5 @@
 import type { ActionOutcome } from './stepActions.ts';
-import type { ArtifactCollectionRequest } from '../runners/artifactFiles.ts';
+import type { ArtifactCollectionRequest } from './artifactStore.ts';
 import type { ArtifactInput } from './artifactStore.ts';
 import type { StepOutput, StepProcess } from '../core/runModel.ts';
 

@@ -1,4 +1,4 @@
-import type { DeliveredEvent } from '../app/fireFromSources.ts';
+import type { DeliveredEvent } from './bus.ts';
 import type { HookType } from '../core/hookType.ts';
 import type { RunRecord, StepOutput, StepRecord } from '../core/runModel.ts';
 import type { ClientAuditRecord, ClientRecord } from './clientStore.ts';

@@ -1,6 +1,6 @@
 import type { CollectedArtifact } from '../core/artifacts.ts';
 import type { ArtifactInput } from './artifactStore.ts';
-import type { ArtifactCollectionRequest } from '../runners/artifactFiles.ts';
+import type { ArtifactCollectionRequest } from './artifactStore.ts';
 import type { StepActionKind } from '../core/job.ts';
 import type { PlannedStep, StepError, StepOutput, StepProcess } from '../core/runModel.ts';
 import type { Bus } from './bus.ts';

@@ -15,7 +15,13 @@ import {
   isGlob,
   MAX_GLOB_ENTRIES,
 } from '../core/artifacts.ts';
-import type { ArtifactInput, ArtifactUploadTarget } from '../ports/artifactStore.ts';
+import type {
+  ArtifactCollectionRequest,
+  ArtifactInput,
+  ArtifactUploadTarget,
+} from '../ports/artifactStore.ts';
+
+export type { ArtifactCollectionRequest };
 
 /**
  * The runner's side of artifacts (functions/core/artifacts.ts): after the command, the declared
@@ -24,12 +30,6 @@ import type { ArtifactInput, ArtifactUploadTarget } from '../ports/artifactStore
  * earlier steps' artifacts are copied into a fresh directory the command finds in
  * HOOKLINE_ARTIFACTS_DIR. A problem with a declared file is the step's error, never a crash.
  */
-export interface ArtifactCollectionRequest {
-  declared: ArtifactDeclaration[];
-  /** Each file at most this large (ServiceSettings.artifactMaxBytes). */
-  maxBytes: number;
-  target: ArtifactUploadTarget;
-}
 
 export type Collection = { ok: true; artifacts: CollectedArtifact[] } | { ok: false; message: string };
 

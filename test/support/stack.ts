@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLogger } from '../../functions/adapters/jsonLogger.ts';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from '../../functions/api/auth/sigv4.ts';
+import { NodeSha256 } from '../../functions/core/sha256.ts';
 import type { Credentials } from '../../functions/app/clients.ts';
 import type { RunStatusView } from '../../functions/app/runQueries.ts';
 import { createLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/localStack.ts';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from '../../api/auth/sigv4.ts';
+import { NodeSha256 } from '../../core/sha256.ts';
 import type { ArtifactSigner } from './s3ArtifactStore.ts';
 
 /**
