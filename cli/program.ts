@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerApplyCommands } from './commands/apply.ts';
+import { registerArtifactCommands } from './commands/artifacts.ts';
 import { registerClientCommands } from './commands/clients.ts';
 import { registerCompletionCommand } from './commands/completion.ts';
 import { registerDataCommands } from './commands/data.ts';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerTriggerCommands(program);
   registerRunCommands(program);
   registerLogCommands(program);
+  registerArtifactCommands(program);
   registerScheduleCommands(program);
   registerEventCommands(program);
   registerClientCommands(program);
