@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../../core/sha256.ts';
 import type { Context } from 'hono';
@@ -69,6 +69,14 @@ export async function sigV4SignatureMatches(
     query[key] =
       existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }
+  // @smithy/signature-v4 takes a present x-amz-content-sha256 header as the payload's hash instead of
+  // hashing the body: a request signed for one body could then carry another. The body decides.
+  const claimedHash = c.req.header('x-amz-content-sha256');
+  if (
+    claimedHash !== undefined &&
+    claimedHash.toLowerCase() !== createHash('sha256').update(body).digest('hex')
+  )
+    return false;
   const signer = new SignatureV4({
     service: parsed.service,
     region: parsed.region,
