@@ -18,6 +18,12 @@ export interface TriggerFigures {
   finished: number;
   succeeded: number;
   drainSeconds: number;
+  /**
+   * A wrong trigger token for an existing hook and for an unknown hook: both 401 after the same work
+   * (constant-time comparison, no early answer that would tell a hook exists). Medians, interleaved.
+   */
+  wrongTokenExistingHookMs: number;
+  wrongTokenUnknownHookMs: number;
 }
 
 export interface TriggerBenchOptions {
@@ -88,6 +94,22 @@ export async function benchTriggers(options: TriggerBenchOptions = {}): Promise<
 
     const drainStarted = performance.now();
     const { finished, succeeded } = await waitFinished(stack, accepted, drainTimeoutMs);
+    const drainSeconds = round((performance.now() - drainStarted) / 1000);
+
+    // trigger tokens: an existing hook with a wrong token against an unknown hook, interleaved
+    const wrong = 'A'.repeat(43);
+    const refusedIn = async (hookId: string) => {
+      const t = performance.now();
+      const res = await api('POST', `/hooks/bench/${hookId}/trigger/${wrong}`, {});
+      if (res.status !== 401) throw new Error(`a wrong trigger token answered ${res.status}`);
+      return performance.now() - t;
+    };
+    const existing: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < Math.max(20, Math.floor(latencySamples / 2)); i++) {
+      existing.push(await refusedIn('noop'));
+      unknown.push(await refusedIn('absent'));
+    }
     return {
       p50Ms: round(median(latencies)),
       p99Ms: round(percentile(latencies, 99)),
@@ -99,7 +121,9 @@ export async function benchTriggers(options: TriggerBenchOptions = {}): Promise<
       refused,
       finished,
       succeeded,
-      drainSeconds: round((performance.now() - drainStarted) / 1000),
+      drainSeconds,
+      wrongTokenExistingHookMs: round(median(existing)),
+      wrongTokenUnknownHookMs: round(median(unknown)),
     };
   } finally {
     await stack.stop();

@@ -57,13 +57,6 @@ export function expectShape<S extends z.ZodType>(schema: S, body: unknown): z.in
   return parsed.data;
 }
 
-/** Median of numbers. */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 export interface RawResponse {
   status: number;
   text: string;

@@ -7,7 +7,7 @@ import {
   triggerTokenResponseSchema,
 } from '../../functions/api/schemas.ts';
 import { hookBody, startTestStack, type TestStack } from '../support/stack.ts';
-import { echoContextTask, expectError, expectShape, median, noopTask } from './helpers.ts';
+import { echoContextTask, expectError, expectShape, noopTask } from './helpers.ts';
 
 /**
  * Firing through the API: the JSON-e context of each path, triggerSchema defaults, declined and
@@ -369,7 +369,7 @@ describe('trigger tokens', () => {
     expect(JSON.stringify(refused.body)).not.toContain(token);
   });
 
-  it('a wrong token and an unknown hook give the same 401, body and timing', async () => {
+  it('a wrong token and an unknown hook give the same 401 and body', async () => {
     const wrong = 'A'.repeat(43);
     const strip = (body: unknown) => {
       const copy = structuredClone(body) as {
@@ -386,27 +386,8 @@ describe('trigger tokens', () => {
     expectError(unknownHook, 401, 'AuthenticationFailed');
     expect(strip(unknownHook.body)).toEqual(strip(wrongToken.body));
 
-    const time = async (path: string) => {
-      const started = performance.now();
-      const res = await fetch(`${stack.url}/api/hooks/v1${path}`, { method: 'POST' });
-      await res.arrayBuffer();
-      expect(res.status).toBe(401);
-      return performance.now() - started;
-    };
-    for (let i = 0; i < 20; i++) await time(`/hooks/tok/exists/trigger/${wrong}`); // warm up
-    const existing: number[] = [];
-    const absent: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      // interleaved, so drift on a busy machine hits both alike
-      existing.push(await time(`/hooks/tok/exists/trigger/${wrong}`));
-      absent.push(await time(`/hooks/tok/absent/trigger/${wrong}`));
-    }
-    const a = median(existing);
-    const b = median(absent);
-    console.log(
-      `trigger-token 401 median: existing hook ${a.toFixed(2)} ms, unknown hook ${b.toFixed(2)} ms`,
-    );
-    expect(Math.abs(a - b)).toBeLessThanOrEqual(Math.max(2, 0.25 * Math.max(a, b)));
+    // Their timing (constant-time token check, no early answer for an unknown hook) is measured by
+    // `npm run bench -- api` (bench/api.ts, trigger-token 401 medians), not asserted here.
   });
 });
 

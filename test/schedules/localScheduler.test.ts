@@ -45,7 +45,8 @@ describe('the local scheduler fires scheduled hooks (injected clock)', () => {
     await stack.cleanup();
   });
 
-  it('fires within 1 s of the due time, with now = the scheduled time and a run id derived from it', async () => {
+  // How soon after its due time a fire happens is a figure of `npm run bench -- events` (scheduler delay).
+  it('fires at the due time (never before), with now = the scheduled time and a run id derived from it', async () => {
     clock.set('2030-01-01T11:59:59.000Z');
     const created = await stack.api(
       'PUT',
@@ -58,9 +59,7 @@ describe('the local scheduler fires scheduled hooks (injected clock)', () => {
 
     const fire = await until('the 12:00 fire', () => fires.find((f) => f.hookId === 'minutely'));
     expect(fire.scheduledTime.toISOString()).toBe('2030-01-01T12:00:00.000Z');
-    const delay = fire.firedAt.getTime() - fire.scheduledTime.getTime();
-    expect(delay).toBeGreaterThanOrEqual(0);
-    expect(delay).toBeLessThan(1000);
+    expect(fire.firedAt.getTime()).toBeGreaterThanOrEqual(fire.scheduledTime.getTime());
     const runId = scheduleRunId('sched', 'minutely', '2030-01-01T12:00:00.000Z');
     expect(fire.outcome).toEqual({ kind: 'started', runId });
 
@@ -89,7 +88,8 @@ describe('the local scheduler fires scheduled hooks (injected clock)', () => {
         (f) => f.hookId === 'minutely' && f.scheduledTime.toISOString() === '2030-01-01T12:05:00.000Z',
       ),
     );
-    expect(fire.firedAt.getTime() - fire.scheduledTime.getTime()).toBeLessThan(1000);
+    // Five minutes of schedule passed in the test's few seconds: the scheduler followed the clock.
+    expect(fire.firedAt.getTime()).toBeGreaterThanOrEqual(fire.scheduledTime.getTime());
     // The jump skipped 12:01-12:04. Those more than a minute overdue when the scheduler looked (12:01-12:03,
     // or 12:01-12:04 if it looked after 12:05) are missed, and `latest` runs the most recent of them; the
     // rest fire as due. Either way each of 12:01-12:04 is counted missed or fired, and 12:05 fires.
