@@ -4,6 +4,7 @@ import { compileRoutes, encodedRequestPath } from '../../functions/adapters/aws/
 import { allowAll, createApiApp } from '../../functions/api/app.ts';
 import { createApiHandler } from '../../functions/handlers/api.ts';
 import { hookBody, startTestStack, type TestStack } from '../support/stack.ts';
+import { httpApiEvent } from '../support/httpApiEvent.ts';
 
 /**
  * API Gateway's `rawPath` both ways: kept encoded (REST APIs, function URLs) or decoded (HTTP APIs, the
@@ -23,44 +24,13 @@ afterAll(async () => {
   await stack?.cleanup();
 });
 
-/** An HTTP API payload 2.0 event; with `decoded`, the path as HTTP APIs hand it over (percent-decoded). */
-function event(
+const event = (
   method: string,
   path: string,
   form: 'encoded' | 'decoded',
   headers: Record<string, string>,
   body?: unknown,
-) {
-  const [encodedPath, rawQueryString = ''] = path.split('?') as [string, string?];
-  const rawPath = form === 'decoded' ? decodeURIComponent(encodedPath) : encodedPath;
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    headers: {
-      host: DOMAIN,
-      'x-forwarded-proto': 'https',
-      'x-forwarded-port': '443',
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123',
-      domainName: DOMAIN,
-      domainPrefix: 'abc123',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
-      requestId: 'req',
-      routeKey: '$default',
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    isBase64Encoded: false,
-  };
-}
+) => httpApiEvent(DOMAIN, method, path, headers, body, form);
 
 async function invoke(
   method: string,

@@ -2,6 +2,7 @@ import Hawk from '@hapi/hawk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/handlers/api.ts';
 import { hookBody, startTestStack, type TestStack } from '../support/stack.ts';
+import { httpApiEvent } from '../support/httpApiEvent.ts';
 
 /**
  * The api Lambda (hono/aws-lambda over the same app) with the real authorizer, fed API Gateway
@@ -25,36 +26,8 @@ afterAll(async () => {
 
 const newContainer = () => createApiHandler(stack.services, stack.clients!.store, SECRET);
 
-function event(method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  const [rawPath, rawQueryString = ''] = path.split('?') as [string, string?];
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    headers: {
-      host: DOMAIN,
-      'x-forwarded-proto': 'https',
-      'x-forwarded-port': '443',
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abc123',
-      domainName: DOMAIN,
-      domainPrefix: 'abc123',
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
-      requestId: 'req-1',
-      routeKey: '$default',
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    isBase64Encoded: false,
-  };
-}
+const event = (method: string, path: string, headers: Record<string, string>, body?: unknown) =>
+  httpApiEvent(DOMAIN, method, path, headers, body);
 
 async function invoke(
   handler: Handler,
