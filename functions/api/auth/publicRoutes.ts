@@ -3,7 +3,7 @@
  * refuses a request without valid credentials (401) before its handler runs, so an unauthenticated
  * caller learns nothing (not even whether a hook or run exists). `ping`, `openapi.json`,
  * `triggerHookWithToken` (the token in the path is the credential) and the schedule preview.
- * test/auth/scopeMatrix.test.ts holds this list and the app's routes together.
+ * test/e2e/auth/scopeMatrix.test.ts holds this list and the app's routes together.
  */
 export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; pattern: RegExp; name: string }> = [
   { method: 'GET', pattern: /^\/ping$/, name: 'ping' },

@@ -4,7 +4,7 @@ import { createHook, updateHook } from '../../../functions/app/manageHooks.ts';
 import { DEFAULT_BINDINGS_MAX_AGE_MS, StoredBindings } from '../../../functions/app/storedBindings.ts';
 import { derivedRunId } from '../../../functions/core/ids.ts';
 import { createFireHandler } from '../../../functions/handlers/fire.ts';
-import { fakeAws } from '../../events/fakeAws.ts';
+import { fakeAws } from '../../e2e/events/fakeAws.ts';
 import { hookBody } from '../../support/stack.ts';
 import { type InProcessServices, inProcessServices } from '../app/inProcessServices.ts';
 
