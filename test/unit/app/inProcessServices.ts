@@ -1,23 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoConcurrencyStore } from '../../../functions/adapters/aws/dynamoConcurrencyStore.ts';
-import { DynamoHookTypeStore } from '../../../functions/adapters/aws/dynamoHookTypeStore.ts';
-import { DynamoStore } from '../../../functions/adapters/aws/dynamoStore.ts';
 import { memoryLogger } from '../../../functions/adapters/jsonLogger.ts';
-import {
-  type DynaliteHandle,
-  ensureTable,
-  startDynalite,
-} from '../../../functions/adapters/local/dynaliteServer.ts';
+import { openDatabase, type SqliteDatabase } from '../../../functions/adapters/local/sqlite/database.ts';
+import { SqliteClientStore } from '../../../functions/adapters/local/sqlite/sqliteClientStore.ts';
+import { SqliteConcurrencyStore } from '../../../functions/adapters/local/sqlite/sqliteConcurrencyStore.ts';
+import { SqliteHookTypeStore } from '../../../functions/adapters/local/sqlite/sqliteHookTypeStore.ts';
+import { SqliteStore } from '../../../functions/adapters/local/sqlite/sqliteStore.ts';
 import { DEFAULT_SETTINGS, type Services } from '../../../functions/app/services.ts';
 import type { BusEvent } from '../../../functions/ports/bus.ts';
+import type { ClientStore } from '../../../functions/ports/clientStore.ts';
 import type { Clock } from '../../../functions/ports/clock.ts';
 
 /**
- * Services for unit tests of use cases, in this process: the DynamoDB store adapter over an in-memory
- * dynalite, executions and bus that only record what they are asked, and a clock the test sets.
+ * Services for unit tests of use cases, in this process and with no server: the embedded store's
+ * adapters on SQLite `:memory:` (functions/adapters/local/sqlite/; test/contracts/ proves they behave
+ * like the DynamoDB adapters), executions and bus that only record what they are asked, and a clock
+ * the test sets (every store adapter reads it too).
  */
 export interface InProcessServices {
   services: Services;
+  /** The client store on the same database (clients are not a Services field). */
+  clients: ClientStore;
+  database: SqliteDatabase;
   started: string[];
   events: BusEvent[];
   clock: SettableClock;
@@ -39,17 +42,15 @@ export class SettableClock implements Clock {
 }
 
 export async function inProcessServices(start = '2030-01-01T00:00:00Z'): Promise<InProcessServices> {
-  const dynamo: DynaliteHandle = await startDynalite(undefined);
-  const table = `t${randomBytes(4).toString('hex')}`;
-  await ensureTable(dynamo.client, table);
+  const database = openDatabase(':memory:');
   const clock = new SettableClock(new Date(start));
   const logs = memoryLogger();
   const started: string[] = [];
   const events: BusEvent[] = [];
   const services: Services = {
-    store: new DynamoStore({ tableName: table, client: dynamo.client }),
-    concurrency: new DynamoConcurrencyStore(table, dynamo.client),
-    hookTypes: new DynamoHookTypeStore(table, dynamo.client),
+    store: new SqliteStore(database, { clock }),
+    concurrency: new SqliteConcurrencyStore(database),
+    hookTypes: new SqliteHookTypeStore(database),
     executions: {
       start: async (runId) => {
         started.push(runId);
@@ -73,5 +74,14 @@ export async function inProcessServices(start = '2030-01-01T00:00:00Z'): Promise
     settings: DEFAULT_SETTINGS,
     secrets: { tokenKey: randomBytes(32) },
   };
-  return { services, started, events, clock, logs, close: () => dynamo.close() };
+  return {
+    services,
+    clients: new SqliteClientStore(database, { clock }),
+    database,
+    started,
+    events,
+    clock,
+    logs,
+    close: async () => database.close(),
+  };
 }
