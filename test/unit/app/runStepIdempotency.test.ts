@@ -8,26 +8,24 @@ import { createHook, getHook } from '../../../functions/app/manageHooks.ts';
 import { runStep } from '../../../functions/app/runStep.ts';
 import type { Services } from '../../../functions/app/services.ts';
 import { stepRunners } from '../../../functions/runners/stepRunners.ts';
-import { hookBody, startTestStack, type TestStack } from '../../support/stack.ts';
+import { hookBody } from '../../support/stack.ts';
+import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /**
  * The step runner is idempotent per (runId, step): duplicated or retried invocations (Lambda
  * retries, the local engine's extra Map iterations) never run a command twice.
  */
-let stack: TestStack;
+let env: InProcessServices;
 let services: Services;
 let dir: string;
 beforeAll(async () => {
-  stack = await startTestStack({ dataDir: null });
+  // In process, no stack: executions only recorded, so the test drives the steps itself.
+  env = await inProcessServices();
+  services = env.services;
   dir = mkdtempSync(join(tmpdir(), 'hookline-idem-'));
-  // A services view whose executions start nothing, so the test drives the steps itself.
-  services = {
-    ...stack.services,
-    executions: { start: async () => undefined, describe: async () => ({ status: 'NOT_FOUND' }) },
-  };
 });
 afterAll(async () => {
-  await stack.cleanup();
+  await env?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -12,28 +12,29 @@ import type { Services } from '../../../functions/app/services.ts';
 import { stepRunners } from '../../../functions/runners/stepRunners.ts';
 import { ORPHANED_AFTER_MS, sweepRuns } from '../../../functions/app/sweepRuns.ts';
 import { STEP_RECORDING_MARGIN_SECONDS } from '../../../functions/core/stepBudget.ts';
-import { hookBody, startTestStack, type TestStack } from '../../support/stack.ts';
+import { hookBody } from '../../support/stack.ts';
+import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /**
- * The use cases that end runs whatever fails, driven in-process: the run sweeper against the cloud
+ * The use cases that end runs whatever fails, driven in process with no stack: the run sweeper against the cloud
  * Executions adapter (Step Functions mocked with aws-sdk-client-mock), the runner's stop before its
  * invocation ends, and the service secret read retried after a failure.
  */
 const config = { region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } };
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:hookline-job';
 
-let stack: TestStack;
+let env: InProcessServices;
 let idle: Services;
 beforeAll(async () => {
-  stack = await startTestStack({ dataDir: null });
-  // A services view whose executions start nothing: the tests drive the runs themselves.
+  // In process, no stack: executions start nothing, the tests drive the runs themselves.
+  env = await inProcessServices();
   idle = {
-    ...stack.services,
+    ...env.services,
     executions: { start: async () => undefined, describe: async () => ({ status: 'NOT_FOUND' }) },
   };
 });
 afterAll(async () => {
-  await stack.cleanup();
+  await env?.close();
 });
 
 async function startedRun(services: Services, hookId: string, task: Record<string, unknown>) {
@@ -89,8 +90,8 @@ describe('the run sweeper, with the Step Functions adapter', () => {
       .rejects(new ExecutionDoesNotExist({ message: 'no such execution', $metadata: {} }));
     const services = { ...idle, executions: new SfnExecutions(STATE_MACHINE, client) };
     expect((await sweepRuns(services)).finished).not.toContain(orphan);
-    const later = new Date(Date.now() + ORPHANED_AFTER_MS + 1000);
-    const outcome = await sweepRuns({ ...services, clock: { now: () => later } });
+    env.clock.advance(ORPHANED_AFTER_MS + 1000);
+    const outcome = await sweepRuns(services);
     expect(outcome.finished).toContain(orphan);
     expect((await services.store.getRun(orphan))!.error!.message).toMatch(
       /running with no execution behind it/,

@@ -4,16 +4,18 @@ import { fireHook } from '../../../functions/app/fireHook.ts';
 import { createHook, getHook } from '../../../functions/app/manageHooks.ts';
 import { type RecoveryEngine, recoverRuns } from '../../../functions/app/recoverRuns.ts';
 import type { Services } from '../../../functions/app/services.ts';
-import { hookBody, startTestStack, type TestStack } from '../../support/stack.ts';
+import { hookBody } from '../../support/stack.ts';
+import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /**
- * Concurrency limits across restarts, in-process on the real store: recovery starts a queued run only
- * with a slot, a slot held by a finished run is released by the dispatcher at once, and the queue
- * sweep visits only hooks that have a queue or a held slot.
+ * Concurrency limits across restarts, in process on the SQLite store with no stack (a stack's own
+ * dispatcher would react to the store too; here the test alone plays the engine): recovery starts a
+ * queued run only with a slot, a slot held by a finished run is released by the dispatcher at once,
+ * and the queue sweep visits only hooks that have a queue or a held slot.
  */
-let stack: TestStack;
+let env: InProcessServices;
 let services: Services;
-const started: string[] = [];
+let started: string[];
 let hookReads = 0;
 const engine: RecoveryEngine = {
   isLive: () => false,
@@ -22,15 +24,12 @@ const engine: RecoveryEngine = {
 };
 
 beforeAll(async () => {
-  stack = await startTestStack({ dataDir: null, queueSweepMs: 3_600_000, recoveryMs: 3_600_000 });
-  const store = stack.services.store;
-  // Executions only recorded (the test plays the engine); hook reads counted (the sweep's cost).
+  env = await inProcessServices();
+  // Executions only recorded (inProcessServices); hook reads counted (the sweep's cost).
+  started = env.started;
+  const store = env.services.store;
   services = {
-    ...stack.services,
-    executions: {
-      start: async (runId) => void started.push(runId),
-      describe: async (runId) => ({ status: started.includes(runId) ? 'RUNNING' : 'NOT_FOUND' }),
-    },
+    ...env.services,
     store: new Proxy(store, {
       get(target, property, receiver) {
         if (property === 'getHook' || property === 'listAllHooks') hookReads++;
@@ -41,7 +40,7 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  await stack.cleanup();
+  await env?.close();
 });
 
 const limited = (extra: Record<string, unknown> = {}) =>
