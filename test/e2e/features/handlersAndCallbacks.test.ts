@@ -13,21 +13,26 @@ describe('handler directories (Igor)', () => {
   let dir: string;
   let log: string;
   let logDir: string;
+  let release: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hookline-handlers-'));
     logDir = mkdtempSync(join(tmpdir(), 'hookline-handler-log-'));
     log = join(logDir, 'calls.log');
+    release = join(logDir, 'release');
     writeFileSync(
       join(dir, '10-record.sh'),
       `#!/bin/sh\nbody=$(cat)\necho "$1 $2 $(printf '%s' "$body" | head -c 40)" >> ${log}\n`,
     );
     writeFileSync(join(dir, '20-fails.sh'), '#!/bin/sh\necho broken >&2\nexit 7\n');
-    writeFileSync(join(dir, '30-hangs.sh'), '#!/bin/sh\nsleep 600\n');
+    // Blocks until the test releases it: a run that waited for its handlers could never finish first.
+    writeFileSync(join(dir, '30-waits.sh'), `#!/bin/sh\nwhile [ ! -e ${release} ]; do sleep 0.05; done\n`);
     writeFileSync(join(dir, 'README.txt'), 'not a handler');
     chmodSync(join(dir, '10-record.sh'), 0o755);
     chmodSync(join(dir, '20-fails.sh'), 0o755);
-    chmodSync(join(dir, '30-hangs.sh'), 0o755);
-    stack = await startTestStack({ dataDir: null, handlersDir: dir, handlerTimeoutMs: 1000 });
+    chmodSync(join(dir, '30-waits.sh'), 0o755);
+    // Each call's timeout (the kill of a handler that hangs) is proved by
+    // test/unit/adapters/local/handlerDirectory.test.ts; here no call may end before the release.
+    stack = await startTestStack({ dataDir: null, handlersDir: dir, handlerTimeoutMs: 25_000 });
   });
   afterAll(async () => {
     await stack.cleanup();
@@ -44,12 +49,13 @@ describe('handler directories (Igor)', () => {
         task: { name: 'test', command: ['true'] },
       }),
     );
-    const started = Date.now();
     const fired = await stack.api<{ runId: string }>('POST', '/hooks/igor/job/trigger', {});
     const run = await stack.waitForRunFinished(fired.body.runId);
     expect(run.result).toBe('succeeded');
-    // the run did not wait for the hanging handler (each call has a 1 s timeout: waiting would take 6 s)
-    expect(Date.parse(run.finishedAt!) - started).toBeLessThan(4000);
+    // the run finished while its first handler call of 30-waits.sh still waited: the run waits for no handler
+    const waiting = () => stack.handlers!.calls.filter((c) => c.handler.endsWith('30-waits.sh'));
+    expect(waiting()).toEqual([]);
+    writeFileSync(release, '');
     await stack.bus.drain();
     await stack.handlers!.drain();
     const lines = readFileSync(log, 'utf8').trim().split('\n');
@@ -64,9 +70,14 @@ describe('handler directories (Igor)', () => {
     expect(lines[0]).toContain('{"event":"pre-job"');
     const failing = stack.handlers!.calls.filter((c) => c.handler.endsWith('20-fails.sh'));
     expect(failing.map((c) => [c.exitCode, c.stderr])).toEqual(Array(6).fill([7, 'broken\n']));
-    const hanging = stack.handlers!.calls.filter((c) => c.handler.endsWith('30-hangs.sh'));
-    expect(hanging.every((c) => c.timedOut)).toBe(true);
-    expect(stack.logs.lines.filter((l) => l.message.startsWith('handler timed out'))).toHaveLength(6);
+    expect(waiting().map((c) => [c.event, c.exitCode, c.timedOut])).toEqual([
+      ['pre-job', 0, false],
+      ['post-start', 0, false],
+      ['post-testcase', 0, false],
+      ['post-testcase', 0, false],
+      ['post-job', 0, false],
+      ['post-end', 0, false],
+    ]);
   });
 
   it('reports a handler that is not executable once, not silently', () => {
