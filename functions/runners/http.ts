@@ -37,17 +37,21 @@ export const runHttp: Action = async (input) => {
   } catch (error) {
     return failure(error as Error, timeout.aborted, input.signal, input.timeoutMs);
   }
-  let text: string;
+  let read: { text: string; cut: boolean };
   try {
-    text = await readBounded(response, input.outputLimitBytes * 4, signal);
+    read = await readBounded(response, input.outputLimitBytes * 4, signal);
   } catch (error) {
     return failure(error as Error, timeout.aborted, input.signal, input.timeoutMs);
   }
-  const bounded = boundText(text, input.outputLimitBytes);
+  const bounded = boundText(read.text, input.outputLimitBytes);
   const ok = http.expectStatus
     ? http.expectStatus.includes(response.status)
     : response.status >= 200 && response.status < 300;
-  const output = { body: bounded.text, truncated: bounded.truncated, data: { status: response.status } };
+  const output = {
+    body: bounded.text,
+    truncated: bounded.truncated || read.cut,
+    data: { status: response.status },
+  };
   if (ok) return { status: 'succeeded', output };
   return {
     status: 'failed',
@@ -59,23 +63,31 @@ export const runHttp: Action = async (input) => {
   };
 };
 
-async function readBounded(response: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
-  if (!response.body) return '';
+/** The body's first `maxBytes` (the chunk that crosses the bound is cut, not dropped), and whether more came. */
+async function readBounded(
+  response: Response,
+  maxBytes: number,
+  signal: AbortSignal,
+): Promise<{ text: string; cut: boolean }> {
+  if (!response.body) return { text: '', cut: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
+  let cut = false;
   while (true) {
     if (signal.aborted) throw signal.reason;
     const { done, value } = await reader.read();
     if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
+    if (total + value.length > maxBytes) {
+      chunks.push(value.subarray(0, maxBytes - total));
+      cut = true;
       await reader.cancel();
       break;
     }
+    total += value.length;
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return { text: Buffer.concat(chunks).toString('utf8'), cut };
 }
 
 function failure(error: Error, timedOut: boolean, stop: AbortSignal, timeoutMs: number): ActionOutcome {
