@@ -247,7 +247,6 @@ const NOT_YET_IMPORTED_BY_A_TEST = new Set<string>([
   'functions/api/routes/schedulePreview.ts',
   'functions/api/routes/signingSecret.ts',
   'functions/api/routes/triggers.ts',
-  'functions/app/runEvents.ts',
   'functions/core/eventPattern/ipAddress.ts',
   'functions/core/eventPattern/jsonValues.ts',
   'functions/core/eventPattern/operators.ts',
