@@ -214,12 +214,10 @@ function declaresOnlyTypes(file: string): boolean {
  */
 const NOT_YET_IMPORTED_BY_A_TEST = new Set<string>([
   'functions/adapters/aws/documentClient.ts',
-  'functions/adapters/aws/dynamoArchive.ts',
   'functions/adapters/aws/dynamoRunCreation.ts',
   'functions/adapters/aws/tableLayout.ts',
   'functions/adapters/continuationToken.ts',
   'functions/adapters/local/sqlite/documents.ts',
-  'functions/adapters/local/sqlite/sqliteArchive.ts',
   'functions/adapters/local/sqlite/sqliteExpirySweeper.ts',
   'functions/adapters/local/ttlSweeper.ts',
   'functions/api/auth/authorizer.ts',
