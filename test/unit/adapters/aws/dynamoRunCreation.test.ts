@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLAIM_GRACE_MS } from '../../../../functions/adapters/aws/dynamoRunCreation.ts';
 import { DynamoStore } from '../../../../functions/adapters/aws/dynamoStore.ts';
 import {
   type DynaliteHandle,
@@ -40,7 +41,8 @@ function cutAfter(allowed: number): DynamoDBClient {
 const clients: DynamoDBClient[] = [];
 
 function creation(runId: string, key: string): RunCreation {
-  const createdAt = new Date(Date.now() - 120_000).toISOString();
+  // Older than the grace a claim of a creation under way is given (a cut creation, by now).
+  const createdAt = new Date(Date.now() - 4 * CLAIM_GRACE_MS).toISOString();
   const run: RunRecord = {
     runId,
     hookGroupId: 'cut',
@@ -136,6 +138,11 @@ describe('DynamoDB run creation cut at every write', () => {
     const cut = new DynamoStore({ tableName: TABLE, client: cutAfter(2) });
     await cut.createRun(fresh).catch(() => undefined);
     expect(await healthy.createRun(creation('run-busy-2', 'key-busy'))).toEqual({ kind: 'key-busy' });
+    // Still within the grace: still busy.
+    const recent = creation('run-recent', 'key-recent');
+    recent.run.createdAt = new Date(Date.now() - CLAIM_GRACE_MS / 2).toISOString();
+    await new DynamoStore({ tableName: TABLE, client: cutAfter(2) }).createRun(recent).catch(() => undefined);
+    expect(await healthy.createRun(creation('run-recent-2', 'key-recent'))).toEqual({ kind: 'key-busy' });
 
     const old = creation('run-old', 'key-old');
     await new DynamoStore({ tableName: TABLE, client: cutAfter(2) }).createRun(old).catch(() => undefined);
