@@ -131,14 +131,7 @@ export function bearer(credentials: Credentials): string {
   return `Bearer ${credentials.clientId}:${credentials.accessToken}`;
 }
 
-/** A minimal valid hook definition with the given job template. */
-export function hookBody(task: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  return {
-    metadata: { name: 'test hook', description: 'a hook made by a test', owner: 'tests@example.com' },
-    task,
-    ...extra,
-  };
-}
+export { hookBody } from './hookBody.ts';
 
 /**
  * Headers for a raw request to the local EventBridge-compatible endpoint (`POST /`), signed with AWS

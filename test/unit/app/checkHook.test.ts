@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFiringPaths, renderForCheck } from '../../../functions/app/checkHook.ts';
 import { createHook, getHook } from '../../../functions/app/manageHooks.ts';
 import type { HookDefinition } from '../../../functions/core/hookDefinition.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /** Checking a hook before it fires (functions/app/checkHook.ts): the render preview and the create-time check. */

@@ -4,7 +4,7 @@ import { fireHook } from '../../../functions/app/fireHook.ts';
 import { createHook, getHook } from '../../../functions/app/manageHooks.ts';
 import { type RecoveryEngine, recoverRuns } from '../../../functions/app/recoverRuns.ts';
 import type { Services } from '../../../functions/app/services.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { fireHook } from '../../../functions/app/fireHook.ts';
 import { createHook, getHook } from '../../../functions/app/manageHooks.ts';
 import type { Services } from '../../../functions/app/services.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 
 /** Creates hook `group/hookId` with `job` (and `extra` hook fields) and fires it once; the run's id. */
 export async function firedRun(

@@ -3,7 +3,7 @@ import type { DeliveredEvent } from '../../../functions/app/fireFromSources.ts';
 import { handleFire } from '../../../functions/app/handleFire.ts';
 import { createHook } from '../../../functions/app/manageHooks.ts';
 import { derivedRunId } from '../../../functions/core/ids.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /** The one fire path (app/handleFire.ts), with the ports in this process and a clock the test sets. */

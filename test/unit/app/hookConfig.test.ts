@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyConfigChange } from '../../../functions/app/hookConfig.ts';
 import { putHookType } from '../../../functions/app/hookTypes.ts';
 import { createHook, getHook } from '../../../functions/app/manageHooks.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /** A step's or a client's `hook.config` change (functions/app/hookConfig.ts). */

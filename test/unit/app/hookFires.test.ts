@@ -4,7 +4,7 @@ import { listLastFires, taskState } from '../../../functions/app/hookFires.ts';
 import { getHookStatus } from '../../../functions/app/hookStatus.ts';
 import { createHook, getHook } from '../../../functions/app/manageHooks.ts';
 import type { RunRecord } from '../../../functions/core/runModel.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /** A hook's last fires and status (app/hookFires.ts, app/hookStatus.ts), in this process with a set clock. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTypeName, deleteHookType, getHookType, putHookType } from '../../../functions/app/hookTypes.ts';
 import { createHook } from '../../../functions/app/manageHooks.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /** Managing hook types (functions/app/hookTypes.ts). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHook } from '../../../functions/app/manageHooks.ts';
 import { matchEventToBindings } from '../../../functions/app/matchEvent.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /** Which bindings an event matches, without firing (functions/app/matchEvent.ts). */

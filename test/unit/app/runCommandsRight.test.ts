@@ -8,7 +8,7 @@ import {
 } from '../../../functions/app/runCommandsRight.ts';
 import { ROOT_CLIENT_ID } from '../../../functions/app/clients.ts';
 import type { HookRecord } from '../../../functions/ports/store.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /** The right of a hook to run command steps (functions/app/runCommandsRight.ts). */

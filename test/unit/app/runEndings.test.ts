@@ -12,7 +12,7 @@ import type { Services } from '../../../functions/app/services.ts';
 import { stepRunners } from '../../../functions/runners/stepRunners.ts';
 import { ORPHANED_AFTER_MS, sweepRuns } from '../../../functions/app/sweepRuns.ts';
 import { STEP_RECORDING_MARGIN_SECONDS } from '../../../functions/core/stepBudget.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /**

@@ -8,7 +8,7 @@ import { createHook, getHook } from '../../../functions/app/manageHooks.ts';
 import { runStep } from '../../../functions/app/runStep.ts';
 import type { Services } from '../../../functions/app/services.ts';
 import { stepRunners } from '../../../functions/runners/stepRunners.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /**

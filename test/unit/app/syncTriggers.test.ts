@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHook } from '../../../functions/app/manageHooks.ts';
 import { REPAIR_GRACE_MS, repairOutOfSyncHooks, SYNC_PENDING } from '../../../functions/app/syncTriggers.ts';
 import type { HookDefinition } from '../../../functions/core/hookDefinition.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /** The periodic repair of hooks left out of sync, with the ports in this process and a settable clock. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHook, getHook, triggerTokenFor } from '../../../functions/app/manageHooks.ts';
 import { checkTriggerToken } from '../../../functions/app/triggerWithToken.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
 /** Trigger tokens (functions/app/triggerWithToken.ts): one answer for a wrong token and an unknown hook. */

@@ -5,7 +5,7 @@ import { DEFAULT_BINDINGS_MAX_AGE_MS, StoredBindings } from '../../../functions/
 import { derivedRunId } from '../../../functions/core/ids.ts';
 import { createFireHandler } from '../../../functions/handlers/fire.ts';
 import { fakeAws } from '../../e2e/events/fakeAws.ts';
-import { hookBody } from '../../support/stack.ts';
+import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from '../app/inProcessServices.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,6 @@ import { SCHEMA_MIGRATIONS } from '../../../../../functions/adapters/local/sqlit
 import { SqliteConcurrencyStore } from '../../../../../functions/adapters/local/sqlite/sqliteConcurrencyStore.ts';
 import { SqliteHookTypeStore } from '../../../../../functions/adapters/local/sqlite/sqliteHookTypeStore.ts';
 import { SqliteStore } from '../../../../../functions/adapters/local/sqlite/sqliteStore.ts';
-import { tempDataDir } from '../../../../support/stack.ts';
 
 /** The SQLite database itself (functions/adapters/local/sqlite/database.ts): WAL, lock, migrations, kill -9. */
 const dirs: string[] = [];
@@ -16,7 +16,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 function file(): string {
-  const d = tempDataDir('hookline-sqlite-');
+  const d = mkdtempSync(join(tmpdir(), 'hookline-sqlite-'));
   dirs.push(d);
   return join(d, 'hookline.db');
 }
