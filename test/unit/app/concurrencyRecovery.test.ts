@@ -49,7 +49,13 @@ const limited = (extra: Record<string, unknown> = {}) =>
     { concurrency: { limit: 1, onLimit: 'queue' }, ...extra },
   );
 
+/**
+ * Fires one second after the previous fire: a queue is FIFO by creation time (its position is
+ * `createdAt#runId`, functions/app/concurrency.ts), so runs created in the same millisecond queue in
+ * run-id order, which is random — what made `started == [b]` fail now and then.
+ */
 async function fire(hookId: string): Promise<string> {
+  env.clock.advance(1000);
   const outcome = await fireHook(services, {
     hook: await getHook(services, 'rec', hookId),
     firedBy: 'triggerHook',
