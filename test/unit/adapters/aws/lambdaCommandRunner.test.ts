@@ -1,6 +1,6 @@
 import { InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LambdaCommandRunner } from '../../../../functions/adapters/aws/lambdaCommandRunner.ts';
 import { handler } from '../../../../functions/handlers/commandRunner.ts';
 import type { CommandRequest } from '../../../../functions/ports/commandRunner.ts';
@@ -13,6 +13,8 @@ import type { StepOutput } from '../../../../functions/core/runModel.ts';
  */
 const lambda = mockClient(LambdaClient);
 afterEach(() => lambda.reset());
+// The unit tests share a worker (vitest.config.ts): the class goes back to the SDK's own send.
+afterAll(() => lambda.restore());
 
 const request: CommandRequest = {
   command: ['sh', '-c', 'echo err >&2; echo \'{"output": {"n": 1}}\''],
