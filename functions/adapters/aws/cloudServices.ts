@@ -110,7 +110,7 @@ async function buildServices(functionName: string): Promise<Services> {
 
 /**
  * The artifact bucket, for the functions the stack gives it to (step: signs uploads; api: signs
- * downloads); elsewhere none (infra/hooklineConstruct.ts artifactStorage). Loaded on that path only.
+ * downloads); elsewhere none (infra/hookline/artifactBucket.ts). Loaded on that path only.
  */
 async function artifactStore(env: NodeJS.ProcessEnv = process.env): Promise<ArtifactStore | undefined> {
   const bucket = readCloudEnvironment(env).artifactBucketName;
