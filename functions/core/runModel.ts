@@ -31,6 +31,10 @@ export const stepStatusSchema = z.enum([
   'cancelled',
 ]);
 export type StepStatus = z.infer<typeof stepStatusSchema>;
+/** What a step's action reports (functions/ports/stepActions.ts): the ending statuses a run of it can have. */
+export const actionStatusSchema = stepStatusSchema.extract(['succeeded', 'failed', 'timed_out', 'cancelled']);
+export type ActionStatus = z.infer<typeof actionStatusSchema>;
+
 export const phaseSchema = z.enum(['pre', 'task', 'post', 'notify']);
 export type Phase = z.infer<typeof phaseSchema>;
 
