@@ -67,6 +67,11 @@ export async function inProcessServices(start = '2030-01-01T00:00:00Z'): Promise
         throw new Error('these unit tests run no commands');
       },
     } as unknown as Services['commands'],
+    stepActions: {
+      actionFor: () => async () => {
+        throw new Error('these unit tests run no steps (give the services a stepActions of the test)');
+      },
+    },
     commandEnvironment: {},
     clock,
     logger: logs,
