@@ -31,7 +31,7 @@ export interface ServiceSettings {
   artifactMaxBytes: number;
   /**
    * How long one invocation of the step function may run (seconds): the step Lambda's timeout in
-   * the cloud (infra/hooklineConstruct.ts), the same budget per step locally. Every step must fit
+   * the cloud (infra/hookline/functions.ts), the same budget per step locally. Every step must fit
    * in it (functions/core/stepBudget.ts).
    */
   stepFunctionTimeoutSeconds: number;
