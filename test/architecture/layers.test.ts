@@ -236,8 +236,6 @@ const NOT_YET_IMPORTED_BY_A_TEST = new Set<string>([
   'functions/api/auth/sigv4Scheme.ts',
   'functions/api/authorization.ts',
   'functions/api/errors.ts',
-  'functions/api/pagination.ts',
-  'functions/api/params.ts',
   'functions/api/routes/artifacts.ts',
   'functions/api/routes/clients.ts',
   'functions/api/routes/events.ts',
