@@ -24,5 +24,15 @@ export const endpoints = {
 
 export type EndpointName = keyof typeof endpoints;
 
-/** The declarations in a stable order: the OpenAPI document's and the README table's. */
-export const ENDPOINT_LIST: readonly EndpointDeclaration[] = Object.values(endpoints);
+const METHOD_ORDER = ['get', 'put', 'post', 'delete'];
+
+/** The declarations by path, then method: the order of the OpenAPI document and of the README's table. */
+export const ENDPOINT_LIST: readonly EndpointDeclaration[] = (
+  Object.values(endpoints) as EndpointDeclaration[]
+).sort((a, b) =>
+  a.path === b.path
+    ? METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method)
+    : a.path < b.path
+      ? -1
+      : 1,
+);
