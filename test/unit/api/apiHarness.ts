@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Hono } from 'hono';
 import { expect, it } from 'vitest';
-import { openDatabase } from '../../../functions/adapters/local/sqlite/database.ts';
-import { SqliteClientStore } from '../../../functions/adapters/local/sqlite/sqliteClientStore.ts';
 import { API_PREFIX, createApiApp } from '../../../functions/api/app.ts';
 import { createAuthorizer } from '../../../functions/api/auth/authorizer.ts';
 import type { ApiEnv } from '../../../functions/api/authorization.ts';
@@ -21,12 +19,14 @@ import {
   ensureRootClient,
 } from '../../../functions/app/clients.ts';
 import { DEFAULT_SETTINGS, type Services } from '../../../functions/app/services.ts';
+import { openStores } from '../../../infra/local/stores.ts';
 import { type InProcessServices, inProcessServices } from '../app/inProcessServices.ts';
 
 /**
  * The whole HTTP application in this process, as `npm start` builds it but without a server: the
- * in-process services (test/unit/app/inProcessServices.ts), clients in SQLite `:memory:`, the real
- * authorizer (Bearer), and `app.request` for requests. The clock is the services' settable one.
+ * in-process services (test/unit/app/inProcessServices.ts), clients in SQLite `:memory:` (as the
+ * local stack opens it, infra/local/stores.ts), the real authorizer (Bearer), and `app.request` for
+ * requests. The clock is the services' settable one.
  */
 export interface ApiHarness extends InProcessServices {
   app: Hono<ApiEnv>;
@@ -36,7 +36,12 @@ export interface ApiHarness extends InProcessServices {
   call(
     method: string,
     path: string,
-    options?: { body?: unknown; rawBody?: string; credentials?: Credentials | null; headers?: Record<string, string> },
+    options?: {
+      body?: unknown;
+      rawBody?: string;
+      credentials?: Credentials | null;
+      headers?: Record<string, string>;
+    },
   ): Promise<Answer>;
   /** A client holding exactly these scopes (made once per list). */
   clientWith(scopes: string[]): Promise<Credentials>;
@@ -55,18 +60,25 @@ export async function apiHarness(): Promise<ApiHarness> {
   // event streams end once they have sent something (as behind API Gateway), so a request returns
   const services: Services = {
     ...base.services,
-    settings: { ...DEFAULT_SETTINGS, eventStreams: { ...DEFAULT_SETTINGS.eventStreams, endAfterNewEvents: true } },
+    settings: {
+      ...DEFAULT_SETTINGS,
+      eventStreams: { ...DEFAULT_SETTINGS.eventStreams, endAfterNewEvents: true },
+    },
   };
-  const database = openDatabase(':memory:');
+  // the local stack's client store, SQLite in memory
+  const stores = await openStores({ store: 'sqlite', dataDir: null, clock: base.clock });
   const clients: ClientContext = {
-    store: new SqliteClientStore(database, { clock: base.clock }),
+    store: stores.clients,
     clock: base.clock,
     logger: base.logs,
     accessTokenKey: randomBytes(32),
   };
   const root = await ensureRootClient(clients);
   if (!root) throw new Error('a new client store has no root client yet');
-  const app = createApiApp(services, { authorizer: createAuthorizer({ clients, rateLimit: false }), clients });
+  const app = createApiApp(services, {
+    authorizer: createAuthorizer({ clients, rateLimit: false }),
+    clients,
+  });
   const made = new Map<string, Credentials>();
   let serial = 0;
 
@@ -108,7 +120,7 @@ export async function apiHarness(): Promise<ApiHarness> {
       return credentials;
     },
     close: async () => {
-      database.close();
+      await stores.close();
       await base.close();
     },
   };
@@ -133,7 +145,10 @@ export interface EndpointRequest {
 
 export interface EndpointCases {
   /** A request that succeeds, and what to check of the answer. */
-  ok: { request: () => EndpointRequest | Promise<EndpointRequest>; check: (answer: Answer) => void | Promise<void> };
+  ok: {
+    request: () => EndpointRequest | Promise<EndpointRequest>;
+    check: (answer: Answer) => void | Promise<void>;
+  };
   /** A request with bad input, and the 4xx that names the problem. */
   bad: { request: () => EndpointRequest | Promise<EndpointRequest>; status?: number; message: RegExp };
   /** The values that fill the scope template for the `ok` request (default: its path parameters). */

@@ -41,7 +41,12 @@ describe('artifact routes', () => {
       request: () => ({ path: `/runs/${runId}/artifacts` }),
       check: (a) =>
         expect(a.body.artifacts).toEqual([
-          expect.objectContaining({ name: 'report.html', index: 0, size: 5, expiresAt: '2031-01-01T00:00:00.000Z' }),
+          expect.objectContaining({
+            name: 'report.html',
+            index: 0,
+            size: 5,
+            expiresAt: '2031-01-01T00:00:00.000Z',
+          }),
         ]),
     },
     bad: { request: () => ({ path: '/runs/x/artifacts' }), message: /runId "x" is not a run id/ },
@@ -57,12 +62,18 @@ describe('artifact routes', () => {
         expect(a.headers.get('x-hookline-sha256')).toBe(report.sha256);
       },
     },
-    bad: { request: () => ({ path: `/runs/${runId}/artifacts/.hidden` }), message: /".hidden" is not an artifact name/ },
+    bad: {
+      request: () => ({ path: `/runs/${runId}/artifacts/.hidden` }),
+      message: /".hidden" is not an artifact name/,
+    },
     scopeVars: () => runHook,
   });
 
   it('an artifact the run did not keep is a 404 naming it', async () => {
     const res = await h.call('GET', `/runs/${runId}/artifacts/other.txt`);
-    expect([res.status, res.body.message]).toEqual([404, `run ${runId} has no artifact other.txt (or it expired)`]);
+    expect([res.status, res.body.message]).toEqual([
+      404,
+      `run ${runId} has no artifact other.txt (or it expired)`,
+    ]);
   });
 });

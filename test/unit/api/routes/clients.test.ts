@@ -35,13 +35,21 @@ describe('client routes', () => {
       request: () => ({ path: '/clients?prefix=tar' }),
       check: (a) => expect(a.body.clients.map((c: { clientId: string }) => c.clientId)).toEqual(['target']),
     },
-    bad: { request: () => ({ path: `/clients?prefix=${'p'.repeat(257)}` }), message: /prefix is at most 256 characters/ },
+    bad: {
+      request: () => ({ path: `/clients?prefix=${'p'.repeat(257)}` }),
+      message: /prefix is at most 256 characters/,
+    },
   });
 
   endpointContract(() => h, endpoints.client, {
     ok: {
       request: () => ({ path: '/clients/target' }),
-      check: (a) => expect([a.body.clientId, a.body.scopes, a.body.accessToken]).toEqual(['target', ['hooks:get:g:*'], undefined]),
+      check: (a) =>
+        expect([a.body.clientId, a.body.scopes, a.body.accessToken]).toEqual([
+          'target',
+          ['hooks:get:g:*'],
+          undefined,
+        ]),
     },
     bad: { request: () => ({ path: '/clients/nobody' }), status: 404, message: /nobody/ },
   });
@@ -49,25 +57,43 @@ describe('client routes', () => {
   endpointContract(() => h, endpoints.clientHistory, {
     ok: {
       request: () => ({ path: '/clients/target/history' }),
-      check: (a) => expect(a.body.history[0]).toMatchObject({ clientId: 'target', action: 'create', by: h.root.clientId }),
+      check: (a) =>
+        expect(a.body.history[0]).toMatchObject({
+          clientId: 'target',
+          action: 'create',
+          by: h.root.clientId,
+        }),
     },
-    bad: { request: () => ({ path: '/clients/target/history?limit=x' }), message: /limit must be a whole number/ },
+    bad: {
+      request: () => ({ path: '/clients/target/history?limit=x' }),
+      message: /limit must be a whole number/,
+    },
   });
 
   endpointContract(() => h, endpoints.createClient, {
     ok: {
       request: () => ({ path: `/clients/new-${++serial}`, body: { description: 'new' } }),
       check: (a) => {
-        expect([a.status, a.body.clientId, typeof a.body.accessToken]).toEqual([200, `new-${serial}`, 'string']);
+        expect([a.status, a.body.clientId, typeof a.body.accessToken]).toEqual([
+          200,
+          `new-${serial}`,
+          'string',
+        ]);
         expect(a.headers.get('cache-control')).toBe('no-store');
       },
     },
-    bad: { request: () => ({ path: '/clients/odd', body: { scopes: 'all' } }), message: /invalid client: scopes/ },
+    bad: {
+      request: () => ({ path: '/clients/odd', body: { scopes: 'all' } }),
+      message: /invalid client: scopes/,
+    },
   });
 
   it('a client may only give scopes it holds (403 naming the missing one)', async () => {
     const creator = await h.clientWith(['auth:create-client:sub-*']);
-    const res = await h.call('PUT', '/clients/sub-1', { body: { scopes: ['hooks:trigger-hook:*'] }, credentials: creator });
+    const res = await h.call('PUT', '/clients/sub-1', {
+      body: { scopes: ['hooks:trigger-hook:*'] },
+      credentials: creator,
+    });
     expect([res.status, res.body.code]).toEqual([403, 'InsufficientScopes']);
     expect(res.body.message).toContain('hooks:trigger-hook:*');
   });
@@ -77,7 +103,10 @@ describe('client routes', () => {
       request: () => ({ path: '/clients/target', body: { description: 'changed' } }),
       check: (a) => expect([a.status, a.body.description]).toEqual([200, 'changed']),
     },
-    bad: { request: () => ({ path: '/clients/target', body: { expires: 'soon' } }), message: /invalid client: expires/ },
+    bad: {
+      request: () => ({ path: '/clients/target', body: { expires: 'soon' } }),
+      message: /invalid client: expires/,
+    },
   });
 
   endpointContract(() => h, endpoints.resetAccessToken, {

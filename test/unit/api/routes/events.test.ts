@@ -25,12 +25,17 @@ describe('event routes', () => {
     ok: {
       request: () => ({ path: '/events/match', body: { event } }),
       check: (a) => {
-        const matched = a.body.matches.map((m: { hookGroupId: string; hookId: string }) => `${m.hookGroupId}/${m.hookId}`);
+        const matched = a.body.matches.map(
+          (m: { hookGroupId: string; hookId: string }) => `${m.hookGroupId}/${m.hookId}`,
+        );
         expect(matched.sort()).toEqual(['g/bound', 'other/bound']);
         expect(h.started).toEqual([]);
       },
     },
-    bad: { request: () => ({ path: '/events/match', body: { event: 'order' } }), message: /event: .*\(expected \{"event": \{…\}\}\)/ },
+    bad: {
+      request: () => ({ path: '/events/match', body: { event: 'order' } }),
+      message: /event: .*\(expected \{"event": \{…\}\}\)/,
+    },
   });
 
   it("leaves out hooks the caller may not read (the declaration's filter scope)", async () => {

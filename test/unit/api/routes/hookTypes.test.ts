@@ -30,15 +30,24 @@ describe('hook type routes', () => {
       request: () => ({ path: '/hook-types' }),
       check: (a) => expect(a.body.hookTypes.map((t: { name: string }) => t.name)).toContain('kind'),
     },
-    bad: { request: () => ({ path: '/hook-types', headers: { 'content-length': '2000000' } }), status: 413, message: /1 MiB/ },
+    bad: {
+      request: () => ({ path: '/hook-types', headers: { 'content-length': '2000000' } }),
+      status: 413,
+      message: /1 MiB/,
+    },
   });
 
   endpointContract(() => h, endpoints.hookType, {
     ok: {
       request: () => ({ path: '/hook-types/kind' }),
-      check: (a) => expect([a.status, a.body.name, a.body.description]).toEqual([200, 'kind', hookType.description]),
+      check: (a) =>
+        expect([a.status, a.body.name, a.body.description]).toEqual([200, 'kind', hookType.description]),
     },
-    bad: { request: () => ({ path: '/hook-types/unknown' }), status: 404, message: /hook type unknown does not exist/ },
+    bad: {
+      request: () => ({ path: '/hook-types/unknown' }),
+      status: 404,
+      message: /hook type unknown does not exist/,
+    },
   });
 
   endpointContract(() => h, endpoints.putHookType, {
@@ -63,6 +72,9 @@ describe('hook type routes', () => {
         expect((await h.call('GET', `/hook-types/gone${serial}`)).status).toBe(404);
       },
     },
-    bad: { request: () => ({ path: '/hook-types/no%20spaces' }), message: /hook type name "no spaces" must match/ },
+    bad: {
+      request: () => ({ path: '/hook-types/no%20spaces' }),
+      message: /hook type name "no spaces" must match/,
+    },
   });
 });

@@ -39,7 +39,11 @@ describe('hook routes', () => {
       request: () => ({ path: '/hooks/g' }),
       check: (a) => expect(a.body.hooks.map((x: { hookId: string }) => x.hookId)).toContain('one'),
     },
-    bad: { request: () => ({ path: '/hooks/empty-group' }), status: 404, message: /no hooks in group empty-group/ },
+    bad: {
+      request: () => ({ path: '/hooks/empty-group' }),
+      status: 404,
+      message: /no hooks in group empty-group/,
+    },
   });
 
   endpointContract(() => h, endpoints.hook, {

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from '../../../../functions/api/endpoints/index.ts';
 import { renderRoutes } from '../../../../functions/api/routes/render.ts';
-import { type ApiHarness, apiHarness, endpointContract, type EndpointRequest, expectRoutes, hookBody } from '../apiHarness.ts';
+import {
+  type ApiHarness,
+  apiHarness,
+  endpointContract,
+  type EndpointRequest,
+  expectRoutes,
+  hookBody,
+} from '../apiHarness.ts';
 
 /** functions/api/routes/render.ts: rendering a stored hook or an unsaved definition, running nothing. */
 
@@ -39,7 +46,10 @@ describe('render routes', () => {
       request: () => ({ path: '/render', body: { hook: hookBody(), hookGroupId: 'g', hookId: 'draft' } }),
       check: (a) => expect(JSON.stringify(a.body.job)).toContain('announce'),
     },
-    bad: { request: () => ({ path: '/render', body: { hookGroupId: 'g' } }), message: /invalid render request: hook/ },
+    bad: {
+      request: () => ({ path: '/render', body: { hookGroupId: 'g' } }),
+      message: /invalid render request: hook/,
+    },
     // the scope that would create the hook named in the body
     scopeVars: (request: EndpointRequest) => {
       const body = request.body as { hookGroupId: string; hookId: string };
@@ -52,6 +62,9 @@ describe('render routes', () => {
       body: { hook: hookBody() },
       credentials: await h.clientWith(['hooks:modify-hook:g/*']),
     });
-    expect([res.status, res.body.message]).toEqual([403, expect.stringContaining('hooks:modify-hook:render/render')]);
+    expect([res.status, res.body.message]).toEqual([
+      403,
+      expect.stringContaining('hooks:modify-hook:render/render'),
+    ]);
   });
 });

@@ -25,9 +25,14 @@ describe('run event routes', () => {
   endpointContract(() => h, endpoints.runEventsTicket, {
     ok: {
       request: () => ({ path: `/runs/${runId}/events/ticket` }),
-      check: (a) => expect([a.status, typeof a.body.token, typeof a.body.expires]).toEqual([200, 'string', 'string']),
+      check: (a) =>
+        expect([a.status, typeof a.body.token, typeof a.body.expires]).toEqual([200, 'string', 'string']),
     },
-    bad: { request: () => ({ path: '/runs/AAAAAAAAAAAAAAAAAAAAAA/events/ticket' }), status: 404, message: /AAAAAAAAAAAAAAAAAAAAAA/ },
+    bad: {
+      request: () => ({ path: '/runs/AAAAAAAAAAAAAAAAAAAAAA/events/ticket' }),
+      status: 404,
+      message: /AAAAAAAAAAAAAAAAAAAAAA/,
+    },
     scopeVars: () => runHook,
   });
 
@@ -47,7 +52,9 @@ describe('run event routes', () => {
 
   it('a ticket opens the stream without credentials; a wrong one is a 401', async () => {
     const { token } = (await h.call('POST', `/runs/${runId}/events/ticket`)).body;
-    const opened = await h.call('GET', `/runs/${runId}/events?token=${encodeURIComponent(token)}`, { credentials: null });
+    const opened = await h.call('GET', `/runs/${runId}/events?token=${encodeURIComponent(token)}`, {
+      credentials: null,
+    });
     expect([opened.status, opened.text.includes('event: run')]).toEqual([200, true]);
     const refused = await h.call('GET', `/runs/${runId}/events?token=forged`, { credentials: null });
     expect([refused.status, refused.body.code]).toEqual([401, 'AuthenticationFailed']);

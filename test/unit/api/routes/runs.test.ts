@@ -7,7 +7,8 @@ import { type ApiHarness, apiHarness, endpointContract, expectRoutes, hookBody }
 
 let h: ApiHarness;
 let runId = '';
-const fire = async (g = 'g', id = 'r') => (await h.call('POST', `/hooks/${g}/${id}/trigger`, { body: {} })).body.runId;
+const fire = async (g = 'g', id = 'r') =>
+  (await h.call('POST', `/hooks/${g}/${id}/trigger`, { body: {} })).body.runId;
 const runHook = { hookGroupId: 'g', hookId: 'r' };
 beforeAll(async () => {
   h = await apiHarness();
@@ -23,7 +24,15 @@ afterAll(async () => {
 describe('run routes', () => {
   it('registers exactly its declared endpoints', () => {
     const { listRecentRuns, run, stepOutput, cancelRun, rerun, listRuns, listLastFires } = endpoints;
-    expectRoutes(runRoutes(h.services), [listRecentRuns, run, stepOutput, cancelRun, rerun, listRuns, listLastFires]);
+    expectRoutes(runRoutes(h.services), [
+      listRecentRuns,
+      run,
+      stepOutput,
+      cancelRun,
+      rerun,
+      listRuns,
+      listLastFires,
+    ]);
   });
 
   endpointContract(() => h, endpoints.listRecentRuns, {
@@ -72,7 +81,11 @@ describe('run routes', () => {
         expect((await h.services.store.getRun(a.body.runId))?.stopRequested).toBe('cancelled');
       },
     },
-    bad: { request: () => ({ path: '/runs/AAAAAAAAAAAAAAAAAAAAAA/cancel' }), status: 404, message: /AAAAAAAAAAAAAAAAAAAAAA/ },
+    bad: {
+      request: () => ({ path: '/runs/AAAAAAAAAAAAAAAAAAAAAA/cancel' }),
+      status: 404,
+      message: /AAAAAAAAAAAAAAAAAAAAAA/,
+    },
     scopeVars: () => runHook,
   });
 
@@ -105,9 +118,16 @@ describe('run routes', () => {
       request: () => ({ path: '/hooks/g/r/last-fires?limit=1' }),
       check: (a) => {
         expect(a.body.lastFires).toHaveLength(1);
-        expect(a.body.lastFires[0]).toMatchObject({ hookGroupId: 'g', hookId: 'r', firedBy: expect.any(String) });
+        expect(a.body.lastFires[0]).toMatchObject({
+          hookGroupId: 'g',
+          hookId: 'r',
+          firedBy: expect.any(String),
+        });
       },
     },
-    bad: { request: () => ({ path: '/hooks/g/r/last-fires?limit=1001' }), message: /limit must be a whole number/ },
+    bad: {
+      request: () => ({ path: '/hooks/g/r/last-fires?limit=1001' }),
+      message: /limit must be a whole number/,
+    },
   });
 });

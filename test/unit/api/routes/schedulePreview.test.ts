@@ -26,7 +26,10 @@ describe('schedule preview route', () => {
       request: () => ({ path: '/schedule-preview?expression=rate(5%20minutes)&count=2' }),
       check: (a) => expect(a.body.times).toEqual(['2030-01-01T00:05:00.000Z', '2030-01-01T00:10:00.000Z']),
     },
-    bad: { request: () => ({ path: '/schedule-preview?count=2' }), message: /the query parameter "expression" is required/ },
+    bad: {
+      request: () => ({ path: '/schedule-preview?count=2' }),
+      message: /the query parameter "expression" is required/,
+    },
   });
 
   it('wrong credentials do not matter on a public endpoint', async () => {

@@ -35,7 +35,10 @@ describe('signing secret routes', () => {
         expect((await h.call('GET', '/hooks/g/s/signing-secret')).body.secret).toBe(a.body.secret);
       },
     },
-    bad: { request: () => ({ path: '/hooks/bad!/s/signing-secret' }), message: /hookGroupId "bad!" must match/ },
+    bad: {
+      request: () => ({ path: '/hooks/bad!/s/signing-secret' }),
+      message: /hookGroupId "bad!" must match/,
+    },
   });
 
   it('a reset secret is a new one', async () => {

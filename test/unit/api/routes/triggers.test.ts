@@ -31,7 +31,11 @@ describe('trigger routes', () => {
       },
     },
     bad: {
-      request: () => ({ path: '/hooks/g/fire/trigger', body: {}, headers: { 'idempotency-key': 'has space' } }),
+      request: () => ({
+        path: '/hooks/g/fire/trigger',
+        body: {},
+        headers: { 'idempotency-key': 'has space' },
+      }),
       message: /Idempotency-Key must be 1 to 255 printable ASCII characters/,
     },
   });
@@ -44,13 +48,20 @@ describe('trigger routes', () => {
         expect(h.started).toContain(a.body.runId);
       },
     },
-    bad: { request: () => ({ path: `/hooks/g/fire/trigger/${token}`, body: [1] }), message: /payload must be object/ },
+    bad: {
+      request: () => ({ path: `/hooks/g/fire/trigger/${token}`, body: [1] }),
+      message: /payload must be object/,
+    },
   });
 
   it('a wrong trigger token and an unknown hook are the same 401', async () => {
     const wrong = await h.call('POST', '/hooks/g/fire/trigger/not-the-token', { credentials: null });
     const unknown = await h.call('POST', `/hooks/g/nope/trigger/${token}`, { credentials: null });
-    expect([wrong.status, wrong.body.code, wrong.body.message]).toEqual([401, unknown.body.code, unknown.body.message]);
+    expect([wrong.status, wrong.body.code, wrong.body.message]).toEqual([
+      401,
+      unknown.body.code,
+      unknown.body.message,
+    ]);
     expect(wrong.text).not.toContain('not-the-token');
   });
 
