@@ -10,59 +10,55 @@
  *                                         └─▶ finish λ (Finish)
  *   every λ ─▶ one DynamoDB table; lifecycle events ─PutEvents─▶ the Hookline bus
  *
- * IAM is per function and per action (see the `grant*` helpers below); every cdk-nag
- * AwsSolutions finding that remains is acknowledged on the construct it concerns, with its
+ * This file only wires the parts together: each idea is one part under infra/hookline/ (the map is in
+ * ARCHITECTURE.md, "The cloud construct"). IAM is per function and per action (infra/hookline/functions.ts);
+ * every cdk-nag AwsSolutions finding that remains is acknowledged on the construct it concerns, with its
  * reason (infra/nagAcknowledgements.ts).
+ *
+ * Why the parts are classes that create their resources in THIS construct's scope, not child constructs:
+ * CloudFormation logical ids derive from construct paths, and a changed logical id makes CloudFormation
+ * replace the resource on the next deploy (a replaced table or bucket loses its data). So every part
+ * creates its resources directly in `this`, under the construct ids they have always had: the synthesized
+ * templates (logical ids, `aws:cdk:path` metadata, the paths nag acknowledgements sit on) stay those of
+ * the stacks already deployed. test/infra/logicalIds.test.ts pins the stateful resources' logical ids.
+ * A new part follows the same rule, with construct ids not yet taken in this scope.
  */
 import {
-  ArnFormat,
   CfnOutput,
-  Duration,
-  Names,
-  RemovalPolicy,
+  type RemovalPolicy,
   Stack,
+  type aws_iam as iam,
+  type aws_lambda as lambda,
+  aws_logs as logs,
+} from 'aws-cdk-lib';
+import type {
   aws_apigatewayv2 as apigwv2,
-  aws_apigateway as apigwv1,
   aws_cloudwatch as cloudwatch,
-  aws_cloudwatch_actions as cloudwatchActions,
   aws_dynamodb as dynamodb,
   aws_events as events,
-  aws_events_targets as eventTargets,
-  aws_iam as iam,
-  aws_lambda as lambda,
-  aws_logs as logs,
   aws_s3 as s3,
   aws_scheduler as scheduler,
   aws_secretsmanager as secretsmanager,
-  type aws_sns as sns,
+  aws_sns as sns,
   aws_sqs as sqs,
   aws_stepfunctions as sfn,
 } from 'aws-cdk-lib';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
-import {
-  ARTIFACT_KEY_PREFIX,
-  ENVIRONMENT_VARIABLES,
-  REPAIR_TRIGGERS_ACTION,
-} from '../functions/adapters/aws/environment.ts';
-import { ENGINE_ERROR_MESSAGE } from '../functions/app/engineErrors.ts';
-import { DEFAULT_SETTINGS } from '../functions/app/services.ts';
-import { DEFAULT_RATE_LIMIT } from '../functions/api/auth/rateLimiter.ts';
-import { TABLE_KEYS } from '../functions/adapters/aws/tableLayout.ts';
-import { LIFECYCLE_SOURCE } from '../functions/app/lifecycleEvents.ts';
-import {
-  DASHBOARD_DIST_DIR,
-  HANDLER_ENTRIES,
-  HANDLER_EXPORT,
-  type HandlerName,
-  STATE_MACHINE_DEFINITION_FILE,
-} from './bundlingOptions.ts';
-import { COMMAND_RUNNER_HOOK_TYPES_FOLDER } from '../functions/adapters/local/hookTypeDirectory.ts';
-import { HOOK_TYPE_CATALOG_FILE, HOOK_TYPE_CATALOG_FOLDER, hookTypeCatalogDir } from './hookTypeCatalog.ts';
-import { handlerCode } from './handlerCode.ts';
+import { HANDLER_ENTRIES, type HandlerName } from './bundlingOptions.ts';
+import { HooklineAlarms } from './hookline/alarms.ts';
+import { ArtifactBucket } from './hookline/artifactBucket.ts';
+import { HooklineEventBus } from './hookline/eventBus.ts';
+import { defaultInvokableFunctionArns, HooklineFunctions } from './hookline/functions.ts';
+import { HooklineHttpApi } from './hookline/httpApi.ts';
+import { JobStateMachine, JobStateMachineAddress, type WorkflowType } from './hookline/jobStateMachine.ts';
+import { RootCredentials } from './hookline/rootCredentials.ts';
+import { HooklineScheduler } from './hookline/scheduler.ts';
+import { HooklineTable } from './hookline/table.ts';
+import { HooklineTriggers } from './hookline/triggers.ts';
 import { acknowledgeNagFindings } from './nagAcknowledgements.ts';
 
-export type WorkflowType = 'STANDARD' | 'EXPRESS';
+export { DEFAULT_THROTTLING } from './hookline/httpApi.ts';
+export type { WorkflowType } from './hookline/jobStateMachine.ts';
 
 export interface HooklineProps {
   /**
@@ -151,20 +147,6 @@ export interface HooklineProps {
   readonly hookTypesDir?: string;
 }
 
-interface FunctionSpec {
-  readonly name: HandlerName;
-  readonly description: string;
-  readonly memorySize: number;
-  readonly timeout: Duration;
-  readonly environment: Record<string, string>;
-}
-
-/** The HTTP API default route's throttling: the local stack's default per-client limit (functions/api/auth/rateLimiter.ts). */
-export const DEFAULT_THROTTLING = {
-  rateLimit: DEFAULT_RATE_LIMIT.perSecond,
-  burstLimit: DEFAULT_RATE_LIMIT.burst,
-} as const;
-
 export class Hookline extends Construct {
   readonly table: dynamodb.Table;
   /** The artifacts of runs (README "Artifacts"): encrypted, never public, expiring with the runs' records. */
@@ -187,466 +169,102 @@ export class Hookline extends Construct {
   readonly awsServiceEventsRule?: events.Rule;
   /** The HTTPS endpoint (no trailing slash); clients use it as their root URL. */
   readonly apiUrl: string;
+  private readonly bus: HooklineEventBus;
 
   constructor(scope: Construct, id: string, props: HooklineProps = {}) {
     super(scope, id);
-    const stack = Stack.of(this);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
-    this.workflowType = props.workflowType ?? 'STANDARD';
-    if (this.workflowType !== 'STANDARD' && this.workflowType !== 'EXPRESS') {
-      throw new Error(`workflowType must be STANDARD or EXPRESS, got ${String(this.workflowType)}`);
-    }
-
-    // ── storage ────────────────────────────────────────────────────────────────
-    this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
-      deletionProtection: true,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
-    });
-    this.table.addGlobalSecondaryIndex({
-      indexName: TABLE_KEYS.index,
-      partitionKey: { name: TABLE_KEYS.indexPartitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: TABLE_KEYS.indexSortKey, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
-    // GET /runs: every run by creation time (sparse: only run items carry its keys).
-    this.table.addGlobalSecondaryIndex({
-      indexName: TABLE_KEYS.runsIndex,
-      partitionKey: { name: TABLE_KEYS.runsIndexPartitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: TABLE_KEYS.runsIndexSortKey, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
+    const tracing = props.tracing ?? false;
+    // Named before it exists, so the functions that start executions get its ARN without a cycle.
+    const job = new JobStateMachineAddress(this, {
+      workflowType: props.workflowType,
+      name: props.stateMachineName,
     });
 
-    // ── events, schedules, secrets, dead letters ───────────────────────────────
-    this.eventBus = new events.EventBus(this, 'Bus', {
-      description: 'Hookline: lifecycle events and the events hook bindings match',
-    });
-    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', {
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.rootCredentials = new secretsmanager.Secret(this, 'RootCredentials', {
-      description:
-        'Hookline root client credentials (clientId "root"); the api function bootstraps the root client from them',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ clientId: 'root' }),
-        generateStringKey: 'accessToken',
-        passwordLength: 44,
-        excludePunctuation: true,
+    // Storage, the bus, the scheduler and the root secret: what the functions are given.
+    const table = new HooklineTable(this, { removalPolicy: props.tableRemovalPolicy });
+    this.bus = new HooklineEventBus(this);
+    const scheduler = new HooklineScheduler(this);
+    const rootCredentials = new RootCredentials(this);
+    const artifacts = new ArtifactBucket(this);
+    const invokableFunctionArns = props.invokableFunctionArns ?? defaultInvokableFunctionArns(this);
+
+    // The five functions, each granted what it uses of the above (and the job state machine, by ARN).
+    const functions = new HooklineFunctions(this, {
+      settings: {
+        entries: { ...HANDLER_ENTRIES, ...props.handlerEntries },
+        useRuntimeAwsSdk: props.useRuntimeAwsSdk,
+        tracing,
+        logRetention,
       },
-    });
-    this.deadLetterQueue = new sqs.Queue(this, 'FireDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-
-    // The state machine's name is fixed here so its ARN can be given to the functions it
-    // invokes (finish starts queued runs) without a CloudFormation dependency cycle.
-    const typeSuffix = this.workflowType === 'EXPRESS' ? '-job-express' : '-job';
-    this.stateMachineName =
-      props.stateMachineName ??
-      Names.uniqueResourceName(this, { maxLength: 80 - typeSuffix.length, separator: '-' }) + typeSuffix;
-    const stateMachineArn = stack.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: this.stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      table,
+      eventBus: this.bus,
+      job,
+      rootCredentials,
+      scheduler,
+      artifacts,
+      hookTypesDir: props.hookTypesDir,
+      invokableFunctionArns,
     });
 
-    // ── functions ──────────────────────────────────────────────────────────────
-    // Every handler builds the same cloud services at cold start (functions/adapters/aws/
-    // cloudServices.ts). Only the api function manages hooks, tokens and clients, so only it
-    // reads the service secret (FUNCTIONS_READING_THE_SECRET there) and gets its ARN.
-    const common = {
-      [ENVIRONMENT_VARIABLES.tableName]: this.table.tableName,
-      [ENVIRONMENT_VARIABLES.eventBusName]: this.eventBus.eventBusName,
-      [ENVIRONMENT_VARIABLES.stateMachineArn]: stateMachineArn,
-    };
-    const entries = { ...HANDLER_ENTRIES, ...props.handlerEntries };
-    const catalog = props.hookTypesDir ? hookTypeCatalogDir(props.hookTypesDir) : undefined;
-    const includes: Partial<Record<HandlerName, Array<{ from: string; to: string }>>> = {
-      // The api function serves the dashboard (functions/api/routes/dashboard.ts) from its own copy, and
-      // stores the operator's hook types at cold start (functions/adapters/aws/hookTypeCatalog.ts).
-      api: [
-        { from: DASHBOARD_DIST_DIR, to: 'dashboard' },
-        ...(catalog ? [{ from: catalog, to: HOOK_TYPE_CATALOG_FOLDER }] : []),
-      ],
-      // The command runner carries the scripts themselves.
-      ...(props.hookTypesDir
-        ? { commandRunner: [{ from: props.hookTypesDir, to: COMMAND_RUNNER_HOOK_TYPES_FOLDER }] }
-        : {}),
-    };
-    const makeFunction = (spec: FunctionSpec, extra: Partial<lambda.FunctionProps> = {}) => {
-      const logicalName = spec.name[0]!.toUpperCase() + spec.name.slice(1);
-      const logGroup = new logs.LogGroup(this, `${logicalName}FunctionLogs`, {
-        retention: logRetention,
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      // One role per function, written out instead of AWSLambdaBasicExecutionRole (which
-      // allows writing to every log group): this one may only write to its own log group.
-      const role = new iam.Role(this, `${logicalName}FunctionRole`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `Hookline ${spec.name} function`,
-      });
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [logGroup.logGroupArn],
-        }),
-      );
-      return new lambda.Function(this, `${logicalName}Function`, {
-        code: handlerCode(entries[spec.name], {
-          useRuntimeAwsSdk: props.useRuntimeAwsSdk,
-          include: includes[spec.name],
-        }),
-        handler: `index.${HANDLER_EXPORT}`,
-        description: spec.description,
-        runtime: lambda.Runtime.NODEJS_22_X,
-        architecture: lambda.Architecture.ARM_64,
-        memorySize: spec.memorySize,
-        timeout: spec.timeout,
-        role,
-        logGroup,
-        environment: spec.environment,
-        tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
-        ...extra,
-      });
-    };
-
-    const fire = makeFunction(
-      {
-        name: 'fire',
-        description: 'Hookline: fires a hook for a schedule or a matching event and starts its run',
-        memorySize: 512,
-        timeout: Duration.seconds(30),
-        environment: common,
-      },
-      // EventBridge and Scheduler invoke asynchronously: after Lambda's retries, the event
-      // goes to the dead-letter queue (alarmed below) instead of being lost.
-      { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2 },
-    );
-    // Commands run here, not in the step function: this role grants nothing but its own logs, so
-    // a command cannot reach the table, the bus, the secret or any function (README, "What a
-    // command step can and cannot reach"). No Hookline settings in its environment either.
-    const commandRunner = makeFunction({
-      name: 'commandRunner',
-      description: 'Hookline: runs the program of one command step, with no access to Hookline',
-      memorySize: 1024,
-      // A command runs inside one step invocation: never longer than the step function.
-      timeout: Duration.seconds(DEFAULT_SETTINGS.stepFunctionTimeoutSeconds),
-      environment: {},
+    // What calls the functions: the state machine (step, finish), the bus and the schedules (fire,
+    // finish, api), the HTTP API (api).
+    const jobStateMachine = new JobStateMachine(this, {
+      address: job,
+      step: functions.step,
+      finish: functions.finish,
+      logRetention,
+      logExecutionData: props.logExecutionData ?? false,
+      tracing,
     });
-    const step = makeFunction({
-      name: 'step',
-      description:
-        'Hookline: runs one step of a run (http, lambda, event; command steps through the command runner)',
-      memorySize: 1024,
-      // The job definition waits 910 s for RunPreHook/RunTask/RunPostHook/RunNotify. Every step
-      // must fit in this timeout (functions/core/stepBudget.ts reads the same setting).
-      timeout: Duration.seconds(DEFAULT_SETTINGS.stepFunctionTimeoutSeconds),
-      environment: {
-        ...common,
-        [ENVIRONMENT_VARIABLES.commandRunnerFunctionName]: commandRunner.functionName,
-      },
+    const triggers = new HooklineTriggers(this, {
+      eventBus: this.bus,
+      scheduler,
+      api: functions.api,
+      fire: functions.fire,
+      finish: functions.finish,
+      forwardAwsServiceEvents: props.forwardAwsServiceEvents,
     });
-    const finish = makeFunction({
-      name: 'finish',
-      description: 'Hookline: settles a run, computes its result and starts queued runs',
-      memorySize: 512,
-      // The job definition waits 60 s for Finish.
-      timeout: Duration.seconds(50),
-      environment: common,
+    const http = new HooklineHttpApi(this, {
+      api: functions.api,
+      logRetention,
+      throttlingRateLimit: props.throttlingRateLimit,
+      throttlingBurstLimit: props.throttlingBurstLimit,
     });
 
-    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      description: 'Assumed by EventBridge Scheduler to invoke the Hookline fire function',
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': this.scheduleGroup.scheduleGroupArn },
-        },
-      }),
-    });
-    this.schedulerRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [fire.functionArn, finish.functionArn],
-      }),
-    );
-    // The run sweeper (functions/app/sweepRuns.ts): every five minutes the finish function finishes
-    // runs whose execution ended without finishing them (Finish failed past its retries, timed out,
-    // aborted), so no run stays `running` with no execution behind it.
-    new scheduler.CfnSchedule(this, 'RunSweepSchedule', {
-      groupName: this.scheduleGroup.scheduleGroupName,
-      description: 'Hookline: finish runs whose execution ended without finishing them',
-      scheduleExpression: 'rate(5 minutes)',
-      flexibleTimeWindow: { mode: 'OFF' },
-      target: {
-        arn: finish.functionArn,
-        roleArn: this.schedulerRole.roleArn,
-        input: JSON.stringify({ action: 'sweep-runs' }),
-        retryPolicy: { maximumRetryAttempts: 0 },
-      },
-    });
-    // Concurrency leases of lost runs expire; once a minute the fire function frees their slots and
-    // starts queued runs (functions/app/concurrency.ts sweepQueues). Normally the finish path does it.
-    new scheduler.CfnSchedule(this, 'QueueSweepSchedule', {
-      groupName: this.scheduleGroup.scheduleGroupName,
-      description: 'Hookline: expire lost concurrency leases and start queued runs',
-      scheduleExpression: 'rate(1 minute)',
-      flexibleTimeWindow: { mode: 'OFF' },
-      target: {
-        arn: fire.functionArn,
-        roleArn: this.schedulerRole.roleArn,
-        input: JSON.stringify({ action: 'sweep-queues' }),
-        retryPolicy: { maximumRetryAttempts: 0 },
-      },
+    // What watches it all.
+    const alarms = new HooklineAlarms(this, {
+      stateMachine: jobStateMachine.stateMachine,
+      stateMachineName: job.name,
+      functions: functions.byName,
+      deadLetterQueue: functions.deadLetterQueue,
+      alarmTopic: props.alarmTopic,
     });
 
-    const api = makeFunction({
-      name: 'api',
-      description: 'Hookline: the HTTP API (Taskcluster hooks v1 and run extensions)',
-      memorySize: 512,
-      // API Gateway HTTP APIs wait at most 30 s for an integration.
-      timeout: Duration.seconds(29),
-      environment: {
-        ...common,
-        [ENVIRONMENT_VARIABLES.rootCredentialsSecretArn]: this.rootCredentials.secretArn,
-        [ENVIRONMENT_VARIABLES.scheduleGroupName]: this.scheduleGroup.scheduleGroupName,
-        [ENVIRONMENT_VARIABLES.schedulerRoleArn]: this.schedulerRole.roleArn,
-        [ENVIRONMENT_VARIABLES.fireFunctionArn]: fire.functionArn,
-        ...(catalog ? { [ENVIRONMENT_VARIABLES.hookTypeCatalog]: HOOK_TYPE_CATALOG_FILE } : {}),
-      },
-    });
-    this.functions = { api, fire, step, finish, commandRunner };
-    this.artifactBucket = this.artifactStorage(step, api);
-    // Hooks whose schedules a failure (or a killed request) left out of line are reconciled every five
-    // minutes (functions/app/syncTriggers.ts repairOutOfSyncHooks); only the api function may change schedules.
-    this.schedulerRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [api.functionArn] }),
-    );
-    new scheduler.CfnSchedule(this, 'TriggerRepairSchedule', {
-      groupName: this.scheduleGroup.scheduleGroupName,
-      description: 'Hookline: reconcile hooks whose schedules are out of sync',
-      scheduleExpression: 'rate(5 minutes)',
-      flexibleTimeWindow: { mode: 'OFF' },
-      target: {
-        arn: api.functionArn,
-        roleArn: this.schedulerRole.roleArn,
-        input: JSON.stringify({ action: REPAIR_TRIGGERS_ACTION }),
-        retryPolicy: { maximumRetryAttempts: 0 },
-      },
-    });
+    this.workflowType = job.workflowType;
+    this.stateMachineName = job.name;
+    this.table = table.table;
+    this.eventBus = this.bus.bus;
+    this.scheduleGroup = scheduler.scheduleGroup;
+    this.schedulerRole = scheduler.role;
+    this.rootCredentials = rootCredentials.secret;
+    this.artifactBucket = artifacts.bucket;
+    this.functions = functions.byName;
+    this.deadLetterQueue = functions.deadLetterQueue;
+    this.stateMachine = jobStateMachine.stateMachine;
+    this.bindingsRule = triggers.bindingsRule;
+    this.awsServiceEventsRule = triggers.awsServiceEventsRule;
+    this.httpApi = http.httpApi;
+    this.apiStage = http.stage;
+    this.apiUrl = http.url;
+    this.alarms = alarms.alarms;
 
-    // ── the `job` state machine ────────────────────────────────────────────────
-    const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
-      // The /aws/vendedlogs/ prefix keeps the CloudWatch Logs resource policy small.
-      logGroupName: `/aws/vendedlogs/states/${this.stateMachineName}`,
-      retention: logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'JobStateMachine', {
-      stateMachineName: this.stateMachineName,
-      stateMachineType:
-        this.workflowType === 'EXPRESS' ? sfn.StateMachineType.EXPRESS : sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromFile(STATE_MACHINE_DEFINITION_FILE),
-      definitionSubstitutions: {
-        StepFunctionArn: step.functionArn,
-        FinishFunctionArn: finish.functionArn,
-      },
-      // Logging makes CDK grant the role logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery,
-      // DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies and
-      // DescribeLogGroups on "*": these CloudWatch Logs vended-delivery APIs have no resource-level
-      // permissions. (With tracing, the X-Ray Put*/GetSampling* actions likewise need "*".)
-      logs: {
-        destination: stateMachineLogs,
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: props.logExecutionData ?? false,
-      },
-      tracingEnabled: props.tracing ?? false,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // The definition invokes exactly these two unqualified function ARNs.
-    this.stateMachine.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [step.functionArn, finish.functionArn],
-      }),
-    );
-
-    // ── permissions, per function ──────────────────────────────────────────────
-    for (const fn of [api, fire, step, finish]) {
-      this.grantTableReadWrite(fn);
-      this.grantPutEvents(fn);
-    }
-    api.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [this.rootCredentials.secretArn],
-      }),
-    );
-    for (const fn of [api, fire, finish]) {
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
-      );
-    }
-    // The run sweeper compares unfinished runs with their executions (executions are named after runs).
-    finish.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['states:DescribeExecution'],
-        resources: [this.executionArnPattern(stack)],
-      }),
-    );
-    this.grantApiExtras(api, stack);
-    // InvokeWithResponseStream is authorized by lambda:InvokeFunction.
-    step.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [commandRunner.functionArn] }),
-    );
-    const invokable = props.invokableFunctionArns ?? [
-      stack.formatArn({
-        service: 'lambda',
-        resource: 'function',
-        resourceName: 'hookline-*',
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      }),
-    ];
-    if (invokable.length > 0) {
-      step.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...invokable] }),
-      );
-    }
-
-    // ── bindings ───────────────────────────────────────────────────────────────
-    // One rule, whatever the number of bindings (EventBridge allows 300 rules per bus by default): every
-    // event on the bus goes to the fire function, which matches it against the stored bindings
-    // (functions/handlers/fire.ts). The whole event is the function's input.
-    this.bindingsRule = new events.Rule(this, 'BindingsRule', {
-      eventBus: this.eventBus,
-      description: 'Hookline: every event on the bus, to the fire function, which routes it to bound hooks',
-      eventPattern: { source: events.Match.prefix('') },
-      targets: [new eventTargets.LambdaFunction(fire, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
-    });
-    if (props.forwardAwsServiceEvents) {
-      const listed = Array.isArray(props.forwardAwsServiceEvents)
-        ? [...props.forwardAwsServiceEvents]
-        : undefined;
-      if (listed && (listed.length === 0 || listed.some((s) => !/^aws\.[a-z0-9.-]+$/.test(s))))
-        throw new Error('forwardAwsServiceEvents lists AWS event sources, each beginning "aws."');
-      const sources = listed ?? events.Match.prefix('aws.');
-      this.awsServiceEventsRule = new events.Rule(this, 'AwsServiceEventsRule', {
-        description: "Hookline: AWS service events, from the default bus to Hookline's bus",
-        eventPattern: { source: sources },
-        targets: [new eventTargets.EventBus(this.eventBus)],
-      });
-    }
-
-    // ── the HTTP API ───────────────────────────────────────────────────────────
-    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
-      description: 'Hookline HTTP API',
-      createDefaultStage: false,
-      defaultIntegration: new HttpLambdaIntegration('ApiIntegration', api, {
-        payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
-      }),
-    });
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
-      retention: logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.apiStage = this.httpApi.addStage('DefaultStage', {
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: {
-        rateLimit: props.throttlingRateLimit ?? DEFAULT_THROTTLING.rateLimit,
-        burstLimit: props.throttlingBurstLimit ?? DEFAULT_THROTTLING.burstLimit,
-      },
-      accessLogSettings: {
-        destination: new apigwv2.LogGroupLogDestination(accessLogs),
-        format: apigwv1.AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
-            requestTime: '$context.requestTime',
-            httpMethod: '$context.httpMethod',
-            path: '$context.path',
-            status: '$context.status',
-            responseLength: '$context.responseLength',
-            integrationLatency: '$context.integrationLatency',
-            integrationError: '$context.integrationErrorMessage',
-          }),
-        ),
-      },
-    });
-    this.apiUrl = this.httpApi.apiEndpoint;
-
-    // ── alarms ─────────────────────────────────────────────────────────────────
-    const alarms: cloudwatch.Alarm[] = [];
-    const period = Duration.minutes(5);
-    const alarm = (id: string, metric: cloudwatch.IMetric, description: string) => {
-      const a = new cloudwatch.Alarm(this, id, {
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      if (props.alarmTopic) a.addAlarmAction(new cloudwatchActions.SnsAction(props.alarmTopic));
-      alarms.push(a);
-    };
-    // Users' failing steps never fail an execution (a critical failure takes the skip branch and
-    // ends through Finish), so a FAILED execution is always an engine error (Finish failed).
-    alarm(
-      'ExecutionsFailedAlarm',
-      this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
-      'A job execution failed in the engine (Finish failed past its retries; the run sweeper finishes the run).',
-    );
-    // Engine errors the executions survive (a step the engine failed, a run the sweeper finished),
-    // counted from the step and finish functions' logs (functions/app/engineErrors.ts).
-    const engineErrors = new cloudwatch.Metric({
-      namespace: `Hookline/${this.stateMachineName}`,
-      metricName: 'EngineErrors',
-      period,
-      statistic: 'Sum',
-    });
-    for (const fn of [step, finish]) {
-      new logs.MetricFilter(this, `${fn === step ? 'Step' : 'Finish'}EngineErrorsFilter`, {
-        logGroup: fn.logGroup,
-        filterPattern: logs.FilterPattern.stringValue('$.message', '=', ENGINE_ERROR_MESSAGE),
-        metricNamespace: engineErrors.namespace,
-        metricName: engineErrors.metricName,
-        metricValue: '1',
-      });
-    }
-    alarm(
-      'EngineErrorsAlarm',
-      engineErrors,
-      'The engine failed a step or a run (Lambda timeout, out of memory, throttling past retries, a failing Finish); ' +
-        "users' failing steps are not counted.",
-    );
-    for (const [name, fn] of Object.entries(this.functions)) {
-      const logicalName = name[0]!.toUpperCase() + name.slice(1);
-      alarm(
-        `${logicalName}FunctionErrorsAlarm`,
-        fn.metricErrors({ period, statistic: 'Sum' }),
-        `The Hookline ${name} function threw or timed out.`,
-      );
-    }
-    alarm(
-      'FireDeadLetterQueueAlarm',
-      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      'A schedule or event could not be delivered to the fire function after retries; see the dead-letter queue.',
-    );
-    this.alarms = alarms;
-
-    acknowledgeNagFindings(this, stack, {
-      invokable,
-      tracing: props.tracing ?? false,
-      executionArns: this.executionArnPattern(stack),
+    acknowledgeNagFindings(this, Stack.of(this), {
+      invokable: invokableFunctionArns,
+      tracing,
+      executionArns: job.executionsArn,
+      scheduleArns: scheduler.schedulesArn,
+      artifactObjects: artifacts.objectsArn,
     });
   }
 
@@ -668,120 +286,10 @@ export class Hookline extends Construct {
 
   /**
    * Lets a producer (your service's role, a rule forwarding events from another bus) put events
-   * on Hookline's bus, with any source but `hookline`: the IAM condition on `events:source` keeps
-   * lifecycle events Hookline's own (`isReservedSource` in functions/app/lifecycleEvents.ts). Every
-   * grant to a producer goes through here; Hookline's own functions, which emit the lifecycle
-   * events, are granted the bus without it.
+   * on Hookline's bus, with any source but `hookline` (infra/hookline/eventBus.ts); Hookline's own
+   * functions, which emit the lifecycle events, are granted the bus without that condition.
    */
   grantPutEventsToProducer(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['events:PutEvents'],
-      resourceArns: [this.eventBus.eventBusArn],
-      conditions: { StringNotEquals: { 'events:source': LIFECYCLE_SOURCE } },
-    });
-  }
-
-  /** Executions of the job state machine (named after their runs). */
-  private executionArnPattern(stack: Stack): string {
-    return stack.formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${this.stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-  }
-
-  /**
-   * Item-level read/write on the table and its one index: the operations the DynamoDB store
-   * uses (test/infra/sdkUsage.test.ts checks the adapters against this list). No Scan, no
-   * table management, no streams, no transactions (the design has none: dynalite lacks them).
-   */
-  private grantTableReadWrite(fn: lambda.IFunction): void {
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:BatchWriteItem',
-        ],
-        resources: [this.table.tableArn, `${this.table.tableArn}/index/${TABLE_KEYS.index}`],
-      }),
-    );
-  }
-
-  private grantPutEvents(fn: lambda.IFunction): void {
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.eventBus.eventBusArn] }),
-    );
-  }
-
-  private grantApiExtras(api: lambda.IFunction, stack: Stack): void {
-    // No StopExecution/DescribeExecution: run status lives in the table, and cancel is a flag
-    // there that the running step watches (the same in both workflow types).
-    api.addToRolePolicy(
-      new iam.PolicyStatement({
-        // hook schedules: one schedule per hook cron, in the Hookline group.
-        actions: [
-          'scheduler:CreateSchedule',
-          'scheduler:UpdateSchedule',
-          'scheduler:DeleteSchedule',
-          'scheduler:GetSchedule',
-        ],
-        resources: [
-          stack.formatArn({
-            service: 'scheduler',
-            resource: 'schedule',
-            resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
-          }),
-        ],
-      }),
-    );
-    api.addToRolePolicy(
-      new iam.PolicyStatement({
-        // CreateSchedule/UpdateSchedule pass the scheduler role to EventBridge Scheduler.
-        actions: ['iam:PassRole'],
-        resources: [this.schedulerRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-      }),
-    );
-  }
-
-  /**
-   * The artifact bucket (README "Artifacts"): S3-managed encryption, all public access blocked, TLS
-   * only, objects expiring a day after the runs' records (DEFAULT_SETTINGS.retentionSeconds; an
-   * artifact that expires sooner is refused by the API from its record). Objects are
-   * `runs/<runId>/<index>/<name>`. Only two roles reach it, each for one action: the step function
-   * signs the upload a command step is handed (the command runner holds no rights), the api
-   * function signs the short-lived download it redirects to.
-   */
-  private artifactStorage(step: lambda.Function, api: lambda.Function): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'ArtifactBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      // The dashboard downloads through the API's redirect to a signed GET, a cross-origin fetch; the
-      // signature is the credential, so any origin may read what a signed URL allows.
-      cors: [{ allowedMethods: [s3.HttpMethods.GET], allowedOrigins: ['*'], maxAge: 3600 }],
-      lifecycleRules: [
-        {
-          id: 'expire-with-runs',
-          expiration: Duration.days(Math.ceil(DEFAULT_SETTINGS.retentionSeconds / 86_400) + 1),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
-    });
-    const objects = bucket.arnForObjects(`${ARTIFACT_KEY_PREFIX}*`);
-    step.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [objects] }));
-    api.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }));
-    for (const fn of [step, api])
-      fn.addEnvironment(ENVIRONMENT_VARIABLES.artifactBucketName, bucket.bucketName);
-    return bucket;
+    return this.bus.grantPutEventsToProducer(grantee);
   }
 }

@@ -1,7 +1,6 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { ARTIFACT_KEY_PREFIX } from '../functions/adapters/aws/environment.ts';
 import type { Hookline } from './hooklineConstruct.ts';
 
 /**
@@ -13,7 +12,17 @@ import type { Hookline } from './hooklineConstruct.ts';
 export function acknowledgeNagFindings(
   hookline: Hookline,
   stack: Stack,
-  ctx: { invokable: readonly string[]; tracing: boolean; executionArns: string },
+  ctx: {
+    /** The functions `lambda` steps may invoke (infra/hookline/functions.ts). */
+    invokable: readonly string[];
+    tracing: boolean;
+    /** The job state machine's executions (infra/hookline/jobStateMachine.ts). */
+    executionArns: string;
+    /** The schedule group's schedules (infra/hookline/scheduler.ts). */
+    scheduleArns: string;
+    /** The artifact bucket's run objects (infra/hookline/artifactBucket.ts). */
+    artifactObjects: string;
+  },
 ): void {
   const { api, fire, step, finish, commandRunner } = hookline.functions;
   const wildcard = (owner: IConstruct, resource: string, reason: string) =>
@@ -38,11 +47,7 @@ export function acknowledgeNagFindings(
   // api: the wildcards are all scoped to resources this construct owns.
   wildcard(
     api.role!,
-    stack.formatArn({
-      service: 'scheduler',
-      resource: 'schedule',
-      resourceName: `${hookline.scheduleGroup.scheduleGroupName}/*`,
-    }),
+    ctx.scheduleArns,
     'Schedules are created at run time, one per hook schedule; the wildcard covers only schedules in the ' +
       'Hookline schedule group.',
   );
@@ -56,11 +61,10 @@ export function acknowledgeNagFindings(
   );
 
   // step and api: the artifact objects are named after runs at run time.
-  const artifactObjects = hookline.artifactBucket.arnForObjects(`${ARTIFACT_KEY_PREFIX}*`);
   for (const fn of [step, api])
     wildcard(
       fn.role!,
-      artifactObjects,
+      ctx.artifactObjects,
       'Artifact objects are named after runs at run time; the wildcard covers only the runs/ objects of the ' +
         'Hookline artifact bucket, for one action (step: PutObject to sign uploads; api: GetObject to sign downloads).',
     );

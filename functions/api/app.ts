@@ -8,7 +8,6 @@ import { awsEndpointGuard } from './auth/awsEndpointGuard.ts';
 import { isPublicRoute, opensWithTicket } from './auth/publicRoutes.ts';
 import type { ApiEnv, Authorizer } from './authorization.ts';
 import { errorBody, errorResponse, redactedPath } from './errors.ts';
-import { openApiDocument } from './openapi.ts';
 import { MAX_BODY_BYTES, tooLarge } from './requestBody.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { type DashboardOptions, dashboardRoutes } from './routes/dashboard.ts';
@@ -22,6 +21,7 @@ import { runEventRoutes } from './routes/runEvents.ts';
 import { runRoutes } from './routes/runs.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { schedulePreviewRoutes } from './routes/schedulePreview.ts';
+import { serviceRoutes } from './routes/service.ts';
 import { signingSecretRoutes } from './routes/signingSecret.ts';
 import { triggerRoutes } from './routes/triggers.ts';
 
@@ -33,8 +33,6 @@ export interface ApiOptions {
   authorizer: Authorizer;
   /** The clients (and their API, `/clients`); absent when embedding without authentication. */
   clients?: ClientContext;
-  /** Extra route groups (mounted under the API prefix), for features that add endpoints. */
-  extraRoutes?: Array<(services: Services) => Hono<ApiEnv>>;
   /** The web dashboard served at `/` (routes/dashboard.ts); absent: `/` is the API's 404. */
   dashboard?: DashboardOptions;
   /** The application mounted at `/` (e.g. the local EventBridge-compatible endpoint). */
@@ -100,20 +98,20 @@ export function createApiApp(services: Services, options: ApiOptions): Hono<ApiE
     await next();
   });
   api.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c, tooLarge()) }));
-  // Then who is calling: every endpoint but the public ones (auth/publicRoutes.ts) refuses a request
-  // without valid credentials here, before its handler looks at anything (401, or 429 over the limit).
+  // Then who is calling: every endpoint but those declared public (functions/api/endpoints/, matched by
+  // auth/publicRoutes.ts) refuses a request without valid credentials here, before its handler looks
+  // at anything (401, or 429 over the limit); so does a path no endpoint has.
   const authenticate = options.authorizer.authenticate;
   if (authenticate) {
     api.use('*', async (c, next) => {
       const path = new URL(c.req.url).pathname.slice(API_PREFIX.length) || '/';
-      if (!isPublicRoute(c.req.method, path) && !opensWithTicket(c.req.method, path, c.req.query('token')))
+      if (!isPublicRoute(c.req.method, path) && !opensWithTicket(c.req.method, path, (q) => c.req.query(q)))
         await authenticate(c);
       await next();
     });
   }
-  // The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with; no auth.
-  api.get('/openapi.json', (c) => c.json(openApiDocument()));
-  api.get('/ping', (c) => c.json({ alive: true, uptime: (Date.now() - startedAt) / 1000 }));
+  // Every endpoint is declared once (functions/api/endpoints/) and registered by its declaration.
+  api.route('/', serviceRoutes(startedAt));
   api.route('/', hookRoutes(services));
   api.route('/', triggerRoutes(services));
   api.route('/', runRoutes(services));
@@ -127,7 +125,6 @@ export function createApiApp(services: Services, options: ApiOptions): Hono<ApiE
   api.route('/', schedulePreviewRoutes(services));
   api.route('/', reconcileRoutes(services));
   api.route('/', eventRoutes(services));
-  for (const extra of options.extraRoutes ?? []) api.route('/', extra(services));
   app.route(API_PREFIX, api);
   if (options.dashboard) app.route('/', dashboardRoutes(options.dashboard) as unknown as Hono<ApiEnv>);
   if (options.rootRoutes) {

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { ARTIFACT_NAME_PATTERN } from '../core/artifacts.ts';
 import { firedBySchema } from '../core/render.ts';
-import { phaseSchema, runResultSchema, runStatusSchema, stepStatusSchema } from '../core/runModel.ts';
+import { runResultSchema, runStatusSchema, runSummarySchema } from '../core/runModel.ts';
+import { runStatusViewSchema, stepOutputViewSchema } from '../core/runViews.ts';
 import {
   concurrencySchema,
   hookDefinitionInputSchema,
@@ -112,12 +113,10 @@ export const emptyResponseSchema = z.strictObject({});
 
 const fireTime = z.iso.datetime();
 const lastFireRun = {
-  runState: z
-    .enum(['pending', 'running', 'finished'])
+  runState: runStatusSchema
     .nullable()
     .describe("The run's own state (null: no run started, or it has expired)."),
-  runResult: z
-    .enum(['succeeded', 'succeeded_with_warnings', 'failed', 'cancelled', 'timed_out'])
+  runResult: runResultSchema
     .nullable()
     .describe("The run's own result, null until it finishes: `result` says only that the fire started it."),
 };
@@ -187,22 +186,8 @@ export const lastFiresResponseSchema = z.strictObject({
   continuationToken,
 });
 
-/** The fields every view of a run shows (core/runModel.ts RunSummary). */
-const runFields = {
-  runId: z.string(),
-  hookGroupId: hookGroupIdSchema,
-  hookId: hookIdSchema,
-  firedBy: firedBySchema,
-  status: runStatusSchema,
-  result: runResultSchema.nullable(),
-  createdAt: z.iso.datetime(),
-};
-
-export const runSummarySchema = z.strictObject({
-  ...runFields,
-  startedAt: z.iso.datetime().optional(),
-  finishedAt: z.iso.datetime().optional(),
-});
+/** A run in a listing (functions/core/runModel.ts). */
+export { runSummarySchema };
 
 export const listRunsResponseSchema = z.strictObject({ runs: z.array(runSummarySchema), continuationToken });
 
@@ -250,62 +235,9 @@ export const recentRunsQuery = {
   until: z.iso.datetime({ offset: true }).describe('Only runs created before this time.'),
 };
 
-const stepErrorSchema = z.looseObject({ message: z.string() });
-
-export const runStatusResponseSchema = z.strictObject({
-  ...runFields,
-  taskId: z.string(),
-  startedAt: z.iso.datetime().nullable(),
-  finishedAt: z.iso.datetime().nullable(),
-  counts: z.strictObject({
-    total: z.int(),
-    succeeded: z.int(),
-    failed: z.int(),
-    skipped: z.int(),
-    cancelled: z.int(),
-  }),
-  steps: z.array(
-    z.strictObject({
-      index: z.int(),
-      phase: phaseSchema,
-      name: z.string(),
-      status: stepStatusSchema,
-      reason: z.string().optional(),
-      exitCode: z.int().nullable().optional(),
-      error: stepErrorSchema.optional(),
-      startedAt: z.iso.datetime().optional(),
-      finishedAt: z.iso.datetime().optional(),
-      durationMs: z.number().optional(),
-      attempts: z.int().optional(),
-      output: z
-        .strictObject({
-          stdout: z.string().optional(),
-          stderr: z.string().optional(),
-          body: z.string().optional(),
-          truncated: z.boolean(),
-        })
-        .optional()
-        .describe('The tail of the output; all that was kept is at …/steps/{index}/output.'),
-    }),
-  ),
-  rerunOf: z.string().optional(),
-  error: stepErrorSchema.optional(),
-});
-
-export const stepOutputResponseSchema = z.strictObject({
-  runId: z.string(),
-  index: z.int(),
-  name: z.string(),
-  status: stepStatusSchema,
-  stdout: z.string().describe('The stdout kept from stdoutOffset to what has arrived so far.'),
-  stderr: z.string().describe('The stderr kept from stderrOffset to what has arrived so far.'),
-  stdoutOffset: z.int().describe('Where the next request continues reading stdout.'),
-  stderrOffset: z.int().describe('Where the next request continues reading stderr.'),
-  body: z.string().optional(),
-  data: z.unknown().optional(),
-  truncated: z.boolean().describe('The middle of a stream was cut (the text says where and how much).'),
-  complete: z.boolean().describe('The step has finished: no more output will come.'),
-});
+/** GET /runs/{runId} and GET /runs/{runId}/steps/{index}/output: the views of functions/core/runViews.ts. */
+export const runStatusResponseSchema = runStatusViewSchema;
+export const stepOutputResponseSchema = stepOutputViewSchema;
 
 /** Offsets into a step's streams: characters of the whole stream (the kept text while nothing was cut). */
 export const outputOffsetQuery = {

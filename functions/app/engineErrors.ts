@@ -3,7 +3,7 @@ import type { Services } from './services.ts';
 /**
  * Engine errors (a step or a run the engine failed, not a user's failing step) are logged with one
  * message, which the cloud stack counts with a metric filter and alarms on
- * (infra/hooklineConstruct.ts). Users' critical step failures never log it.
+ * (infra/hookline/alarms.ts). Users' critical step failures never log it.
  */
 export const ENGINE_ERROR_MESSAGE = 'engine error';
 

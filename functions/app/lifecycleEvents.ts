@@ -6,7 +6,7 @@ export const LIFECYCLE_SOURCE = 'hookline';
 
 /**
  * Only Hookline itself puts events with its lifecycle source: an `event` step, a PutEvents on the
- * local EventBridge endpoint and (by the IAM condition on `events:source` in `infra/hooklineConstruct.ts`)
+ * local EventBridge endpoint and (by the IAM condition on `events:source` in `infra/hookline/eventBus.ts`)
  * any other producer on the cloud bus are refused it, so lifecycle events cannot be forged.
  */
 export function isReservedSource(source: string): boolean {

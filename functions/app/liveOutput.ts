@@ -7,7 +7,8 @@ import type { Services } from './services.ts';
  * `outputLimitBytes`) replaces the step's output item: one write at a time, the next one carrying
  * everything that arrived meanwhile, so a chatty command costs at most one write in flight. Writes
  * follow `settings.liveOutput`: at once (interval 0, the local stack), or at the latest every
- * `intervalMs` and as soon as `flushBytes` are waiting (the cloud: 2 s or 16 KiB).
+ * `intervalMs` and as soon as `flushBytes` are waiting (the cloud: 2 s or 16 KiB). The interval is
+ * measured on `services.clock`; a wall clock set back never holds a write longer than one interval.
  */
 export interface LiveOutputWriter {
   /** The command runner's output callback (functions/ports/stepActions.ts `onOutput`). */
@@ -37,7 +38,7 @@ export function liveOutputWriter(
     const output = latest();
     latest = undefined;
     waitingBytes = 0;
-    lastWrite = Date.now();
+    lastWrite = services.clock.now().getTime();
     inFlight = services.store
       .putStepOutput(runId, index, output, expiresAt)
       .catch((error: Error) => {
@@ -55,7 +56,7 @@ export function liveOutputWriter(
 
   const schedule = () => {
     if (closed || inFlight) return;
-    const due = lastWrite + intervalMs - Date.now();
+    const due = Math.min(intervalMs, lastWrite + intervalMs - services.clock.now().getTime());
     if (intervalMs === 0 || waitingBytes >= flushBytes || due <= 0) write();
     else timer ??= setTimeout(write, due);
   };

@@ -127,14 +127,11 @@ export async function createHook(
 ): Promise<HookDefinition> {
   checkIds(body, hookGroupId, hookId);
   const parsed = parseOrThrow(hookDefinitionInputSchema, body, 'hook definition');
-  const { definition, templates } = await applyHookType(
+  const { definition, runCommands } = await checkedDefinition(
     services,
     completeDefinition(hookGroupId, hookId, parsed),
+    actor,
   );
-  checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
-  checkStaticSteps(services, definition);
-  await checkFiringPaths(services, definition, actor.clientId);
-  const runCommands = runCommandsRight(hookGroupId, hookId, templates, actor);
   // Marked out of sync in the same write: a process killed before the triggers follow leaves a hook that says so.
   const record: HookRecord = {
     ...newRecord(services, definition, runCommands),
@@ -153,16 +150,11 @@ export async function createHook(
     }
     throw conflict(`hook ${hookGroupId}/${hookId} already exists with a different definition`);
   }
-  await services.store.putAudit({
-    hookGroupId,
-    hookId,
+  await recordHookChange(services, definition, actor, {
     time: record.createdAt,
     action: 'create',
-    clientId: actor.clientId,
     changes: { definition },
   });
-  await syncHookTriggers(services, definition);
-  await announce(services, 'Hook Created', { hookGroupId, hookId });
   return definition;
 }
 
@@ -180,14 +172,11 @@ export async function updateHook(
     `hook ${hookGroupId}/${hookId}`,
     async () => {
       const existing = await getHook(services, hookGroupId, hookId);
-      const { definition, templates } = await applyHookType(
+      const { definition, runCommands } = await checkedDefinition(
         services,
         completeDefinition(hookGroupId, hookId, parsed, existing.definition),
+        actor,
       );
-      checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
-      checkStaticSteps(services, definition);
-      await checkFiringPaths(services, definition, actor.clientId);
-      const runCommands = runCommandsRight(hookGroupId, hookId, templates, actor);
       const configChanged = JSON.stringify(definition.config) !== JSON.stringify(existing.definition.config);
       const updated: HookRecord = {
         ...existing,
@@ -202,17 +191,47 @@ export async function updateHook(
       return { existing, definition, updated };
     },
   );
-  await services.store.putAudit({
-    hookGroupId,
-    hookId,
+  await recordHookChange(services, definition, actor, {
     time: updated.updatedAt,
     action: 'update',
-    clientId: actor.clientId,
     changes: diffDefinitions(existing.definition, definition),
   });
-  await syncHookTriggers(services, definition);
-  await announce(services, 'Hook Updated', { hookGroupId, hookId });
   return definition;
+}
+
+/**
+ * A definition as it will be stored: its hook type applied, then every create-time check (size, static
+ * steps, firing paths); with whether its author gives it the right to run commands.
+ */
+async function checkedDefinition(
+  services: Services,
+  completed: HookDefinition,
+  actor: HookAuthor,
+): Promise<{ definition: HookDefinition; runCommands: boolean }> {
+  const { definition, templates } = await applyHookType(services, completed);
+  checkStorable('the hook definition', definition, MAX_DEFINITION_BYTES);
+  checkStaticSteps(services, definition);
+  await checkFiringPaths(services, definition, actor.clientId);
+  return {
+    definition,
+    runCommands: runCommandsRight(definition.hookGroupId, definition.hookId, templates, actor),
+  };
+}
+
+/** After a stored create or update: its audit record, its triggers brought in line, its lifecycle event. */
+async function recordHookChange(
+  services: Services,
+  definition: HookDefinition,
+  actor: Actor,
+  entry: { time: string; action: 'create' | 'update'; changes: Record<string, unknown> },
+): Promise<void> {
+  const { hookGroupId, hookId } = definition;
+  await services.store.putAudit({ hookGroupId, hookId, clientId: actor.clientId, ...entry });
+  await syncHookTriggers(services, definition);
+  await announce(services, entry.action === 'create' ? 'Hook Created' : 'Hook Updated', {
+    hookGroupId,
+    hookId,
+  });
 }
 
 /**

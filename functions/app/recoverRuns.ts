@@ -92,27 +92,27 @@ async function settleInterruptedSteps(services: Services, engine: RecoveryEngine
   }
 }
 
+/** Starts the run's execution again (the state machine picks up where its steps stand). */
+async function resume(services: Services, run: RunRecord): Promise<void> {
+  services.logger.info('resuming run', {
+    runId: run.runId,
+    hookGroupId: run.hookGroupId,
+    hookId: run.hookId,
+  });
+  await services.executions.start(run.runId);
+}
+
 async function restart(services: Services, run: RunRecord, options: RecoveryOptions): Promise<void> {
   const hook = await services.store.getHook(run.hookGroupId, run.hookId);
   const policy = hook?.definition.concurrency;
   if (!hook || !policy) {
-    services.logger.info('resuming run', {
-      runId: run.runId,
-      hookGroupId: run.hookGroupId,
-      hookId: run.hookId,
-    });
-    await services.executions.start(run.runId);
+    await resume(services, run);
     return;
   }
   // Started before the crash (it held a slot), or admitted under `skip`: it goes on, with its slot.
   if (run.status === 'running' || policy.onLimit === 'skip' || (await holdsSlot(services, hook, run))) {
     await acquireSlot(services, hook, run);
-    services.logger.info('resuming run', {
-      runId: run.runId,
-      hookGroupId: run.hookGroupId,
-      hookId: run.hookId,
-    });
-    await services.executions.start(run.runId);
+    await resume(services, run);
     return;
   }
   // A queued run: back in its place in the queue (same position: idempotent), started only with a slot.

@@ -1,39 +1,16 @@
 import { notFound } from '../core/errors.ts';
-import { countSteps, isTerminal, type RunCounts } from '../core/jobFlow.ts';
+import { countSteps, isTerminal } from '../core/jobFlow.ts';
 import { textSince } from '../core/outputWindow.ts';
 import type { RunRecord, StepOutput, StepRecord } from '../core/runModel.ts';
+import {
+  type RunStatusView,
+  STEP_VIEW_RECORD_FIELDS,
+  type StepOutputView,
+  type StepView,
+} from '../core/runViews.ts';
 import type { Services } from './services.ts';
 
-/** The run status shape clients rely on (README.md, "The API"). */
-export type RunStatusView = Pick<
-  RunRecord,
-  'runId' | 'hookGroupId' | 'hookId' | 'firedBy' | 'status' | 'result' | 'createdAt' | 'rerunOf' | 'error'
-> & {
-  /** Taskcluster's name for the run id. */
-  taskId: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  counts: RunCounts;
-  steps: StepView[];
-};
-
-export type StepView = Pick<
-  StepRecord,
-  | 'index'
-  | 'phase'
-  | 'name'
-  | 'status'
-  | 'reason'
-  | 'exitCode'
-  | 'error'
-  | 'startedAt'
-  | 'finishedAt'
-  | 'durationMs'
-  | 'attempts'
-> & {
-  /** The tail of the step's output; the whole (bounded) output is at /runs/{runId}/steps/{index}/output. */
-  output?: { stdout?: string; stderr?: string; body?: string; truncated: boolean };
-};
+export type { RunStatusView, StepView };
 
 /** How much of each stream the run status shows (the output endpoint has all that was kept). */
 export const STATUS_OUTPUT_TAIL_BYTES = 4096;
@@ -46,15 +23,9 @@ function tail(text: string | undefined): string | undefined {
 }
 
 function stepView(step: StepRecord): StepView {
-  const view: StepView = { index: step.index, phase: step.phase, name: step.name, status: step.status };
-  if (step.reason !== undefined) view.reason = step.reason;
-  if (step.exitCode !== undefined) view.exitCode = step.exitCode;
-  if (step.error !== undefined) view.error = step.error;
-  if (step.startedAt !== undefined) view.startedAt = step.startedAt;
-  if (step.finishedAt !== undefined) view.finishedAt = step.finishedAt;
-  if (step.durationMs !== undefined) view.durationMs = step.durationMs;
-  if (step.attempts !== undefined) view.attempts = step.attempts;
-  return view;
+  const view: Record<string, unknown> = {};
+  for (const field of STEP_VIEW_RECORD_FIELDS) if (step[field] !== undefined) view[field] = step[field];
+  return view as StepView;
 }
 
 /** A step as GET /runs/{runId} shows it (and the `step` run event), with the tail of its output. */
@@ -125,7 +96,7 @@ export async function getStepOutput(
   runId: string,
   index: number,
   offsets: OutputOffsets = { stdoutOffset: 0, stderrOffset: 0 },
-) {
+): Promise<StepOutputView> {
   await getRunRecord(services, runId);
   const step = await services.store.getStep(runId, index);
   if (!step) throw notFound(`run ${runId} has no step ${index}`);

@@ -15,7 +15,7 @@ import { STEP_RECORDING_MARGIN_SECONDS } from '../core/stepBudget.ts';
 import { notificationSummary } from '../core/notificationSummary.ts';
 import type { PlannedStep, RunRecord, StepProcess, StepRecord, StepStatus } from '../core/runModel.ts';
 import { ConditionFailed, type HookRecord } from '../ports/store.ts';
-import type { Action, ActionInput, ActionOutcome, StepActions, StopReason } from '../ports/stepActions.ts';
+import type { Action, ActionInput, ActionOutcome, StopReason } from '../ports/stepActions.ts';
 import { applyConfigChange, type ConfigChangeCheck } from './hookConfig.ts';
 import { type CaughtError, describeEngineError, reportEngineError } from './engineErrors.ts';
 import { announce } from './lifecycleEvents.ts';
@@ -44,8 +44,6 @@ export interface RunStepRequest {
 }
 
 export interface RunStepOptions {
-  /** The step actions (functions/runners/stepRunners.ts), given by the step function. */
-  actions: StepActions;
   /** Checks a config change against the hook's type (hook types); none means free-form config. */
   checkConfigChange?: ConfigChangeCheck;
   /**
@@ -58,7 +56,7 @@ export interface RunStepOptions {
 export async function runStep(
   services: Services,
   request: RunStepRequest,
-  options: RunStepOptions,
+  options: RunStepOptions = {},
 ): Promise<{ status: StepStatus }> {
   const { runId, index } = request;
   // One round of reads, in parallel: the run, its steps (the durable state decides), and the hook.
@@ -289,6 +287,12 @@ async function recordCriticalFailure(
  * Another invocation holds the step: wait for it to settle instead of running the command again.
  * No holder outlives one invocation of the step function (started at the step's `startedAt`); a
  * step still running after that lost its runner (the invocation died) and is failed as an engine error.
+ *
+ * Both limits are read on `services.clock`: the holder's end is an instant of the wall clock (its
+ * `startedAt` was written by another invocation), and this invocation's own wait — at most one
+ * invocation, even when that `startedAt` comes from a clock ahead of ours — is measured on the same
+ * clock, so a test's clock drives both. In the cloud, Lambda's own timeout bounds the invocation
+ * whatever the wall clock does.
  */
 async function waitForOtherRunner(
   services: Services,
@@ -296,11 +300,11 @@ async function waitForOtherRunner(
   planned: PlannedStep,
   held: StepRecord,
 ): Promise<{ status: StepStatus }> {
-  const holderEndsBy =
-    Date.parse(held.startedAt ?? services.clock.now().toISOString()) +
-    services.settings.stepFunctionTimeoutSeconds * 1000;
-  const waitLimit = Date.now() + services.settings.stepFunctionTimeoutSeconds * 1000;
-  while (services.clock.now().getTime() < holderEndsBy && Date.now() < waitLimit) {
+  const invocationMs = services.settings.stepFunctionTimeoutSeconds * 1000;
+  const waitStart = services.clock.now().getTime();
+  const holderStart = held.startedAt ? Date.parse(held.startedAt) : waitStart;
+  const waitUntil = Math.min(holderStart, waitStart) + invocationMs;
+  while (services.clock.now().getTime() < waitUntil) {
     const step = await services.store.getStep(run.runId, planned.index);
     if (step && isTerminal(step.status)) {
       const latest = (await services.store.getRun(run.runId)) ?? run;
@@ -378,9 +382,14 @@ export async function recordEngineError(
   return { status };
 }
 
-function actionFor(services: Services, actions: StepActions, run: RunRecord, planned: PlannedStep): Action {
-  const { commands, invoker, bus } = services;
-  return actions.actionFor(stepActionKind(planned.step), { commands, invoker, bus, chainDepth: run.depth });
+function actionFor(services: Services, run: RunRecord, planned: PlannedStep): Action {
+  const { commands, invoker, bus, stepActions } = services;
+  return stepActions.actionFor(stepActionKind(planned.step), {
+    commands,
+    invoker,
+    bus,
+    chainDepth: run.depth,
+  });
 }
 
 /** A command's whole environment, in the order of `functions/app/commandEnvironment.ts`. */
@@ -440,7 +449,7 @@ async function executeWithRetries(
         onProcessStarted: (process: StepProcess) =>
           recordProcess(services, run.runId, planned.index, claim, process),
       };
-      outcome = await actionFor(services, options.actions, run, planned)(input);
+      outcome = await actionFor(services, run, planned)(input);
       if (outcome.status === 'succeeded' || outcome.status === 'cancelled' || controller.signal.aborted) {
         attempt++;
         break;

@@ -11,6 +11,7 @@ import type { HookTypeStore } from '../ports/hookTypeStore.ts';
 import type { Invoker } from '../ports/invoker.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { RunChanges } from '../ports/runChanges.ts';
+import type { StepActions } from '../ports/stepActions.ts';
 import type { Store } from '../ports/store.ts';
 import type { TriggerSync } from '../ports/triggerSync.ts';
 
@@ -30,7 +31,7 @@ export interface ServiceSettings {
   artifactMaxBytes: number;
   /**
    * How long one invocation of the step function may run (seconds): the step Lambda's timeout in
-   * the cloud (infra/hooklineConstruct.ts), the same budget per step locally. Every step must fit
+   * the cloud (infra/hookline/functions.ts), the same budget per step locally. Every step must fit
    * in it (functions/core/stepBudget.ts).
    */
   stepFunctionTimeoutSeconds: number;
@@ -85,6 +86,11 @@ export interface Services {
   invoker: Invoker;
   /** Runs `command` steps away from Hookline's credentials (a child process locally, the command-runner function in the cloud). */
   commands: CommandRunner;
+  /**
+   * What each kind of step does (command, http, lambda, event): the runners of functions/runners/
+   * behind the port functions/ports/stepActions.ts, so functions/app/runStep.ts imports none.
+   */
+  stepActions: StepActions;
   /**
    * The variables every command starts from (PATH, HOME, LANG, TZ, USER, SHELL and the names the
    * operator passes), picked by the stack from its own environment (`functions/app/commandEnvironment.ts`).

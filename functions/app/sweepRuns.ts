@@ -9,7 +9,7 @@ import type { Services } from './services.ts';
  * finish logic as the state machine's Finish state, each run whose execution ended without
  * finishing it (Finish failed past its retries, the execution timed out or was aborted) or that
  * has been running with no execution at all. Result `failed`, with the reason. The cloud runs it
- * on a schedule (the finish function; infra/hooklineConstruct.ts), the local stack every minute
+ * on a schedule (the finish function; infra/hookline/triggers.ts), the local stack every minute
  * (infra/local/localStack.ts).
  */
 

@@ -53,17 +53,18 @@ export const artifactDeclarationsSchema = z
 export type ArtifactDeclaration = z.infer<typeof artifactDeclarationSchema>;
 
 /** A kept artifact, on its step's record (StepRecord.artifacts). */
-export interface ArtifactRecord {
-  name: string;
+export const artifactRecordSchema = z.strictObject({
+  name: z.string(),
   /** The file's path in the step's working directory. */
-  path: string;
-  size: number;
+  path: z.string(),
+  size: z.int(),
   /** Hex SHA-256 of the content. */
-  sha256: string;
-  contentType: string;
+  sha256: z.string(),
+  contentType: z.string(),
   /** Epoch seconds after which it is no longer served, and is removed. */
-  expiresAt: number;
-}
+  expiresAt: z.int(),
+});
+export type ArtifactRecord = z.infer<typeof artifactRecordSchema>;
 
 /** What the runner reports for each file it kept (the expiry is the step runner's to set). */
 export type CollectedArtifact = Omit<ArtifactRecord, 'expiresAt'> & { expiresInDays?: number };

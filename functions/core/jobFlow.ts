@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { DEFAULT_STEP_TIMEOUT_SECONDS, type Job } from './job.ts';
 import {
   type Phase,
@@ -154,13 +155,15 @@ export function runResult(run: RunRecord, plan: PlannedStep[], steps: StepRecord
   return 'succeeded';
 }
 
-export interface RunCounts {
-  total: number;
-  succeeded: number;
-  failed: number;
-  skipped: number;
-  cancelled: number;
-}
+/** A run's steps counted by outcome (countSteps). */
+export const runCountsSchema = z.strictObject({
+  total: z.int(),
+  succeeded: z.int(),
+  failed: z.int(),
+  skipped: z.int(),
+  cancelled: z.int(),
+});
+export type RunCounts = z.infer<typeof runCountsSchema>;
 
 /** The run's step counts (run status, Run Finished, the notify summary): failed counts timed_out too. */
 export function countSteps(steps: StepRecord[]): RunCounts {

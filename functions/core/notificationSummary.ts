@@ -1,11 +1,11 @@
 import { countSteps, isFailure, jobStatusSoFar, type RunCounts } from './jobFlow.ts';
-import type { PlannedStep, RunRecord, StepRecord } from './runModel.ts';
+import type { PlannedStep, RunRecord, RunResult, StepRecord } from './runModel.ts';
 
 /** The summary a notify step receives (Borgitory's notification messages). */
 export interface NotificationSummary {
   title: string;
   message: string;
-  status: 'succeeded' | 'succeeded_with_warnings' | 'failed' | 'cancelled' | 'timed_out';
+  status: RunResult;
   failedStep?: string;
   failedSteps: string[];
   /** The run's counts (functions/core/jobFlow.ts countSteps) over the steps before the notify steps. */

@@ -1,4 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
+import * as z from 'zod';
 
 /**
  * Bounded text capture: keeps the head and the tail of a stream and says what was cut,
@@ -12,14 +13,15 @@ import { StringDecoder } from 'node:string_decoder';
 export const DEFAULT_STREAM_LIMIT_BYTES = 64 * 1024;
 
 /** Where a stream's kept text stands in the whole stream (offsets in characters, UTF-16 code units). */
-export interface StreamWindow {
+export const streamWindowSchema = z.strictObject({
   /** Characters the stream produced in total. */
-  length: number;
+  length: z.int(),
   /** The kept head: characters [0, headLength) of the stream. */
-  headLength: number;
+  headLength: z.int(),
   /** The kept tail: characters [tailStart, length); equal to headLength when nothing was cut. */
-  tailStart: number;
-}
+  tailStart: z.int(),
+});
+export type StreamWindow = z.infer<typeof streamWindowSchema>;
 
 /** The largest prefix of `text` of at most `maxBytes` UTF-8 bytes, cut on a character boundary. */
 function splitAtBytes(text: string, maxBytes: number): [string, string] {

@@ -1,12 +1,15 @@
 import * as z from 'zod';
-import type { ArtifactRecord } from './artifacts.ts';
-import type { Job, Step } from './job.ts';
-import type { StreamWindow } from './outputBounds.ts';
-import type { FiredBy } from './render.ts';
+import { artifactRecordSchema } from './artifacts.ts';
+import { hookGroupIdSchema, hookIdSchema } from './hookDefinition.ts';
+import { jobSchema, type Step } from './job.ts';
+import { streamWindowSchema } from './outputBounds.ts';
+import { firedBySchema } from './render.ts';
 
 /**
- * Run and step records as stored (README.md, "Jobs and steps" and "The API"). The enumerations are zod
- * schemas, so the API's schemas (functions/api/schemas.ts) and the OpenAPI document use these very values.
+ * Run and step records as stored (README.md, "Jobs and steps" and "The API"): one zod model, the
+ * types inferred from it. What clients see of a run is derived from these schemas
+ * (functions/core/runViews.ts), and the API's schemas (functions/api/schemas.ts) and the OpenAPI
+ * document use those very shapes, so no field is spelled twice.
  */
 export const runStatusSchema = z.enum(['pending', 'running', 'finished']);
 export type RunStatus = z.infer<typeof runStatusSchema>;
@@ -28,6 +31,10 @@ export const stepStatusSchema = z.enum([
   'cancelled',
 ]);
 export type StepStatus = z.infer<typeof stepStatusSchema>;
+/** What a step's action reports (functions/ports/stepActions.ts): the ending statuses a run of it can have. */
+export const actionStatusSchema = stepStatusSchema.extract(['succeeded', 'failed', 'timed_out', 'cancelled']);
+export type ActionStatus = z.infer<typeof actionStatusSchema>;
+
 export const phaseSchema = z.enum(['pre', 'task', 'post', 'notify']);
 export type Phase = z.infer<typeof phaseSchema>;
 
@@ -39,115 +46,127 @@ export const TERMINAL_STEP_STATUSES: ReadonlySet<StepStatus> = new Set([
   'cancelled',
 ]);
 
-export interface StepError {
-  message: string;
-  [key: string]: unknown;
-}
+/** Why a run was asked to stop: a cancel, or its deadline passed. */
+export const stopReasonSchema = z.enum(['cancelled', 'timed_out']);
+export type StopReason = z.infer<typeof stopReasonSchema>;
 
-export interface RunRecord {
-  runId: string;
-  hookGroupId: string;
-  hookId: string;
-  firedBy: FiredBy;
-  status: RunStatus;
-  result: RunResult | null;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  job: Job;
+/** A time as the records keep it: ISO 8601 in UTC, as `Date.toISOString()` writes it. */
+const timestampSchema = z.iso.datetime();
+
+/** What went wrong, with whatever else the runner or the engine said about it. */
+export const stepErrorSchema = z.looseObject({ message: z.string() });
+export type StepError = z.infer<typeof stepErrorSchema>;
+
+/**
+ * The first critical failure, which sends the run down the skip branch: a critical step that
+ * failed, or any step the engine failed (`engineError` says how; `recordEngineError` in functions/app/runStep.ts).
+ */
+export const criticalFailureSchema = z.strictObject({
+  index: z.int(),
+  name: z.string(),
+  phase: phaseSchema,
+  engineError: z.string().optional(),
+});
+export type CriticalFailure = z.infer<typeof criticalFailureSchema>;
+
+export const runRecordSchema = z.strictObject({
+  runId: z.string(),
+  hookGroupId: hookGroupIdSchema,
+  hookId: hookIdSchema,
+  firedBy: firedBySchema,
+  status: runStatusSchema,
+  result: runResultSchema.nullable(),
+  createdAt: timestampSchema,
+  startedAt: timestampSchema.optional(),
+  finishedAt: timestampSchema.optional(),
+  job: jobSchema,
   /** What the job was rendered from, kept for reruns and for the steps' stdin. */
-  payload?: unknown;
-  clientId?: string;
+  payload: z.unknown().optional(),
+  clientId: z.string().optional(),
   /** When the whole run must end (job.timeoutSeconds). */
-  deadline?: string;
+  deadline: timestampSchema.optional(),
   /** A stop that was asked for: the running step is killed, the rest settled. */
-  stopRequested?: 'cancelled' | 'timed_out';
-  /**
-   * The first critical failure, which sends the run down the skip branch: a critical step that
-   * failed, or any step the engine failed (`engineError` says how; functions/app/recordEngineError.ts).
-   */
-  criticalFailure?: { index: number; name: string; phase: Phase; engineError?: string };
+  stopRequested: stopReasonSchema.optional(),
+  criticalFailure: criticalFailureSchema.optional(),
   /** Depth of the chain of hooks firing each other through lifecycle events. */
-  depth: number;
+  depth: z.int(),
   /** The run this one re-runs, if any. */
-  rerunOf?: string;
-  error?: StepError;
-}
+  rerunOf: z.string().optional(),
+  error: stepErrorSchema.optional(),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
 
-/** A run in a listing: the run record without its job, payload and bookkeeping. */
-export type RunSummary = Pick<
-  RunRecord,
-  | 'runId'
-  | 'hookGroupId'
-  | 'hookId'
-  | 'firedBy'
-  | 'status'
-  | 'result'
-  | 'createdAt'
-  | 'startedAt'
-  | 'finishedAt'
->;
+/** A run in a listing (Store.listRuns, GET /runs): the run record without its job, payload and bookkeeping. */
+export const runSummarySchema = runRecordSchema.pick({
+  runId: true,
+  hookGroupId: true,
+  hookId: true,
+  firedBy: true,
+  status: true,
+  result: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+const RUN_SUMMARY_FIELDS = Object.keys(runSummarySchema.shape) as (keyof RunSummary)[];
 
 /** The listing of a run: its summary fields, those it has. */
 export function runSummaryOf(run: RunRecord): RunSummary {
-  const summary: RunSummary = {
-    runId: run.runId,
-    hookGroupId: run.hookGroupId,
-    hookId: run.hookId,
-    firedBy: run.firedBy,
-    status: run.status,
-    result: run.result,
-    createdAt: run.createdAt,
-  };
-  if (run.startedAt !== undefined) summary.startedAt = run.startedAt;
-  if (run.finishedAt !== undefined) summary.finishedAt = run.finishedAt;
-  return summary;
-}
-
-export interface StepRecord {
-  runId: string;
-  index: number;
-  phase: Phase;
-  name: string;
-  status: StepStatus;
-  reason?: string;
-  exitCode?: number | null;
-  signal?: string | null;
-  error?: StepError;
-  startedAt?: string;
-  finishedAt?: string;
-  durationMs?: number;
-  attempts?: number;
-  /** The claim that owns this step while it runs (idempotency per runId and step). */
-  claim?: string;
-  /** The running command's process group, so recovery can kill it after a crash (never reused). */
-  process?: StepProcess;
-  /** Text kept by the runner: bounded stdout / stderr / response body. */
-  output?: StepOutput;
-  /** The files the step kept (its `artifacts`, functions/core/artifacts.ts). */
-  artifacts?: ArtifactRecord[];
+  const summary: Record<string, unknown> = {};
+  for (const field of RUN_SUMMARY_FIELDS) if (run[field] !== undefined) summary[field] = run[field];
+  return summary as RunSummary;
 }
 
 /** A command's process group, named so that a reused pid is never mistaken for it (functions/runners/processGroup.ts). */
-export interface StepProcess {
+export const stepProcessSchema = z.strictObject({
   /** The process group id (the leader's pid). */
-  pgid: number;
+  pgid: z.int(),
   /** The leader's start time (clock ticks since boot, /proc/<pid>/stat field 22). */
-  startTicks: number;
+  startTicks: z.number(),
   /** The machine boot the process belongs to (/proc/sys/kernel/random/boot_id). */
-  bootId: string;
-}
+  bootId: z.string(),
+});
+export type StepProcess = z.infer<typeof stepProcessSchema>;
 
-export interface StepOutput {
-  stdout?: string;
-  stderr?: string;
-  body?: string;
+/** Text kept by the runner: bounded stdout / stderr / response body (functions/core/outputBounds.ts). */
+export const stepOutputSchema = z.strictObject({
+  stdout: z.string().optional(),
+  stderr: z.string().optional(),
+  body: z.string().optional(),
   /** Anything the step reported in its JSON stdout `output` field. */
-  data?: unknown;
-  truncated?: boolean;
+  data: z.unknown().optional(),
+  truncated: z.boolean().optional(),
   /** Where the kept stdout/stderr stand in the whole streams (offsets of functions/core/outputWindow.ts). */
-  streams?: { stdout?: StreamWindow; stderr?: StreamWindow };
-}
+  streams: z
+    .strictObject({ stdout: streamWindowSchema.optional(), stderr: streamWindowSchema.optional() })
+    .optional(),
+});
+export type StepOutput = z.infer<typeof stepOutputSchema>;
+
+export const stepRecordSchema = z.strictObject({
+  runId: z.string(),
+  index: z.int(),
+  phase: phaseSchema,
+  name: z.string(),
+  status: stepStatusSchema,
+  reason: z.string().optional(),
+  exitCode: z.int().nullable().optional(),
+  signal: z.string().nullable().optional(),
+  error: stepErrorSchema.optional(),
+  startedAt: timestampSchema.optional(),
+  finishedAt: timestampSchema.optional(),
+  durationMs: z.number().optional(),
+  attempts: z.int().optional(),
+  /** The claim that owns this step while it runs (idempotency per runId and step). */
+  claim: z.string().optional(),
+  /** The running command's process group, so recovery can kill it after a crash (never reused). */
+  process: stepProcessSchema.optional(),
+  /** The files the step kept (its `artifacts`, functions/core/artifacts.ts). */
+  artifacts: z.array(artifactRecordSchema).optional(),
+});
+export type StepRecord = z.infer<typeof stepRecordSchema>;
 
 /** A step of the job with its defaults resolved and its place in the flow. */
 export interface PlannedStep {

@@ -48,7 +48,7 @@ export async function createApiHandler(services: Services, clientStore: ClientSt
   const routes = compileRoutes(app.routes);
   const http = handle(app);
   return async (event: LambdaEvent, context: LambdaContext) => {
-    // The stack's trigger-repair schedule (infra/hooklineConstruct.ts): hooks left out of sync are reconciled.
+    // The stack's trigger-repair schedule (infra/hookline/triggers.ts): hooks left out of sync are reconciled.
     if (isRepairInvocation(event)) return { repaired: await repairOutOfSyncHooks(services) };
     return http(withEncodedPath(event, routes) as never, context as never);
   };

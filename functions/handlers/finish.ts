@@ -5,7 +5,7 @@ import { cloudServices } from '../adapters/aws/cloudServices.ts';
 
 /**
  * The finish function: the state machine's Finish state, and the run sweeper's schedule (input
- * `{action: 'sweep-runs'}`, infra/hooklineConstruct.ts), which finishes runs whose Finish failed.
+ * `{action: 'sweep-runs'}`, infra/hookline/triggers.ts), which finishes runs whose Finish failed.
  */
 export type FinishEvent = FinishRequest | { action: 'sweep-runs' };
 

@@ -9,7 +9,7 @@ import { cloudServices } from '../adapters/aws/cloudServices.ts';
 /**
  * The fire function. Its inputs:
  * - an EventBridge event: every event on Hookline's bus, from the stack's one bus rule
- *   (infra/hooklineConstruct.ts `BindingsRule`). The binding router (app/bindingRouter.ts) finds the hooks bound to it among the
+ *   (infra/hookline/triggers.ts `BindingsRule`). The binding router (app/bindingRouter.ts) finds the hooks bound to it among the
  *   stored bindings (app/storedBindings.ts) and hands each to app/handleFire.ts;
  * - `{hookGroupId, hookId, scheduledTime}`: an EventBridge Scheduler schedule of a hook;
  * - `{action: 'sweep-queues'}`: the stack's periodic schedule (expired concurrency leases, queued runs).

@@ -2,7 +2,6 @@ import { beginRun } from '../app/beginRun.ts';
 import { type EngineErrorRequest, recordEngineError, runStep, type RunStepOptions } from '../app/runStep.ts';
 import type { Services } from '../app/services.ts';
 import { cloudServices } from '../adapters/aws/cloudServices.ts';
-import { stepRunners } from '../runners/stepRunners.ts';
 
 /**
  * The step function: the state machine's Begin and Run* states, and its RecordXEngineError states
@@ -18,14 +17,14 @@ export interface InvocationContext {
   getRemainingTimeInMillis(): number;
 }
 
-export function createStepHandler(services: Services, options: Omit<RunStepOptions, 'actions'> = {}) {
+export function createStepHandler(services: Services, options: RunStepOptions = {}) {
   return async (event: StepEvent, context?: InvocationContext) => {
     if (event.action === 'begin') return beginRun(services, event.runId);
     if (event.action === 'engine-error') return recordEngineError(services, event);
     return runStep(
       services,
       { runId: event.runId, index: event.index },
-      { ...options, actions: stepRunners, remainingTimeMs: remainingTimeOf(services, context) },
+      { ...options, remainingTimeMs: remainingTimeOf(services, context) },
     );
   };
 }

@@ -2,7 +2,14 @@ import type { CollectedArtifact } from '../core/artifacts.ts';
 import type { ArtifactInput } from './artifactStore.ts';
 import type { ArtifactCollectionRequest } from './artifactStore.ts';
 import type { StepActionKind } from '../core/job.ts';
-import type { PlannedStep, StepError, StepOutput, StepProcess } from '../core/runModel.ts';
+import type {
+  ActionStatus,
+  PlannedStep,
+  StepError,
+  StepOutput,
+  StepProcess,
+  StopReason,
+} from '../core/runModel.ts';
 import type { Bus } from './bus.ts';
 import type { CommandRunner } from './commandRunner.ts';
 import type { Invoker } from './invoker.ts';
@@ -33,7 +40,7 @@ export interface ActionInput {
   artifactInputs?: ArtifactInput[];
 }
 
-export type StopReason = 'cancelled' | 'timed_out';
+export type { StopReason };
 
 export interface ConfigChange {
   update?: Record<string, unknown>;
@@ -41,7 +48,7 @@ export interface ConfigChange {
 }
 
 export interface ActionOutcome {
-  status: 'succeeded' | 'failed' | 'timed_out' | 'cancelled';
+  status: ActionStatus;
   exitCode?: number | null;
   signal?: string | null;
   error?: StepError;

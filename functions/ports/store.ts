@@ -1,13 +1,6 @@
 import type { HookDefinition } from '../core/hookDefinition.ts';
 import type { FiredBy } from '../core/render.ts';
-import type {
-  RunRecord,
-  RunResult,
-  RunStatus,
-  RunSummary,
-  StepOutput,
-  StepRecord,
-} from '../core/runModel.ts';
+import type { RunRecord, RunResult, RunSummary, StepOutput, StepRecord } from '../core/runModel.ts';
 import type { RunCreation, RunCreationOutcome, RunCreationRepair } from './runCreation.ts';
 
 /**
@@ -75,12 +68,9 @@ export interface FireRecord {
 export type { RunSummary };
 
 /** What `listRecentRuns` keeps; every field given must match. */
-export interface RunFilter {
-  hookGroupId?: string;
-  hookId?: string;
-  status?: RunStatus;
+export interface RunFilter extends Partial<Pick<RunRecord, 'hookGroupId' | 'hookId' | 'status' | 'firedBy'>> {
+  /** A finished run's result (an unfinished run's null matches no filter). */
   result?: RunResult;
-  firedBy?: FiredBy;
   /** createdAt >= since (ISO 8601 as `Date.toISOString()` writes it). */
   since?: string;
   /** createdAt < until (same form). */

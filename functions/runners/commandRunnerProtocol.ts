@@ -5,6 +5,7 @@ import {
   MAX_ARTIFACTS_PER_STEP,
 } from '../core/artifacts.ts';
 import { MAX_STEP_TIMEOUT_SECONDS, stepSchema } from '../core/job.ts';
+import { actionStatusSchema, stepErrorSchema } from '../core/runModel.ts';
 import type { ActionOutcome } from '../ports/stepActions.ts';
 
 /**
@@ -63,10 +64,10 @@ export type CommandRunnerLine =
 
 const outcomeSchema = z
   .object({
-    status: z.enum(['succeeded', 'failed', 'timed_out', 'cancelled']),
+    status: actionStatusSchema,
     exitCode: z.number().int().nullable().optional(),
     signal: z.string().nullable().optional(),
-    error: z.object({ message: z.string() }).passthrough().optional(),
+    error: stepErrorSchema.optional(),
     output: z.record(z.string(), z.unknown()),
     interrupted: z.boolean().optional(),
     configChange: z

@@ -38,6 +38,7 @@ import { type Clock, systemClock } from '../../functions/ports/clock.ts';
 import type { Logger } from '../../functions/ports/logger.ts';
 import { INTERRUPTED_MESSAGE, killAllCommands } from '../../functions/runners/command.ts';
 import { killRecordedGroup } from '../../functions/runners/processGroup.ts';
+import { stepRunners } from '../../functions/runners/stepRunners.ts';
 import { lockDataDir } from './dataDirLock.ts';
 import { HttpDrain } from './httpDrain.ts';
 import { isLoopback, setUpLocalAuth } from './localAuth.ts';
@@ -226,6 +227,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       bus,
       invoker,
       commands: new LocalCommandRunner(commandIdentity),
+      stepActions: stepRunners,
       commandEnvironment: baseCommandEnvironment(
         options.environment ?? process.env,
         options.passEnv ?? [],

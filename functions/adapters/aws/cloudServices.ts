@@ -4,6 +4,7 @@ import { baseCommandEnvironment } from '../../app/commandEnvironment.ts';
 import { CLOUD_STREAMING_SETTINGS, DEFAULT_SETTINGS, type Services } from '../../app/services.ts';
 import type { ArtifactStore } from '../../ports/artifactStore.ts';
 import type { CommandRunner } from '../../ports/commandRunner.ts';
+import type { StepActions } from '../../ports/stepActions.ts';
 import { systemClock } from '../../ports/clock.ts';
 import { jsonLogger } from '../jsonLogger.ts';
 import { DynamoConcurrencyStore } from './dynamoConcurrencyStore.ts';
@@ -88,6 +89,7 @@ async function buildServices(functionName: string): Promise<Services> {
     bus: new EventBridgeBus(requireCloudSetting('eventBusName')),
     invoker: new LambdaInvoker(),
     commands: functionName === 'step' ? commandRunnerFunction() : noCommandRunner(functionName),
+    stepActions: functionName === 'step' ? await stepRunners() : noStepActions(functionName),
     // PATH, LANG, TZ… of the Lambda runtime (the command runner runs the same one); nothing else.
     commandEnvironment: baseCommandEnvironment(process.env, []),
     clock: systemClock,
@@ -110,7 +112,7 @@ async function buildServices(functionName: string): Promise<Services> {
 
 /**
  * The artifact bucket, for the functions the stack gives it to (step: signs uploads; api: signs
- * downloads); elsewhere none (infra/hooklineConstruct.ts artifactStorage). Loaded on that path only.
+ * downloads); elsewhere none (infra/hookline/artifactBucket.ts). Loaded on that path only.
  */
 async function artifactStore(env: NodeJS.ProcessEnv = process.env): Promise<ArtifactStore | undefined> {
   const bucket = readCloudEnvironment(env).artifactBucketName;
@@ -126,6 +128,17 @@ async function artifactStore(env: NodeJS.ProcessEnv = process.env): Promise<Arti
 /** Only the step function runs command steps: through the command-runner function it is given. */
 function commandRunnerFunction(): CommandRunner {
   return new LambdaCommandRunner(requireCloudSetting('commandRunnerFunctionName'));
+}
+
+/** Only the step function runs steps: the runners are loaded on that path only (a chunk of its bundle). */
+async function stepRunners(): Promise<StepActions> {
+  return (await import('../../runners/stepRunners.ts')).stepRunners;
+}
+
+function noStepActions(functionName: string): StepActions {
+  return {
+    actionFor: () => () => Promise.reject(new Error(`the ${functionName} function does not run steps`)),
+  };
 }
 
 function noCommandRunner(functionName: string): CommandRunner {

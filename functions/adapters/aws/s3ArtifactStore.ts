@@ -8,7 +8,7 @@ import type {
 import { ARTIFACT_KEY_PREFIX } from './environment.ts';
 
 /**
- * The cloud's ArtifactStore: the stack's artifact bucket (infra/hooklineConstruct.ts), objects
+ * The cloud's ArtifactStore: the stack's artifact bucket (infra/hookline/artifactBucket.ts), objects
  * `runs/<runId>/<index>/<name>`. Nothing here holds the files: the step function signs a POST the
  * command runner uploads a step's files with (any key under the step's prefix, at most the size
  * limit, until the step's invocation is over) and GETs for the earlier steps' files; the api function

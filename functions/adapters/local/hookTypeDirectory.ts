@@ -20,7 +20,7 @@ import { eventOfFileBase } from '../../core/hookType.ts';
 /** Razor's guarantee for a script folder: a hook's events are processed one at a time. */
 export const SCRIPT_FOLDER_CONCURRENCY = { limit: 1, onLimit: 'queue' } as const;
 
-/** Where the CDK app puts a `hookTypesDir` in the command-runner function's code (infra/hooklineConstruct.ts). */
+/** Where the CDK app puts a `hookTypesDir` in the command-runner function's code (infra/hookline/commandRunner.ts). */
 export const COMMAND_RUNNER_HOOK_TYPES_FOLDER = 'hook-types';
 /** The same folder as the command runner sees it (Lambda unpacks code in /var/task): the `scriptRoot` of types for the cloud. */
 export const COMMAND_RUNNER_HOOK_TYPES_ROOT = `/var/task/${COMMAND_RUNNER_HOOK_TYPES_FOLDER}`;
@@ -35,7 +35,7 @@ export interface HookTypeFolder {
 export interface ReadOptions {
   /**
    * Where the folders are when the scripts run (default: `dir` itself). The CDK app packages the
-   * same folder into the command-runner function (infra/hooklineConstruct.ts `hookTypesDir`), so
+   * same folder into the command-runner function (infra/hookline/commandRunner.ts `hookTypesDir`), so
    * types stored for the cloud name the scripts there.
    */
   scriptRoot?: string;

@@ -1,35 +1,27 @@
 import { Hono } from 'hono';
 import { deleteHookType, getHookType, putHookType } from '../../app/hookTypes.ts';
 import type { Services } from '../../app/services.ts';
-import { type ApiEnv, authorize } from '../authorization.ts';
-import { readJsonBody } from '../requestBody.ts';
+import type { ApiEnv } from '../authorization.ts';
+import { endpoints } from '../endpoints/index.ts';
+import { route } from '../route.ts';
 
 /** Hook types: `PUT/GET/DELETE /hook-types/{name}` and the list. */
 export function hookTypeRoutes(services: Services) {
   const app = new Hono<ApiEnv>();
 
-  app.get('/hook-types', async (c) => {
-    await authorize(c, 'hooks:list-hook-types');
+  route(app, endpoints.listHookTypes, async (c) => {
     const types = await services.hookTypes.listHookTypes();
     return c.json({ hookTypes: types.sort((a, b) => (a.name < b.name ? -1 : 1)) });
   });
 
-  app.get('/hook-types/:name', async (c) => {
-    const name = c.req.param('name');
-    await authorize(c, `hooks:get-hook-type:${name}`);
-    return c.json(await getHookType(services, name));
-  });
+  route(app, endpoints.hookType, async (c, { params }) => c.json(await getHookType(services, params.name)));
 
-  app.put('/hook-types/:name', async (c) => {
-    const name = c.req.param('name');
-    await authorize(c, `hooks:modify-hook-type:${name}`);
-    return c.json(await putHookType(services, name, await readJsonBody(c)));
-  });
+  route(app, endpoints.putHookType, async (c, { params, sentBody }) =>
+    c.json(await putHookType(services, params.name, await sentBody())),
+  );
 
-  app.delete('/hook-types/:name', async (c) => {
-    const name = c.req.param('name');
-    await authorize(c, `hooks:modify-hook-type:${name}`);
-    await deleteHookType(services, name);
+  route(app, endpoints.removeHookType, async (c, { params }) => {
+    await deleteHookType(services, params.name);
     return c.json({});
   });
 

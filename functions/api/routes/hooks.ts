@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { notFound } from '../../core/errors.ts';
 import { getHookStatus } from '../../app/hookStatus.ts';
 import {
   createHook,
@@ -10,38 +9,34 @@ import {
   updateHook,
 } from '../../app/manageHooks.ts';
 import type { Services } from '../../app/services.ts';
-import { type ApiEnv, authorize } from '../authorization.ts';
-import { pageRequest } from '../pagination.ts';
-import { hookParams } from '../params.ts';
-import { readJsonBody } from '../requestBody.ts';
+import { notFound } from '../../core/errors.ts';
+import type { ApiEnv } from '../authorization.ts';
+import { endpoints } from '../endpoints/index.ts';
+import { route } from '../route.ts';
 
 /** Taskcluster's hook management endpoints: list, get, create, update, remove, status, tokens, history. */
 export function hookRoutes(services: Services) {
   const app = new Hono<ApiEnv>();
 
-  app.get('/hooks', async (c) => {
-    await authorize(c, 'hooks:list-hooks:');
+  route(app, endpoints.listHookGroups, async (c, input) => {
+    await input.authorize();
     return c.json({ groups: await services.store.listHookGroups() });
   });
 
-  app.get('/hooks/:hookGroupId', async (c) => {
-    const { hookGroupId } = hookParams(c, false);
-    await authorize(c, `hooks:list-hooks:${hookGroupId}`);
-    const hooks = await services.store.listHooks(hookGroupId);
-    if (hooks.length === 0) throw notFound(`no hooks in group ${hookGroupId}`);
+  route(app, endpoints.listHooks, async (c, { params }) => {
+    const hooks = await services.store.listHooks(params.hookGroupId);
+    if (hooks.length === 0) throw notFound(`no hooks in group ${params.hookGroupId}`);
     return c.json({ hooks: hooks.map((h) => h.definition) });
   });
 
-  app.get('/hooks/:hookGroupId/:hookId', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    await authorize(c, `hooks:get:${hookGroupId}:${hookId}`);
-    return c.json((await getHook(services, hookGroupId, hookId)).definition);
-  });
+  route(app, endpoints.hook, async (c, { params }) =>
+    c.json((await getHook(services, params.hookGroupId, params.hookId)).definition),
+  );
 
-  app.put('/hooks/:hookGroupId/:hookId', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    const caller = await authorize(c, `hooks:modify-hook:${hookGroupId}/${hookId}`);
-    const body = await readJsonBody(c);
+  route(app, endpoints.createHook, async (c, input) => {
+    const { hookGroupId, hookId } = input.params;
+    const caller = await input.authorize();
+    const body = await input.sentBody();
     return c.json(
       await createHook(services, hookGroupId, hookId, body, {
         clientId: caller.clientId,
@@ -50,10 +45,10 @@ export function hookRoutes(services: Services) {
     );
   });
 
-  app.post('/hooks/:hookGroupId/:hookId', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    const caller = await authorize(c, `hooks:modify-hook:${hookGroupId}/${hookId}`);
-    const body = await readJsonBody(c);
+  route(app, endpoints.updateHook, async (c, input) => {
+    const { hookGroupId, hookId } = input.params;
+    const caller = await input.authorize();
+    const body = await input.sentBody();
     return c.json(
       await updateHook(services, hookGroupId, hookId, body, {
         clientId: caller.clientId,
@@ -62,38 +57,31 @@ export function hookRoutes(services: Services) {
     );
   });
 
-  app.delete('/hooks/:hookGroupId/:hookId', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    const caller = await authorize(c, `hooks:modify-hook:${hookGroupId}/${hookId}`);
-    await removeHook(services, hookGroupId, hookId, { clientId: caller.clientId });
+  route(app, endpoints.removeHook, async (c, input) => {
+    const caller = await input.authorize();
+    await removeHook(services, input.params.hookGroupId, input.params.hookId, { clientId: caller.clientId });
     return c.json({});
   });
 
-  app.get('/hooks/:hookGroupId/:hookId/status', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    await authorize(c, `hooks:status:${hookGroupId}/${hookId}`);
-    const hook = await getHook(services, hookGroupId, hookId);
+  route(app, endpoints.getHookStatus, async (c, { params }) => {
+    const hook = await getHook(services, params.hookGroupId, params.hookId);
     return c.json(await getHookStatus(services, hook));
   });
 
-  app.get('/hooks/:hookGroupId/:hookId/token', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    await authorize(c, `hooks:get-trigger-token:${hookGroupId}/${hookId}`);
-    return c.json({ token: triggerTokenFor(services, await getHook(services, hookGroupId, hookId)) });
-  });
+  route(app, endpoints.getTriggerToken, async (c, { params }) =>
+    c.json({ token: triggerTokenFor(services, await getHook(services, params.hookGroupId, params.hookId)) }),
+  );
 
-  app.post('/hooks/:hookGroupId/:hookId/token', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    const caller = await authorize(c, `hooks:reset-trigger-token:${hookGroupId}/${hookId}`);
+  route(app, endpoints.resetTriggerToken, async (c, input) => {
+    const caller = await input.authorize();
+    const { hookGroupId, hookId } = input.params;
     return c.json({
       token: await resetTriggerToken(services, hookGroupId, hookId, { clientId: caller.clientId }),
     });
   });
 
-  app.get('/hooks/:hookGroupId/:hookId/history', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    await authorize(c, `hooks:get:${hookGroupId}:${hookId}`);
-    const page = await services.store.listAudit(hookGroupId, hookId, pageRequest(c));
+  route(app, endpoints.hookHistory, async (c, { params, query }) => {
+    const page = await services.store.listAudit(params.hookGroupId, params.hookId, query);
     return c.json({
       history: page.items,
       ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),

@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { reconcileHook } from '../../app/syncTriggers.ts';
-import { type ApiEnv, authorize } from '../authorization.ts';
-import { hookParams } from '../params.ts';
+import type { ApiEnv } from '../authorization.ts';
+import { endpoints } from '../endpoints/index.ts';
+import { route } from '../route.ts';
 
 /**
  * `POST /hooks/{g}/{h}/reconcile`: makes the hook's rules and schedules match its stored definition again
@@ -12,11 +13,9 @@ import { hookParams } from '../params.ts';
 export function reconcileRoutes(services: Services) {
   const app = new Hono<ApiEnv>();
 
-  app.post('/hooks/:hookGroupId/:hookId/reconcile', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    await authorize(c, `hooks:modify-hook:${hookGroupId}/${hookId}`);
-    return c.json({ outOfSync: await reconcileHook(services, hookGroupId, hookId) });
-  });
+  route(app, endpoints.reconcileHook, async (c, { params }) =>
+    c.json({ outOfSync: await reconcileHook(services, params.hookGroupId, params.hookId) }),
+  );
 
   return app;
 }

@@ -4,11 +4,9 @@ import { applyHookType, getHook } from '../../app/manageHooks.ts';
 import type { Services } from '../../app/services.ts';
 import { completeDefinition } from '../../core/hookDefinition.ts';
 import { sampleEventFor } from '../../core/sampleEvent.ts';
-import { parseOrThrow } from '../../core/validation.ts';
-import { type ApiEnv, authorize } from '../authorization.ts';
-import { hookParams } from '../params.ts';
-import { readJsonBody } from '../requestBody.ts';
-import { renderDefinitionInputSchema, renderHookInputSchema } from '../schemas.ts';
+import type { ApiEnv } from '../authorization.ts';
+import { endpoints } from '../endpoints/index.ts';
+import { route } from '../route.ts';
 
 /**
  * Check before firing: render a stored hook (POST /hooks/{g}/{h}/render) or an unsaved definition
@@ -18,10 +16,10 @@ import { renderDefinitionInputSchema, renderHookInputSchema } from '../schemas.t
 export function renderRoutes(services: Services) {
   const app = new Hono<ApiEnv>();
 
-  app.post('/hooks/:hookGroupId/:hookId/render', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    const caller = await authorize(c, `hooks:trigger-hook:${hookGroupId}/${hookId}`);
-    const body = parseOrThrow(renderHookInputSchema, (await readJsonBody(c)) ?? {}, 'render request');
+  route(app, endpoints.renderHook, async (c, input) => {
+    const { hookGroupId, hookId } = input.params;
+    const caller = await input.authorize();
+    const body = await input.body();
     const hook = await getHook(services, hookGroupId, hookId);
     const job = await renderForCheck(
       services,
@@ -31,12 +29,11 @@ export function renderRoutes(services: Services) {
     return c.json({ job });
   });
 
-  app.post('/render', async (c) => {
-    const body = parseOrThrow(renderDefinitionInputSchema, (await readJsonBody(c)) ?? {}, 'render request');
+  route(app, endpoints.renderDefinition, async (c, input) => {
+    const body = await input.body();
     const hookGroupId = body.hookGroupId ?? 'render';
     const hookId = body.hookId ?? 'render';
-    // the scope that creates this hook (PUT /hooks/{g}/{h})
-    const caller = await authorize(c, `hooks:modify-hook:${hookGroupId}/${hookId}`);
+    const caller = await input.authorize({ hookGroupId, hookId });
     const { definition } = await applyHookType(services, completeDefinition(hookGroupId, hookId, body.hook));
     const job = await renderForCheck(services, definition, renderRequest(services, body, caller.clientId));
     return c.json({ job });

@@ -6,8 +6,9 @@ import type { Services } from '../../app/services.ts';
 import { HooklineError } from '../../core/errors.ts';
 import type { RunCursor } from '../../core/runEventCursor.ts';
 import { checkRunEventsTicket, mintRunEventsTicket } from '../../core/runEventsTicket.ts';
-import { type ApiEnv, authorize } from '../authorization.ts';
-import { runIdParam } from '../params.ts';
+import type { ApiEnv } from '../authorization.ts';
+import { endpoints } from '../endpoints/index.ts';
+import { route } from '../route.ts';
 
 /**
  * GET /runs/{runId}/events (Server-Sent Events) and the ticket that opens it without a header.
@@ -15,8 +16,8 @@ import { runIdParam } from '../params.ts';
  * the local stack's change notifier (services.runChanges) or, without one, `eventStreams.pollMs`.
  * It ends when the run has finished, after `maxLifeMs`, or (behind API Gateway, which buffers the
  * whole response) once it has sent something; the client reconnects with Last-Event-ID.
- * The route is public to the authentication middleware (functions/api/auth/publicRoutes.ts) because
- * it authenticates itself: the ticket, or else the usual credentials.
+ * Its declaration (functions/api/endpoints/runs.ts) names the `token` query as a ticket: with one, the
+ * authentication middleware lets the request through and this route checks the ticket itself.
  */
 const KEEPALIVE_MS = 15_000;
 
@@ -24,18 +25,18 @@ export function runEventRoutes(services: Services) {
   const app = new Hono<ApiEnv>();
   const openStreams = new Map<string, number>();
 
-  app.post('/runs/:runId/events/ticket', async (c) => {
-    const runId = runIdParam(c);
+  route(app, endpoints.runEventsTicket, async (c, { params, authorize }) => {
+    const { runId } = params;
     const run = await getRunRecord(services, runId);
-    const caller = await authorize(c, `hooks:get-run:${run.hookGroupId}/${run.hookId}`);
+    const caller = await authorize({ hookGroupId: run.hookGroupId, hookId: run.hookId });
     return c.json(
       mintRunEventsTicket(services.secrets.tokenKey, runId, caller.clientId, services.clock.now()),
     );
   });
 
-  app.get('/runs/:runId/events', async (c) => {
-    const runId = runIdParam(c);
-    const ticket = c.req.query('token');
+  route(app, endpoints.runEvents, async (c, { params, query, headers, authorize }) => {
+    const { runId } = params;
+    const ticket = query.token;
     let clientKey: string;
     if (ticket !== undefined) {
       const checked = checkRunEventsTicket(services.secrets.tokenKey, ticket, runId, services.clock.now());
@@ -44,12 +45,12 @@ export function runEventRoutes(services: Services) {
       await getRunRecord(services, runId);
       clientKey = checked.clientId ?? '';
     } else {
-      await authorize(c); // who is calling, before saying whether the run exists
+      // the middleware has authenticated the caller (no ticket) before this says whether the run exists
       const run = await getRunRecord(services, runId);
-      const caller = await authorize(c, `hooks:get-run:${run.hookGroupId}/${run.hookId}`);
+      const caller = await authorize({ hookGroupId: run.hookGroupId, hookId: run.hookId });
       clientKey = caller.clientId ?? '';
     }
-    const lastEventId = c.req.header('last-event-id');
+    const lastEventId = headers.lastEventId;
     let cursor: RunCursor | undefined =
       lastEventId === undefined || lastEventId === ''
         ? undefined

@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { getHook, resetSigningSecret } from '../../app/manageHooks.ts';
 import type { Services } from '../../app/services.ts';
-import { type ApiEnv, authorize } from '../authorization.ts';
-import { hookParams } from '../params.ts';
+import type { ApiEnv } from '../authorization.ts';
+import { endpoints } from '../endpoints/index.ts';
+import { route } from '../route.ts';
 
 /**
  * The per-hook secret that signs its http steps (`X-Hookline-Signature`), for the receiving end to
@@ -11,15 +12,13 @@ import { hookParams } from '../params.ts';
 export function signingSecretRoutes(services: Services) {
   const app = new Hono<ApiEnv>();
 
-  app.get('/hooks/:hookGroupId/:hookId/signing-secret', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    await authorize(c, `hooks:get-signing-secret:${hookGroupId}/${hookId}`);
-    return c.json({ secret: (await getHook(services, hookGroupId, hookId)).signingSecret });
-  });
+  route(app, endpoints.getSigningSecret, async (c, { params }) =>
+    c.json({ secret: (await getHook(services, params.hookGroupId, params.hookId)).signingSecret }),
+  );
 
-  app.post('/hooks/:hookGroupId/:hookId/signing-secret', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    const caller = await authorize(c, `hooks:reset-signing-secret:${hookGroupId}/${hookId}`);
+  route(app, endpoints.resetSigningSecret, async (c, input) => {
+    const caller = await input.authorize();
+    const { hookGroupId, hookId } = input.params;
     return c.json({
       secret: await resetSigningSecret(services, hookGroupId, hookId, { clientId: caller.clientId }),
     });

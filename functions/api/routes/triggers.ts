@@ -1,55 +1,45 @@
 import { Hono } from 'hono';
-import { inputError } from '../../core/errors.ts';
-import { fireHook, type FireOutcome } from '../../app/fireHook.ts';
+import { type FireOutcome, fireHook } from '../../app/fireHook.ts';
 import { getHook } from '../../app/manageHooks.ts';
 import type { Services } from '../../app/services.ts';
 import { checkTriggerToken } from '../../app/triggerWithToken.ts';
-import { type ApiEnv, authorize } from '../authorization.ts';
-import { hookParams } from '../params.ts';
-import { readJsonBody } from '../requestBody.ts';
-import { idempotencyKeyHeaderSchema } from '../schemas.ts';
+import type { ApiEnv } from '../authorization.ts';
+import { endpoints } from '../endpoints/index.ts';
+import { route } from '../route.ts';
 
 /** triggerHook and triggerHookWithToken. */
 export function triggerRoutes(services: Services) {
   const app = new Hono<ApiEnv>();
 
-  app.post('/hooks/:hookGroupId/:hookId/trigger', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    const caller = await authorize(c, `hooks:trigger-hook:${hookGroupId}/${hookId}`);
-    const payload = await readJsonBody(c);
+  route(app, endpoints.triggerHook, async (c, input) => {
+    const { hookGroupId, hookId } = input.params;
+    const caller = await input.authorize();
+    const payload = await input.body();
     const hook = await getHook(services, hookGroupId, hookId);
     const outcome = await fireHook(services, {
       hook,
       firedBy: 'triggerHook',
-      payload: payload ?? {},
+      payload,
       clientId: caller.clientId,
-      idempotencyKey: idempotencyKey(c.req.header('idempotency-key')),
+      idempotencyKey: input.headers.idempotencyKey,
     });
     return c.json(triggerResponse(outcome));
   });
 
-  app.post('/hooks/:hookGroupId/:hookId/trigger/:token', async (c) => {
-    const { hookGroupId, hookId } = hookParams(c);
-    const hook = await checkTriggerToken(services, hookGroupId, hookId, c.req.param('token') ?? '');
-    const payload = await readJsonBody(c);
+  route(app, endpoints.triggerHookWithToken, async (c, input) => {
+    const { hookGroupId, hookId, token } = input.params;
+    // the token is the credential: checked before the body is read
+    const hook = await checkTriggerToken(services, hookGroupId, hookId, token);
     const outcome = await fireHook(services, {
       hook,
       firedBy: 'triggerHookWithToken',
-      payload: payload ?? {},
-      idempotencyKey: idempotencyKey(c.req.header('idempotency-key')),
+      payload: await input.body(),
+      idempotencyKey: input.headers.idempotencyKey,
     });
     return c.json(triggerResponse(outcome));
   });
 
   return app;
-}
-
-function idempotencyKey(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  if (!idempotencyKeyHeaderSchema.safeParse(header).success) {
-    throw inputError('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces');
-  }
-  return header;
 }
 
 /** Taskcluster's trigger response: `{taskId, status: {taskId}}`, or `{}` when the template declined. */

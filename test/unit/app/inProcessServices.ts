@@ -1,29 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { memoryLogger } from '../../../functions/adapters/jsonLogger.ts';
 import { LocalCommandRunner } from '../../../functions/adapters/local/localCommandRunner.ts';
-import { openDatabase, type SqliteDatabase } from '../../../functions/adapters/local/sqlite/database.ts';
-import { SqliteClientStore } from '../../../functions/adapters/local/sqlite/sqliteClientStore.ts';
+import { openDatabase } from '../../../functions/adapters/local/sqlite/database.ts';
 import { SqliteConcurrencyStore } from '../../../functions/adapters/local/sqlite/sqliteConcurrencyStore.ts';
 import { SqliteHookTypeStore } from '../../../functions/adapters/local/sqlite/sqliteHookTypeStore.ts';
 import { SqliteStore } from '../../../functions/adapters/local/sqlite/sqliteStore.ts';
 import { baseCommandEnvironment } from '../../../functions/app/commandEnvironment.ts';
+import { stepRunners } from '../../../functions/runners/stepRunners.ts';
 import { DEFAULT_SETTINGS, type Services } from '../../../functions/app/services.ts';
 import type { BusEvent } from '../../../functions/ports/bus.ts';
-import type { ClientStore } from '../../../functions/ports/clientStore.ts';
 import type { Clock } from '../../../functions/ports/clock.ts';
 
 /**
  * Services for unit tests of use cases, in this process and with no server: the embedded store's
  * adapters on SQLite `:memory:` (functions/adapters/local/sqlite/; test/contracts/ proves they behave
  * like the DynamoDB adapters), executions and bus that only record what they are asked (the test plays
- * the engine), commands run as child processes of the test (functions/adapters/local/localCommandRunner.ts),
- * and a clock the test sets (every store adapter reads it too).
+ * the engine), the real step actions (functions/runners/stepRunners.ts) with commands run as child
+ * processes of the test (functions/adapters/local/localCommandRunner.ts), and a clock the test sets (every store adapter reads it too).
  */
 export interface InProcessServices {
   services: Services;
-  /** The client store on the same database (clients are not a Services field). */
-  clients: ClientStore;
-  database: SqliteDatabase;
   started: string[];
   events: BusEvent[];
   clock: SettableClock;
@@ -67,6 +63,7 @@ export async function inProcessServices(start = '2030-01-01T00:00:00Z'): Promise
     },
     invoker: { invoke: async () => ({}) } as unknown as Services['invoker'],
     commands: new LocalCommandRunner(),
+    stepActions: stepRunners,
     commandEnvironment: baseCommandEnvironment(process.env, []),
     clock,
     logger: logs,
@@ -75,8 +72,6 @@ export async function inProcessServices(start = '2030-01-01T00:00:00Z'): Promise
   };
   return {
     services,
-    clients: new SqliteClientStore(database, { clock }),
-    database,
     started,
     events,
     clock,

@@ -7,7 +7,6 @@ import { beginRun } from '../../../functions/app/beginRun.ts';
 import { getRunArtifact, listRunArtifacts } from '../../../functions/app/runArtifacts.ts';
 import { runStep } from '../../../functions/app/runStep.ts';
 import type { Services } from '../../../functions/app/services.ts';
-import { stepRunners } from '../../../functions/runners/stepRunners.ts';
 import { firedRun } from './firedRun.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
@@ -34,7 +33,7 @@ beforeAll(async () => {
     task: { name: 'use', command: 'cat "$HOOKLINE_ARTIFACTS_DIR/app.txt"' },
   });
   await beginRun(services, runId);
-  for (const index of [0, 1]) await runStep(services, { runId, index }, { actions: stepRunners });
+  for (const index of [0, 1]) await runStep(services, { runId, index });
 });
 afterAll(async () => {
   await env?.close();

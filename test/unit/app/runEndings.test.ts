@@ -9,7 +9,6 @@ import { fireHook } from '../../../functions/app/fireHook.ts';
 import { createHook, getHook } from '../../../functions/app/manageHooks.ts';
 import { runStep } from '../../../functions/app/runStep.ts';
 import type { Services } from '../../../functions/app/services.ts';
-import { stepRunners } from '../../../functions/runners/stepRunners.ts';
 import { ORPHANED_AFTER_MS, sweepRuns } from '../../../functions/app/sweepRuns.ts';
 import { STEP_RECORDING_MARGIN_SECONDS } from '../../../functions/core/stepBudget.ts';
 import { hookBody } from '../../support/hookBody.ts';
@@ -112,7 +111,7 @@ describe('a step stops before its invocation ends', () => {
     const result = await runStep(
       idle,
       { runId, index: 0 },
-      { actions: stepRunners, remainingTimeMs: () => endsAt - Date.now() },
+      { remainingTimeMs: () => endsAt - Date.now() },
     ).catch((error: Error) => error);
     // The task is critical: the runner reports the critical failure to the engine.
     expect(result).toMatchObject({ name: 'Hookline.CriticalStepFailed' });

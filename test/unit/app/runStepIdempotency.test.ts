@@ -7,7 +7,6 @@ import { fireHook } from '../../../functions/app/fireHook.ts';
 import { createHook, getHook } from '../../../functions/app/manageHooks.ts';
 import { runStep } from '../../../functions/app/runStep.ts';
 import type { Services } from '../../../functions/app/services.ts';
-import { stepRunners } from '../../../functions/runners/stepRunners.ts';
 import { hookBody } from '../../support/hookBody.ts';
 import { type InProcessServices, inProcessServices } from './inProcessServices.ts';
 
@@ -46,13 +45,11 @@ describe('runStep idempotency', () => {
     });
     await beginRun(services, outcome.runId);
     const results = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        runStep(services, { runId: outcome.runId, index: 0 }, { actions: stepRunners }),
-      ),
+      Array.from({ length: 5 }, () => runStep(services, { runId: outcome.runId, index: 0 })),
     );
     expect(results.map((r) => r.status)).toEqual(Array(5).fill('succeeded'));
     expect(readFileSync(file, 'utf8')).toBe('x\n');
-    const again = await runStep(services, { runId: outcome.runId, index: 0 }, { actions: stepRunners });
+    const again = await runStep(services, { runId: outcome.runId, index: 0 });
     expect(again.status).toBe('succeeded');
     expect(readFileSync(file, 'utf8')).toBe('x\n');
   });
@@ -75,18 +72,14 @@ describe('runStep idempotency', () => {
       payload: {},
     });
     await beginRun(services, outcome.runId);
-    await expect(
-      runStep(services, { runId: outcome.runId, index: 0 }, { actions: stepRunners }),
-    ).rejects.toMatchObject({
+    await expect(runStep(services, { runId: outcome.runId, index: 0 })).rejects.toMatchObject({
       name: 'Hookline.CriticalStepFailed',
     });
     // a retried invocation of the failed step still takes the skip branch
-    await expect(
-      runStep(services, { runId: outcome.runId, index: 0 }, { actions: stepRunners }),
-    ).rejects.toMatchObject({
+    await expect(runStep(services, { runId: outcome.runId, index: 0 })).rejects.toMatchObject({
       name: 'Hookline.CriticalStepFailed',
     });
-    const later = await runStep(services, { runId: outcome.runId, index: 1 }, { actions: stepRunners });
+    const later = await runStep(services, { runId: outcome.runId, index: 1 });
     expect(later.status).toBe('skipped');
     expect(() => readFileSync(file)).toThrow();
     const step = await services.store.getStep(outcome.runId, 1);
