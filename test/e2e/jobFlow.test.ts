@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunStatusView } from '../../functions/app/runQueries.ts';
+import { processRuns } from '../support/processRuns.ts';
 import { hookBody, startTestStack, type TestStack } from '../support/stack.ts';
 
 /** The job flow through the real local stack: real processes, the real state machine engine, the real store. */
@@ -33,21 +34,6 @@ async function runJob(
   const fired = await stack.api<{ runId: string }>('POST', `/hooks/flow/${hookId}/trigger`, payload);
   expect(fired.status, JSON.stringify(fired.body)).toBe(200);
   return stack.waitForRunFinished(fired.body.runId, 30_000);
-}
-
-/** Whether a process with this pid still runs (signal 0 sends nothing; a zombie, killed but not yet reaped, does not run). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return !existsSync('/proc/self');
-  }
 }
 
 function statuses(run: RunStatusView) {
@@ -206,7 +192,7 @@ describe('command steps', () => {
     });
     const pid = Number(readFileSync(background, 'utf8'));
     rmSync(dir, { recursive: true, force: true });
-    expect(processAlive(pid)).toBe(false);
+    expect(processRuns(pid)).toBe(false);
     expect(run.result).toBe('failed');
     expect(run.steps[0]).toMatchObject({ status: 'timed_out', error: { message: 'timed out after 1 s' } });
     expect(run.steps[1]!.status).toBe('succeeded');

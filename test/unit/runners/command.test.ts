@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { StepProcess } from '../../../functions/core/runModel.ts';
 import type { CommandRequest } from '../../../functions/ports/commandRunner.ts';
 import { runCommandProcess } from '../../../functions/runners/command.ts';
+import { processRuns } from '../../support/processRuns.ts';
 
 /**
  * A command step's program (functions/runners/command.ts), through what it is asked and what it
@@ -25,21 +26,6 @@ const request = (
   ...extra,
 });
 const run = (req: CommandRequest, signal = new AbortController().signal) => runCommandProcess(req, signal);
-
-/** Whether a process still runs (a zombie, killed but not yet reaped, does not). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-  } catch {
-    return !existsSync('/proc/self');
-  }
-}
 
 describe('runCommandProcess', () => {
   it('an argv array is exec’d as given: no shell expands anything in it', async () => {
@@ -168,7 +154,7 @@ describe('runCommandProcess', () => {
     });
     expect(started).toHaveLength(1);
     expect(started[0]!.pgid).toBeGreaterThan(0);
-    expect(running(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+    expect(processRuns(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
   });
 
   it('a stop asked for kills the command and says why: cancelled or the run’s deadline', async () => {

@@ -6,6 +6,7 @@ import { memoryLogger } from '../../../../functions/adapters/jsonLogger.ts';
 import { HandlerDirectory, igorNamesFor } from '../../../../functions/adapters/local/handlerDirectory.ts';
 import { LIFECYCLE_SOURCE } from '../../../../functions/app/lifecycleEvents.ts';
 import type { DeliveredEvent } from '../../../../functions/ports/bus.ts';
+import { processRuns } from '../../../support/processRuns.ts';
 
 /** Igor-style handler directories (functions/adapters/local/handlerDirectory.ts), in process. */
 const lifecycle = (detailType: string, detail: Record<string, unknown>): DeliveredEvent => ({
@@ -35,19 +36,19 @@ describe('HandlerDirectory', () => {
     dir = mkdtempSync(join(tmpdir(), 'hookline-handler-unit-'));
     out = mkdtempSync(join(tmpdir(), 'hookline-handler-out-'));
     writeFileSync(join(dir, '10-record.sh'), `#!/bin/sh\necho "$1 $2 $(cat | head -c 20)" >> ${out}/calls\n`);
-    writeFileSync(join(dir, '20-hangs.sh'), '#!/bin/sh\necho started\nsleep 600\n');
+    writeFileSync(join(dir, '20-second.sh'), `#!/bin/sh\necho "second $1" >> ${out}/calls\n`);
     writeFileSync(join(dir, 'notes.txt'), 'not a handler');
     chmodSync(join(dir, '10-record.sh'), 0o755);
-    chmodSync(join(dir, '20-hangs.sh'), 0o755);
+    chmodSync(join(dir, '20-second.sh'), 0o755);
   });
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
   });
 
-  it('calls each executable in name order per event, in event order per run; a hanging one is killed at its timeout and logged', async () => {
+  it('calls each executable in name order per event, in event order per run, with the event on stdin', async () => {
     const logger = memoryLogger();
-    const handlers = new HandlerDirectory({ directory: dir, logger, timeoutMs: 200 });
+    const handlers = new HandlerDirectory({ directory: dir, logger });
     // The subscriber never waits for the calls: the bus (and so the run) goes on at once.
     await handlers.onEvent(lifecycle('Run Started', { runId: 'r1' }));
     expect(handlers.calls).toEqual([]);
@@ -56,29 +57,52 @@ describe('HandlerDirectory', () => {
     await handlers.drain();
 
     expect(readFileSync(join(out, 'calls'), 'utf8')).toBe(
-      'pre-job r1 {"event":"pre-job","\npost-job r1 {"event":"post-job",\npost-end r1 {"event":"post-end",\n',
+      [
+        'pre-job r1 {"event":"pre-job","',
+        'second pre-job',
+        'post-job r1 {"event":"post-job",',
+        'second post-job',
+        'post-end r1 {"event":"post-end",',
+        'second post-end',
+        '',
+      ].join('\n'),
     );
     expect(
       handlers.calls.map((c) => [c.handler.slice(dir.length + 1), c.event, c.exitCode, c.timedOut]),
     ).toEqual([
       ['10-record.sh', 'pre-job', 0, false],
-      ['20-hangs.sh', 'pre-job', null, true],
+      ['20-second.sh', 'pre-job', 0, false],
       ['10-record.sh', 'post-job', 0, false],
-      ['20-hangs.sh', 'post-job', null, true],
+      ['20-second.sh', 'post-job', 0, false],
       ['10-record.sh', 'post-end', 0, false],
-      ['20-hangs.sh', 'post-end', null, true],
+      ['20-second.sh', 'post-end', 0, false],
     ]);
-    expect(handlers.calls[1]!.stdout).toBe('started\n');
-    const timedOut = logger.lines.filter((l) => l.message === 'handler timed out after 0.2 s');
-    expect(timedOut).toHaveLength(3);
-    expect(timedOut[0]!.fields).toMatchObject({ event: 'pre-job', runId: 'r1', timedOut: true });
-    expect(logger.lines.filter((l) => l.message === 'handler called')).toHaveLength(3);
+    expect(logger.lines.filter((l) => l.message === 'handler called')).toHaveLength(6);
+  });
+
+  it('a handler that hangs is killed, its process group with it, at its timeout and logged', async () => {
+    const hanging = mkdtempSync(join(tmpdir(), 'hookline-handler-hang-'));
+    const pidFile = join(hanging, 'child.pid');
+    writeFileSync(join(hanging, 'hangs.sh'), `#!/bin/sh\nsleep 600 &\necho $! > ${pidFile}\nwait\n`);
+    chmodSync(join(hanging, 'hangs.sh'), 0o755);
+    const logger = memoryLogger();
+    const handlers = new HandlerDirectory({ directory: hanging, logger, timeoutMs: 1000 });
+    await handlers.onEvent(lifecycle('Run Started', { runId: 'r2' }));
+    await handlers.drain();
+    expect(handlers.calls.map((c) => [c.event, c.exitCode, c.timedOut])).toEqual([['pre-job', null, true]]);
+    const timedOut = logger.lines.filter((l) => l.message === 'handler timed out after 1 s');
+    expect(timedOut.map((l) => l.fields)).toEqual([
+      expect.objectContaining({ event: 'pre-job', runId: 'r2', timedOut: true }),
+    ]);
+    const child = Number(readFileSync(pidFile, 'utf8'));
+    rmSync(hanging, { recursive: true, force: true });
+    expect(processRuns(child)).toBe(false);
   });
 
   it('reports a file that is not executable once, however often it scans', () => {
     const logger = memoryLogger();
     const handlers = new HandlerDirectory({ directory: dir, logger });
-    expect(handlers.scan().map((p) => p.slice(dir.length + 1))).toEqual(['10-record.sh', '20-hangs.sh']);
+    expect(handlers.scan().map((p) => p.slice(dir.length + 1))).toEqual(['10-record.sh', '20-second.sh']);
     handlers.scan();
     const reports = logger.lines.filter((l) => l.message.startsWith('handler is not executable'));
     expect(reports.map((r) => r.fields?.handler)).toEqual([join(dir, 'notes.txt')]);
