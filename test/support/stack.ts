@@ -8,7 +8,7 @@ import { NodeSha256 } from '../../functions/core/sha256.ts';
 import type { Credentials } from '../../functions/app/clients.ts';
 import type { RunStatusView } from '../../functions/app/runQueries.ts';
 import { createLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/localStack.ts';
-import { parseStoreKind, type StoreKind } from '../../infra/local/stores.ts';
+import { testStore } from './testStore.ts';
 
 /**
  * A real local stack on a free port with its own data directory, and a small HTTP client for it.
@@ -42,13 +42,7 @@ export interface ApiResponse<T> {
   headers: Headers;
 }
 
-/**
- * The store test stacks run on: HOOKLINE_TEST_STORE=sqlite (default) or dynamodb (the DynamoDB adapters
- * on dynalite; `npm run test:dynamodb`). A test that sets `store` itself keeps its own.
- */
-export function testStore(): StoreKind {
-  return parseStoreKind(process.env.HOOKLINE_TEST_STORE || 'sqlite');
-}
+export { testStore };
 
 export function tempDataDir(prefix = 'hookline-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

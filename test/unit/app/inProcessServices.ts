@@ -1,22 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { memoryLogger } from '../../../functions/adapters/jsonLogger.ts';
 import { LocalCommandRunner } from '../../../functions/adapters/local/localCommandRunner.ts';
-import { openDatabase } from '../../../functions/adapters/local/sqlite/database.ts';
-import { SqliteConcurrencyStore } from '../../../functions/adapters/local/sqlite/sqliteConcurrencyStore.ts';
-import { SqliteHookTypeStore } from '../../../functions/adapters/local/sqlite/sqliteHookTypeStore.ts';
-import { SqliteStore } from '../../../functions/adapters/local/sqlite/sqliteStore.ts';
 import { baseCommandEnvironment } from '../../../functions/app/commandEnvironment.ts';
 import { stepRunners } from '../../../functions/runners/stepRunners.ts';
 import { DEFAULT_SETTINGS, type Services } from '../../../functions/app/services.ts';
 import type { BusEvent } from '../../../functions/ports/bus.ts';
 import type { Clock } from '../../../functions/ports/clock.ts';
+import { openStores } from '../../../infra/local/stores.ts';
+import { testStore } from '../../support/testStore.ts';
 
 /**
- * Services for unit tests of use cases, in this process and with no server: the embedded store's
- * adapters on SQLite `:memory:` (functions/adapters/local/sqlite/; test/contracts/ proves they behave
- * like the DynamoDB adapters), executions and bus that only record what they are asked (the test plays
- * the engine), the real step actions (functions/runners/stepRunners.ts) with commands run as child
- * processes of the test (functions/adapters/local/localCommandRunner.ts), and a clock the test sets (every store adapter reads it too).
+ * Services for unit tests of use cases, in this process and with no server: the store adapters as the
+ * local stack opens them in memory (infra/local/stores.ts) — SQLite `:memory:` by default, the DynamoDB
+ * adapters on in-memory dynalite with HOOKLINE_TEST_STORE=dynamodb (test/support/testStore.ts; the
+ * contract suites of test/contracts/ prove the two behave alike) —, executions and bus that only record
+ * what they are asked (the test plays the engine), the real step actions (functions/runners/stepRunners.ts)
+ * with commands run as child processes of the test (functions/adapters/local/localCommandRunner.ts), and
+ * a clock the test sets (the store adapters read it too).
  */
 export interface InProcessServices {
   services: Services;
@@ -41,15 +41,15 @@ export class SettableClock implements Clock {
 }
 
 export async function inProcessServices(start = '2030-01-01T00:00:00Z'): Promise<InProcessServices> {
-  const database = openDatabase(':memory:');
   const clock = new SettableClock(new Date(start));
+  const stores = await openStores({ store: testStore(), dataDir: null, clock });
   const logs = memoryLogger();
   const started: string[] = [];
   const events: BusEvent[] = [];
   const services: Services = {
-    store: new SqliteStore(database, { clock }),
-    concurrency: new SqliteConcurrencyStore(database),
-    hookTypes: new SqliteHookTypeStore(database),
+    store: stores.store,
+    concurrency: stores.concurrency,
+    hookTypes: stores.hookTypes,
     executions: {
       start: async (runId) => {
         started.push(runId);
@@ -76,6 +76,6 @@ export async function inProcessServices(start = '2030-01-01T00:00:00Z'): Promise
     events,
     clock,
     logs,
-    close: async () => database.close(),
+    close: () => stores.close(),
   };
 }
