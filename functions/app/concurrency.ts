@@ -159,8 +159,26 @@ export async function admitRun(services: Services, hook: HookRecord, run: RunRec
       }
     }
   }
-  await services.concurrency.enqueue(g, h, { runId: run.runId, position: `${run.createdAt}#${run.runId}` });
+  await services.concurrency.enqueue(g, h, { runId: run.runId, position: queuePosition(run) });
   await dispatchQueue(services, hook);
+}
+
+let admitted = 0;
+
+/**
+ * The queue position a new run is created with: its creation time, then a count of this process's
+ * admissions, so runs created in the same millisecond (the entries of one PutEvents call, a burst of
+ * triggers) queue in the order they were fired rather than in the random order of their ids. Runs of
+ * two processes in the same millisecond have no order to keep; their ids break the tie.
+ */
+export function newQueuePosition(createdAt: string, runId: string): string {
+  admitted = (admitted + 1) % 1e12;
+  return `${createdAt}#${String(admitted).padStart(12, '0')}#${runId}`;
+}
+
+/** Where a run stands in its hook's queue: the position it was created with (older records: time, then id). */
+export function queuePosition(run: Pick<RunRecord, 'createdAt' | 'runId' | 'queuePosition'>): string {
+  return run.queuePosition ?? `${run.createdAt}#${run.runId}`;
 }
 
 /** The finish path: release the slot, then start whatever is waiting. */

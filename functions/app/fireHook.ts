@@ -8,7 +8,7 @@ import type { RunRecord, StepRecord } from '../core/runModel.ts';
 import { templateForFire } from '../core/hookType.ts';
 import { validatePayload } from '../core/triggerSchema.ts';
 import type { FireRecord, HookRecord, IdempotencyClaim } from '../ports/store.ts';
-import { acquireSlot, admitRun, releaseSlot } from './concurrency.ts';
+import { acquireSlot, admitRun, newQueuePosition, releaseSlot } from './concurrency.ts';
 import { announce } from './lifecycleEvents.ts';
 import { checkJobMayRunCommands } from './runCommandsRight.ts';
 import type { Services } from './services.ts';
@@ -134,6 +134,7 @@ export async function fireHook(services: Services, request: FireRequest): Promis
       ? { deadline: new Date(Date.parse(createdAt) + job.timeoutSeconds * 1000).toISOString() }
       : {}),
     ...(request.rerunOf ? { rerunOf: request.rerunOf.runId } : {}),
+    ...(hook.definition.concurrency ? { queuePosition: newQueuePosition(createdAt, runId) } : {}),
   };
   const steps: StepRecord[] = plan.map((p) => ({
     runId,

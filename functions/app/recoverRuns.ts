@@ -1,6 +1,6 @@
 import type { RunRecord, StepProcess } from '../core/runModel.ts';
 import { ConditionFailed, type HookRecord } from '../ports/store.ts';
-import { acquireSlot, dispatchQueue } from './concurrency.ts';
+import { acquireSlot, dispatchQueue, queuePosition } from './concurrency.ts';
 import { failInterruptedStep } from './runStep.ts';
 import type { Services } from './services.ts';
 
@@ -118,7 +118,7 @@ async function restart(services: Services, run: RunRecord, options: RecoveryOpti
   // A queued run: back in its place in the queue (same position: idempotent), started only with a slot.
   await services.concurrency.enqueue(run.hookGroupId, run.hookId, {
     runId: run.runId,
-    position: `${run.createdAt}#${run.runId}`,
+    position: queuePosition(run),
   });
   await dispatchQueue(services, hook, { vanishedHoldersAreDead: options.atStart });
 }

@@ -93,6 +93,11 @@ export const runRecordSchema = z.strictObject({
   /** The run this one re-runs, if any. */
   rerunOf: z.string().optional(),
   error: stepErrorSchema.optional(),
+  /**
+   * Where the run stands in its hook's queue under a concurrency limit (`queuePosition` in
+   * functions/app/concurrency.ts): its creation time, then the order this process admitted it in.
+   */
+  queuePosition: z.string().optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

@@ -50,12 +50,10 @@ const limited = (extra: Record<string, unknown> = {}) =>
   );
 
 /**
- * Fires one second after the previous fire: a queue is FIFO by creation time (its position is
- * `createdAt#runId`, functions/app/concurrency.ts), so runs created in the same millisecond queue in
- * run-id order, which is random — what made `started == [b]` fail now and then.
+ * Fires at the same instant as the previous fire (the injected clock does not move): a queue keeps the
+ * order of the fires even within one millisecond (`queuePosition`, functions/app/concurrency.ts).
  */
 async function fire(hookId: string): Promise<string> {
-  env.clock.advance(1000);
   const outcome = await fireHook(services, {
     hook: await getHook(services, 'rec', hookId),
     firedBy: 'triggerHook',
@@ -83,6 +81,23 @@ describe('concurrency across restarts', () => {
     await sweepQueues(services);
     expect(started).toEqual([b]);
     expect(started).not.toContain(c);
+  });
+
+  it('runs fired in the same millisecond start in the order they were fired, before and after a restart', async () => {
+    await createHook(services, 'rec', 'burst', limited(), { scopes: ['*'] });
+    started.length = 0;
+    const fired: string[] = [];
+    for (let i = 0; i < 30; i++) fired.push(await fire('burst'));
+    expect(started).toEqual([fired[0]]);
+    // A restart re-enqueues the queued runs at their recorded positions.
+    await recoverRuns(services, engine, { atStart: true });
+    for (let i = 1; i < fired.length; i++) {
+      await services.store.updateRun(fired[i - 1]!, { status: 'finished', result: 'succeeded' });
+      started.length = 0;
+      await sweepQueues(services);
+      expect(started).toEqual([fired[i]]);
+    }
+    await services.store.updateRun(fired.at(-1)!, { status: 'finished', result: 'succeeded' });
   });
 
   it('a queue entry of a run that already finished never takes the slot', async () => {
