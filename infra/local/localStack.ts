@@ -18,6 +18,7 @@ import { LocalExecutions } from '../../functions/adapters/local/localExecutions.
 import { type LocalFunction, LocalInvoker } from '../../functions/adapters/local/localInvoker.ts';
 import { LocalCommandRunner } from '../../functions/adapters/local/localCommandRunner.ts';
 import { resolveRunAsUser } from '../../functions/adapters/local/runAsUser.ts';
+import { SpawnPool } from '../../functions/adapters/local/spawnPool.ts';
 import { baseCommandEnvironment, passEnvRefusal } from '../../functions/app/commandEnvironment.ts';
 import { allowAll, createApiApp } from '../../functions/api/app.ts';
 import type { RateLimit } from '../../functions/api/auth/rateLimiter.ts';
@@ -106,6 +107,8 @@ export interface LocalStackOptions {
   passEnv?: string[];
   /** Run commands as this user (`--run-as`); only when the stack runs as root. */
   runAs?: string;
+  /** Threads that spawn commands off the event loop (functions/adapters/local/spawnPool.ts). Default: the core count, 2 to 4. */
+  spawnThreads?: number;
 }
 
 export interface LocalStack {
@@ -173,6 +176,8 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     );
   }
 
+  // Validated before anything starts; its threads start with the first command.
+  const spawnPool = new SpawnPool({ threads: options.spawnThreads });
   let stores: Stores | undefined;
   let server: Server | undefined;
   let executions: LocalExecutions | undefined;
@@ -225,7 +230,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       },
       bus,
       invoker,
-      commands: new LocalCommandRunner(commandIdentity),
+      commands: new LocalCommandRunner(commandIdentity, spawnPool),
       commandEnvironment: baseCommandEnvironment(
         options.environment ?? process.env,
         options.passEnv ?? [],
@@ -429,6 +434,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           killAllCommands();
           handlers?.stop();
           await localExecutions.stop(1000);
+          await spawnPool.close();
           await outboxDelivery.stop();
           await withTimeout(bus.drain(), 500);
           await withTimeout(handlers?.drain() ?? Promise.resolve(), 200);
@@ -449,6 +455,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     if (stackFile) rmSync(stackFile, { force: true });
     server?.close();
     await executions?.stop();
+    await spawnPool.close();
     await stores?.close();
     if (!dataDir && artifactRoot) rmSync(artifactRoot, { recursive: true, force: true });
     unlock?.();
