@@ -107,8 +107,8 @@ export interface LocalStackOptions {
   passEnv?: string[];
   /** Run commands as this user (`--run-as`); only when the stack runs as root. */
   runAs?: string;
-  /** Threads that spawn commands off the event loop (functions/adapters/local/spawnPool.ts). Default: the core count, 2 to 4. */
-  spawnThreads?: number;
+  /** Helper processes that spawn commands (functions/adapters/local/spawnPool.ts). Default: one a core, 2 to 4. */
+  spawnHelpers?: number;
 }
 
 export interface LocalStack {
@@ -176,8 +176,8 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     );
   }
 
-  // Validated before anything starts; its threads start with the first command.
-  const spawnPool = new SpawnPool({ threads: options.spawnThreads });
+  // Validated before anything starts; its helpers start with the first command.
+  const spawnPool = new SpawnPool({ helpers: options.spawnHelpers });
   let stores: Stores | undefined;
   let server: Server | undefined;
   let executions: LocalExecutions | undefined;

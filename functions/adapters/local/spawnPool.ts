@@ -1,54 +1,57 @@
-import { createRequire } from 'node:module';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { LaunchEvents, LaunchSpec, ProcessLauncher } from '../../runners/processLauncher.ts';
-import type { LaunchMessage, WorkerReport } from './spawnWorker.ts';
+import type { HelperReport, LaunchMessage } from './spawnHelper.ts';
 
 /**
- * The local stack's command spawns, off its event loop: `child_process.spawn` blocks the calling
- * thread until the child has exec'd (the largest single cost of a step in the profile of
- * `npm run bench -- jobs`), so a bounded pool of worker threads (functions/adapters/local/spawnWorker.ts)
- * does it, each command going to the thread with the fewest in flight. What a command is and how it is
- * bounded, killed and judged stays in functions/runners/command.ts; the process group is the stack's
- * own (threads share the process), so kills, timeouts and recovery work as before. A thread that dies
- * loses only the commands it had in flight (each one's promise rejects, an engine error the run
- * handles); the next command starts a new thread in its place. `close` (the stack's stop) ends them.
+ * The local stack's command spawns, out of its process. `child_process.spawn` forks the calling
+ * process and waits for the exec: the fork copies the page tables of the whole stack (its cost grows
+ * with the stack's memory) and holds its memory map meanwhile, so neither the event loop nor a worker
+ * thread of the stack can do it without stalling the stack (`npm run bench -- jobs`: 46 % of the main
+ * thread was spawn). A bounded pool of small helper processes (functions/adapters/local/spawnHelper.ts)
+ * does it; each command goes to the helper with the fewest in flight. What a command is and how it is
+ * bounded, killed and judged stays in functions/runners/command.ts: the helpers only spawn and report,
+ * and the command's process group is killed by the stack as before (same user; recovery by the recorded
+ * group). A helper gets an empty environment: commands get exactly their own, and no secret of the
+ * stack is in the helper. A helper that dies loses only the commands it had in flight (each one's
+ * promise rejects: an engine error the run handles); the next command starts a new helper in its
+ * place. `close` (the stack's stop) ends them.
  */
 export interface SpawnPoolOptions {
-  /** How many threads at most. Default: the core count, between 2 and 4. */
-  threads?: number;
-  /** Starts one thread (tests give one they can crash). Default: spawnWorker.ts. */
-  startWorker?: () => Worker;
-}
-
-interface InFlight {
-  events: LaunchEvents;
+  /** How many helper processes at most. Default: defaultSpawnHelpers(). */
+  helpers?: number;
+  /** Starts one helper (tests wrap it to reach the process). Default: startSpawnHelper. */
+  startHelper?: () => Promise<ChildProcess>;
 }
 
 interface Slot {
-  worker?: Worker;
-  inFlight: Map<number, InFlight>;
+  helper?: ChildProcess;
+  starting?: Promise<ChildProcess>;
+  inFlight: Map<number, LaunchEvents>;
 }
 
-export const MAX_SPAWN_THREADS = 64;
+export const MAX_SPAWN_HELPERS = 32;
 
-export function defaultSpawnThreads(): number {
+/** One helper a core, 2 at least (a fork blocks its helper until the exec), 4 at most. */
+export function defaultSpawnHelpers(): number {
   return Math.min(4, Math.max(2, availableParallelism()));
 }
 
 export class SpawnPool implements ProcessLauncher {
   private readonly slots: Slot[];
-  private readonly startWorker: () => Worker;
+  private readonly startHelper: () => Promise<ChildProcess>;
   private nextId = 1;
   private closed = false;
 
   constructor(options: SpawnPoolOptions = {}) {
-    const threads = options.threads ?? defaultSpawnThreads();
-    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_SPAWN_THREADS)
-      throw new Error(`spawn threads must be a whole number from 1 to ${MAX_SPAWN_THREADS}, not ${threads}`);
-    this.slots = Array.from({ length: threads }, () => ({ inFlight: new Map() }));
-    this.startWorker = options.startWorker ?? startSpawnWorker;
+    const helpers = options.helpers ?? defaultSpawnHelpers();
+    if (!Number.isInteger(helpers) || helpers < 1 || helpers > MAX_SPAWN_HELPERS)
+      throw new Error(`spawn helpers must be a whole number from 1 to ${MAX_SPAWN_HELPERS}, not ${helpers}`);
+    this.slots = Array.from({ length: helpers }, () => ({ inFlight: new Map() }));
+    this.startHelper = options.startHelper ?? startSpawnHelper;
   }
 
   launch(spec: LaunchSpec, events: LaunchEvents): void {
@@ -57,82 +60,144 @@ export class SpawnPool implements ProcessLauncher {
       return;
     }
     const slot = this.slots.reduce((best, s) => (s.inFlight.size < best.inFlight.size ? s : best));
-    const worker = slot.worker ?? this.start(slot);
     const id = this.nextId++;
-    slot.inFlight.set(id, { events });
-    worker.ref();
-    worker.postMessage({ id, spec } satisfies LaunchMessage);
+    slot.inFlight.set(id, events);
+    const send = (helper: ChildProcess) => {
+      // Lost meanwhile (the helper died or the pool closed): it must not start untracked.
+      if (slot.helper !== helper || !slot.inFlight.has(id)) return;
+      holdOpen(helper, true);
+      helper.send({ id, spec } satisfies LaunchMessage);
+    };
+    if (slot.helper) send(slot.helper);
+    else void (slot.starting ??= this.start(slot)).then(send, () => undefined);
   }
 
-  /** Commands in flight on each thread (tests, diagnostics). */
+  /** Commands in flight on each helper (tests, diagnostics). */
   inFlightCounts(): number[] {
     return this.slots.map((slot) => slot.inFlight.size);
   }
 
-  /** Ends every thread; a command still in flight is lost (its promise rejects). */
+  /** Ends every helper; a command still in flight is lost (its promise rejects). */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(
       this.slots.map(async (slot) => {
-        const { worker } = slot;
-        slot.worker = undefined;
+        const helper = slot.helper ?? (await slot.starting?.catch(() => undefined));
+        slot.helper = undefined;
         this.loseAll(slot, new Error('the local stack stopped while this command was being run'));
-        await worker?.terminate();
+        if (helper) await endHelper(helper);
       }),
     );
   }
 
-  private start(slot: Slot): Worker {
-    const worker = this.startWorker();
-    slot.worker = worker;
-    worker.unref();
+  private async start(slot: Slot): Promise<ChildProcess> {
+    let helper: ChildProcess;
+    try {
+      helper = await this.startHelper();
+    } catch (error) {
+      slot.starting = undefined;
+      this.loseAll(
+        slot,
+        new Error(`no helper could be started to spawn commands: ${(error as Error).message}`),
+      );
+      throw error;
+    }
+    slot.starting = undefined;
+    if (this.closed) {
+      await endHelper(helper);
+      throw new Error('the pool is closed');
+    }
+    slot.helper = helper;
+    holdOpen(helper, slot.inFlight.size > 0);
     let failure: Error | undefined;
-    worker.on('message', (reports: WorkerReport[]) => this.receive(slot, reports));
-    worker.on('error', (error) => {
+    helper.on('message', (reports: HelperReport[]) => this.receive(slot, reports));
+    helper.on('error', (error) => {
       failure = error;
     });
-    worker.on('exit', (code) => {
-      if (slot.worker !== worker) return; // closed, or already replaced
-      slot.worker = undefined;
-      const why = failure?.message ?? `it exited with code ${code}`;
-      this.loseAll(slot, new Error(`the thread that spawned this command died: ${why}`));
+    helper.on('exit', (code, signal) => {
+      if (slot.helper !== helper) return; // closed, or already replaced
+      slot.helper = undefined;
+      const why = failure?.message ?? (signal ? `killed by ${signal}` : `it exited with code ${code}`);
+      this.loseAll(slot, new Error(`the helper process that spawned this command died: ${why}`));
     });
-    return worker;
+    return helper;
   }
 
-  private receive(slot: Slot, reports: WorkerReport[]): void {
+  private receive(slot: Slot, reports: HelperReport[]): void {
     for (const report of reports) {
-      const entry = slot.inFlight.get(report.id);
-      if (!entry) continue;
-      if ('started' in report) entry.events.started(report.started.pid, report.started.group);
-      else if ('output' in report) entry.events.output(report.output.stream, report.output.chunk);
-      else if ('exited' in report) entry.events.exited();
+      const events = slot.inFlight.get(report.id);
+      if (!events) continue;
+      if ('started' in report) events.started(report.started.pid, report.started.group);
+      else if ('output' in report) events.output(report.output.stream, report.output.chunk);
+      else if ('exited' in report) events.exited();
       else {
         slot.inFlight.delete(report.id);
-        entry.events.closed(report.closed);
+        events.closed(report.closed);
       }
     }
-    if (slot.inFlight.size === 0) slot.worker?.unref();
+    if (slot.inFlight.size === 0 && slot.helper) holdOpen(slot.helper, false);
   }
 
   private loseAll(slot: Slot, error: Error): void {
     const lost = [...slot.inFlight.values()];
     slot.inFlight.clear();
-    for (const entry of lost) entry.events.lost(error);
+    for (const events of lost) events.lost(error);
   }
 }
 
+/** A helper keeps the stack's event loop alive only while it runs commands. */
+function holdOpen(helper: ChildProcess, busy: boolean): void {
+  const channel = helper.channel as { ref(): void; unref(): void } | null | undefined;
+  if (busy) {
+    helper.ref();
+    channel?.ref();
+  } else {
+    helper.unref();
+    channel?.unref();
+  }
+}
+
+function endHelper(helper: ChildProcess): Promise<void> {
+  if (helper.exitCode !== null || helper.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    helper.once('exit', () => resolve());
+    helper.kill('SIGKILL');
+  });
+}
+
+let helperSource: Promise<string> | undefined;
+
 /**
- * A thread running spawnWorker.ts. Worker threads do not inherit tsx's loader on Node 20, so the
- * thread loads tsx's API (its ESM build) and imports the TypeScript module through it.
+ * A helper process: Node running spawnHelper.ts, bundled once per stack process with esbuild (a few
+ * KB, no loader needed), with an empty environment and an IPC channel whose serialization carries
+ * output bytes as they are.
  */
-function startSpawnWorker(): Worker {
-  const tsxApi = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
-  const entry = new URL('./spawnWorker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
-  return new Worker(boot, { eval: true });
+export async function startSpawnHelper(): Promise<ChildProcess> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  helperSource ??= build({
+    stdin: {
+      contents: "import { runSpawnHelper } from './spawnHelper.ts';\nrunSpawnHelper();\n",
+      resolveDir: here,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  }).then((built) => built.outputFiles[0]!.text);
+  helperSource.catch(() => {
+    helperSource = undefined; // the next helper tries again
+  });
+  const source = await helperSource;
+  return new Promise((resolve, reject) => {
+    const helper = spawn(process.execPath, ['-e', source], {
+      env: {},
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    helper.once('spawn', () => resolve(helper));
+    helper.once('error', reject);
+  });
 }
