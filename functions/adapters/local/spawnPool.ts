@@ -68,8 +68,12 @@ export class SpawnPool implements ProcessLauncher {
       holdOpen(helper, true);
       helper.send({ id, spec } satisfies LaunchMessage);
     };
-    if (slot.helper) send(slot.helper);
-    else void (slot.starting ??= this.start(slot)).then(send, () => undefined);
+    if (slot.helper) {
+      send(slot.helper);
+      return;
+    }
+    slot.starting ??= this.start(slot);
+    slot.starting.then(send, () => undefined);
   }
 
   /** Commands in flight on each helper (tests, diagnostics). */
@@ -160,6 +164,7 @@ function holdOpen(helper: ChildProcess, busy: boolean): void {
 function endHelper(helper: ChildProcess): Promise<void> {
   if (helper.exitCode !== null || helper.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
+    holdOpen(helper, true); // until its exit is heard
     helper.once('exit', () => resolve());
     helper.kill('SIGKILL');
   });
