@@ -220,7 +220,6 @@ const NOT_YET_IMPORTED_BY_A_TEST = new Set<string>([
   'functions/adapters/continuationToken.ts',
   'functions/adapters/local/artifactDirectory.ts',
   'functions/adapters/local/handlerDirectory.ts',
-  'functions/adapters/local/localCommandRunner.ts',
   'functions/adapters/local/localInvoker.ts',
   'functions/adapters/local/localTriggerSync.ts',
   'functions/adapters/local/outboxDelivery.ts',
