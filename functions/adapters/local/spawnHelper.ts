@@ -7,7 +7,7 @@ import { type LaunchSpec, type OutputStream, spawnProcess } from '../../runners/
  * (functions/runners/processLauncher.ts) and reports back what the process does. A fork copies the
  * forking process's page tables and holds its memory map meanwhile, so it is done here, in a process
  * of a few tens of MB, and not in the stack. Reports of one turn of this process's loop go in one
- * message. It exits when the stack closes the channel (or dies); commands already running go on in
+ * message. It exits when the stack closes the channel (or dies), not on the signals a terminal sends the group; commands already running go on in
  * their own process groups, which the stack (or recovery, from the recorded group) kills.
  */
 export interface LaunchMessage {
