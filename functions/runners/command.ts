@@ -22,8 +22,10 @@ import {
  * directory under the system's temporary directory (`/tmp` in Lambda), made for this command and
  * removed when it ends. With a `RunAsIdentity` (the local stack's `--run-as`, when it runs as root)
  * it runs with that user's uid and gid, and its directory belongs to that user. A timeout or stop
- * kills the whole group. The local stack runs this in-process; the cloud's command-runner function
- * (`functions/handlers/commandRunner.ts`) runs the same module.
+ * kills the whole group. The local stack runs this in-process and has the process itself started by
+ * its spawn helpers (`options.launcher`: functions/adapters/local/spawnPool.ts); the cloud's
+ * command-runner function (`functions/handlers/commandRunner.ts`) runs the same module and spawns in
+ * its own thread (functions/runners/processLauncher.ts).
  */
 const DEFAULT_SHELL = '/bin/sh';
 const KILL_GRACE_MS = 2000;
