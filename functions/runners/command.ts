@@ -1,4 +1,4 @@
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { chown, mkdtemp, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BoundedText } from '../core/outputBounds.ts';
@@ -93,6 +93,15 @@ async function freshWorkingDirectory(identity: RunAsIdentity | undefined): Promi
 }
 
 /** The program to start: an argv array exec'd directly, or a string under `shell -c`. */
+/** Most commands leave their directory empty: one rmdir, and the recursive removal only when not. */
+async function removeWorkingDirectory(dir: string): Promise<void> {
+  try {
+    await rmdir(dir);
+  } catch {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 function launchSpec(request: CommandRequest, cwd: string, identity: RunAsIdentity | undefined): LaunchSpec {
   const { command } = request;
   const [file, args] =
@@ -162,7 +171,7 @@ function runProcess(
     let madeDirectory: string | undefined;
     let timer: NodeJS.Timeout | undefined;
     const removeDirectory = async () => {
-      if (madeDirectory) await rm(madeDirectory, { recursive: true, force: true }).catch(() => undefined);
+      if (madeDirectory) await removeWorkingDirectory(madeDirectory);
       madeDirectory = undefined;
     };
     const stop = (why: StopReason | 'timeout') => {

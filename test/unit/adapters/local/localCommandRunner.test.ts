@@ -69,6 +69,17 @@ describe('LocalCommandRunner on spawn helpers', () => {
     ]);
   });
 
+  it('removes the directory with whatever the command left in it', async () => {
+    const outcome = await runner().run(
+      request('mkdir -p a/b; echo x > a/b/c; pwd'),
+      new AbortController().signal,
+    );
+    expect(outcome.status).toBe('succeeded');
+    const directory = outcome.output.stdout!.trim();
+    expect(directory).toMatch(/hookline-step-/);
+    expect(existsSync(directory)).toBe(false);
+  });
+
   it('streams live output as it is read', async () => {
     const grown: number[] = [];
     const outcome = await runner().run(
