@@ -1,6 +1,4 @@
-import { chown, mkdtemp, rm, rmdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm, rmdir } from 'node:fs/promises';
 import { BoundedText } from '../core/outputBounds.ts';
 import type { StepProcess } from '../core/runModel.ts';
 import type { CommandObservers, CommandOutputChunk, CommandRequest } from '../ports/commandRunner.ts';
@@ -85,14 +83,6 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** A fresh working directory for one command: mode 0700, owned by the user the command runs as. */
-async function freshWorkingDirectory(identity: RunAsIdentity | undefined): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'hookline-step-'));
-  if (identity) await chown(dir, identity.uid, identity.gid);
-  return dir;
-}
-
-/** The program to start: an argv array exec'd directly, or a string under `shell -c`. */
 /** Most commands leave their directory empty: one rmdir, and the recursive removal only when not. */
 async function removeWorkingDirectory(dir: string): Promise<void> {
   try {
@@ -102,7 +92,7 @@ async function removeWorkingDirectory(dir: string): Promise<void> {
   }
 }
 
-function launchSpec(request: CommandRequest, cwd: string, identity: RunAsIdentity | undefined): LaunchSpec {
+function launchSpec(request: CommandRequest, identity: RunAsIdentity | undefined): LaunchSpec {
   const { command } = request;
   const [file, args] =
     typeof command === 'string'
@@ -111,7 +101,7 @@ function launchSpec(request: CommandRequest, cwd: string, identity: RunAsIdentit
   return {
     file,
     args,
-    cwd,
+    ...(request.cwd === undefined ? { keepDirectory: Boolean(request.artifacts) } : { cwd: request.cwd }),
     env: request.env,
     stdin: request.stdin,
     ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
@@ -168,11 +158,11 @@ function runProcess(
     const timeoutSeconds = request.timeoutMs / 1000;
     let stopped: StopReason | 'timeout' | undefined;
     let pid: number | undefined;
-    let madeDirectory: string | undefined;
+    let keptDirectory: string | undefined;
     let timer: NodeJS.Timeout | undefined;
     const removeDirectory = async () => {
-      if (madeDirectory) await removeWorkingDirectory(madeDirectory);
-      madeDirectory = undefined;
+      if (keptDirectory) await removeWorkingDirectory(keptDirectory);
+      keptDirectory = undefined;
     };
     const stop = (why: StopReason | 'timeout') => {
       if (stopped) return;
@@ -204,7 +194,7 @@ function runProcess(
     });
     const buffers = { stdout, stderr };
     const settle = (outcome: ActionOutcome) => {
-      void keepArtifacts(request, request.cwd ?? madeDirectory, outcome)
+      void keepArtifacts(request, request.cwd ?? keptDirectory, outcome)
         .then(async (final) => {
           await removeDirectory();
           resolve(final);
@@ -239,9 +229,10 @@ function runProcess(
       },
       lost(error) {
         forget();
-        void removeDirectory().then(() => reject(error));
+        reject(error);
       },
-      closed({ code, signal: exitSignal, error }) {
+      closed({ code, signal: exitSignal, error, directory }) {
+        keptDirectory = directory;
         forget();
         const output = current();
         const base = { exitCode: code, signal: exitSignal, output };
@@ -301,28 +292,10 @@ function runProcess(
         settle({ ...base, output: withData, status: 'succeeded', configChange: protocol.configChange });
       },
     };
-    const launch = async () => {
-      startingCommands.add(starting);
-      if (request.cwd === undefined) madeDirectory = await freshWorkingDirectory(options.identity);
-      if (starting.interrupted) {
-        forget();
-        settle({ status: 'failed', interrupted: true, error: { message: INTERRUPTED_MESSAGE }, output: {} });
-        return;
-      }
-      timer = setTimeout(() => stop('timeout'), request.timeoutMs);
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-      const cwd = request.cwd ?? madeDirectory!;
-      (options.launcher ?? inThreadLauncher).launch(launchSpec(request, cwd, options.identity), events);
-    };
-    launch().catch(async (error: Error) => {
-      forget();
-      await removeDirectory();
-      resolve({
-        status: 'failed',
-        error: { message: `could not start the command: ${error.message}` },
-        output: {},
-      });
-    });
+    startingCommands.add(starting);
+    timer = setTimeout(() => stop('timeout'), request.timeoutMs);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    (options.launcher ?? inThreadLauncher).launch(launchSpec(request, options.identity), events);
   });
 }

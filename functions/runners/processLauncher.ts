@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { StepProcess } from '../core/runModel.ts';
 import { identifyGroup } from './processGroup.ts';
 
@@ -12,7 +15,10 @@ import { identifyGroup } from './processGroup.ts';
 export interface LaunchSpec {
   file: string;
   args: string[];
-  cwd: string;
+  /** The step's `cwd`; absent: a fresh directory made for this command (freshWorkingDirectory). */
+  cwd?: string;
+  /** Keep the fresh directory after the command (its artifacts are collected from it): `closed` names it. */
+  keepDirectory?: boolean;
   /** The whole environment: nothing of the launching process is inherited. */
   env: Record<string, string>;
   /** The `--run-as` user's uid and gid. */
@@ -32,9 +38,17 @@ export interface LaunchEvents {
   /** The leader exited; its output may still be draining (a stop now must not call it interrupted). */
   exited(): void;
   /** Its output is closed: the end. `error`: it could not be run (e.g. no such file). */
-  closed(result: { code: number | null; signal: string | null; error?: string }): void;
+  closed(result: LaunchResult): void;
   /** The launcher failed under it (a worker thread died): what became of the command is unknown. */
   lost(error: Error): void;
+}
+
+export interface LaunchResult {
+  code: number | null;
+  signal: string | null;
+  error?: string;
+  /** The fresh directory, kept (`keepDirectory`): the caller removes it. */
+  directory?: string;
 }
 
 export interface ProcessLauncher {
@@ -42,20 +56,39 @@ export interface ProcessLauncher {
 }
 
 /**
+ * A fresh working directory for one command, under the system's temporary directory (`/tmp` in
+ * Lambda): mode 0700, owned by the user the command runs as. Synchronous: it is made by the thread
+ * that spawns, a spawn helper's locally (never the stack's event loop), the command-runner function's
+ * in the cloud (one command an invocation).
+ */
+function freshWorkingDirectory(spec: LaunchSpec): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-step-'));
+  if (spec.uid !== undefined) chownSync(dir, spec.uid, spec.gid ?? -1);
+  return dir;
+}
+
+/**
  * Starts the process in its own process group (detached), stdio piped, with exactly `spec.env`,
- * as `spec.uid`/`spec.gid` when given, and writes `spec.stdin` to it.
+ * as `spec.uid`/`spec.gid` when given, in `spec.cwd` or a fresh directory (removed when it closes,
+ * unless kept), and writes `spec.stdin` to it.
  */
 export function spawnProcess(spec: LaunchSpec, events: LaunchEvents): void {
+  let fresh: string | undefined;
+  const removeFresh = () => {
+    if (fresh) rmSync(fresh, { recursive: true, force: true });
+  };
   let child: ReturnType<typeof spawn>;
   try {
+    if (spec.cwd === undefined) fresh = freshWorkingDirectory(spec);
     child = spawn(spec.file, spec.args, {
-      cwd: spec.cwd,
+      cwd: spec.cwd ?? fresh,
       env: spec.env,
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
       ...(spec.uid !== undefined ? { uid: spec.uid, gid: spec.gid } : {}),
     });
   } catch (error) {
+    removeFresh();
     events.closed({
       code: null,
       signal: null,
@@ -80,10 +113,13 @@ export function spawnProcess(spec: LaunchSpec, events: LaunchEvents): void {
     spawnError = error;
   });
   child.on('close', (code, signal) => {
+    const kept = spec.keepDirectory ? fresh : undefined;
+    if (!kept) removeFresh();
     events.closed({
       code,
       signal,
       ...(spawnError ? { error: `could not run the command: ${spawnError.message}` } : {}),
+      ...(kept ? { directory: kept } : {}),
     });
   });
 }

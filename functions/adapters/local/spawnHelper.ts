@@ -1,5 +1,10 @@
 import type { StepProcess } from '../../core/runModel.ts';
-import { type LaunchSpec, type OutputStream, spawnProcess } from '../../runners/processLauncher.ts';
+import {
+  type LaunchResult,
+  type LaunchSpec,
+  type OutputStream,
+  spawnProcess,
+} from '../../runners/processLauncher.ts';
 
 /**
  * The program of a spawn helper, a small process of the local stack's pool
@@ -19,7 +24,7 @@ export type HelperReport =
   | { id: number; started: { pid: number; group: StepProcess | undefined } }
   | { id: number; output: { stream: OutputStream; chunk: Uint8Array } }
   | { id: number; exited: true }
-  | { id: number; closed: { code: number | null; signal: string | null; error?: string } };
+  | { id: number; closed: LaunchResult };
 
 /** How a helper talks to the stack (its IPC channel; an in-process pair in tests). */
 export interface HelperChannel {

@@ -1,15 +1,17 @@
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpawnPool, startSpawnHelper } from '../../../../functions/adapters/local/spawnPool.ts';
 import type { StepProcess } from '../../../../functions/core/runModel.ts';
-import type { LaunchSpec } from '../../../../functions/runners/processLauncher.ts';
+import type { LaunchResult, LaunchSpec } from '../../../../functions/runners/processLauncher.ts';
 
 /** What one launched command reported, and its end (closed) or loss. */
 interface Launched {
   started: Promise<{ pid: number; group: StepProcess | undefined }>;
   ended: Promise<
     | {
-        closed: { code: number | null; signal: string | null; error?: string };
+        closed: LaunchResult;
         stdout: string;
         stderr: string;
         exited: boolean;
@@ -102,6 +104,31 @@ describe('the pool of spawn helpers', () => {
       env.filter((line) => !line.startsWith('PWD=') && !line.startsWith('SHLVL=') && !line.startsWith('_=')),
     ).toEqual(['ONLY=this', 'PATH=/usr/bin:/bin']);
     expect(ended.stderr).toBe('oops\n');
+  });
+
+  it('without a cwd runs in a fresh 0700 directory, removed after it or kept and named when asked', async () => {
+    const spawnPool = pool();
+    const removed = await launch(spawnPool, {
+      file: '/bin/sh',
+      args: ['-c', 'pwd; stat -c %a .'],
+      cwd: undefined,
+    }).ended;
+    if (!('closed' in removed)) throw removed.lost;
+    const [directory, mode] = removed.stdout.trim().split('\n');
+    expect(mode).toBe('700');
+    expect(existsSync(directory!)).toBe(false);
+    expect(removed.closed.directory).toBeUndefined();
+
+    const kept = await launch(spawnPool, {
+      file: '/bin/sh',
+      args: ['-c', 'echo x > file; pwd'],
+      cwd: undefined,
+      keepDirectory: true,
+    }).ended;
+    if (!('closed' in kept)) throw kept.lost;
+    expect(kept.closed.directory).toBe(kept.stdout.trim());
+    expect(readFileSync(join(kept.closed.directory!, 'file'), 'utf8')).toBe('x\n');
+    rmSync(kept.closed.directory!, { recursive: true });
   });
 
   it('says a program that cannot be run could not be run', async () => {
