@@ -12,8 +12,9 @@ import {
  * (functions/runners/processLauncher.ts) and reports back what the process does. A fork copies the
  * forking process's page tables and holds its memory map meanwhile, so it is done here, in a process
  * of a few tens of MB, and not in the stack. Reports of one turn of this process's loop go in one
- * message. It exits when the stack closes the channel (or dies), not on the signals a terminal sends the group; commands already running go on in
- * their own process groups, which the stack (or recovery, from the recorded group) kills.
+ * message, but a start is told at once. It exits when the stack closes the channel (or dies), not on
+ * the signals a terminal sends the group; commands already running go on in their own process
+ * groups, which the stack (or recovery, from the recorded group) kills.
  */
 export interface LaunchMessage {
   id: number;
@@ -36,6 +37,7 @@ export interface HelperChannel {
 export function serveLaunches(channel: HelperChannel): void {
   let pending: HelperReport[] = [];
   const flush = () => {
+    if (pending.length === 0) return;
     const reports = pending;
     pending = [];
     channel.send(reports);
@@ -46,7 +48,11 @@ export function serveLaunches(channel: HelperChannel): void {
   };
   channel.onLaunch(({ id, spec }) => {
     spawnProcess(spec, {
-      started: (pid, group) => report({ id, started: { pid, group } }),
+      // At once: should this helper die now, the stack still knows the group to kill.
+      started: (pid, group) => {
+        report({ id, started: { pid, group } });
+        flush();
+      },
       output: (stream, chunk) => report({ id, output: { stream, chunk } }),
       exited: () => report({ id, exited: true }),
       closed: (result) => report({ id, closed: result }),
