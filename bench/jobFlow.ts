@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { SpawnPool } from '../functions/adapters/local/spawnPool.ts';
 import { createLocalStack } from '../infra/local/localStack.ts';
 import { apiClient, median, quietLogger } from './localClient.ts';
 
@@ -10,8 +12,15 @@ import { apiClient, median, quietLogger } from './localClient.ts';
 export interface JobFlowFigures {
   stepsPerJob: number;
   spawnTrueMedianMs: number;
-  /** Baseline for runs/s: `true` spawned 8 at a time for a while, per second, divided by 3 (3 steps a run). */
+  /**
+   * Baseline for runs/s: `true` spawned 8 at a time for a while, per second, divided by 3 (3 steps a
+   * run) — the better of spawning from this thread and spawning through the stack's pool of spawn helper
+   * processes (functions/adapters/local/spawnPool.ts), so the limit is the better of the two ways
+   * this machine spawns.
+   */
   parallelSpawnsPerSecond: number;
+  parallelSpawnsPerSecondInThread: number;
+  parallelSpawnsPerSecondOnHelpers: number;
   spawnLimitRunsPerSecond: number;
   perStepMedianMs: number;
   perStepOverheadMs: number;
@@ -23,18 +32,32 @@ export interface JobFlowFigures {
 }
 
 /** `true` spawned `parallel` at a time until `total` have exited: spawns per second. */
-async function parallelSpawnsPerSecond(total: number, parallel: number): Promise<number> {
+async function parallelSpawnsPerSecond(total: number, parallel: number, spawnOne: () => Promise<unknown>) {
   let started = 0;
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       while (started < total) {
         started++;
-        await spawnTrue();
+        await spawnOne();
       }
     }),
   );
   return total / ((performance.now() - t0) / 1000);
+}
+
+/** `true` spawned by a spawn helper, as the stack's commands are (without the rest of a command). */
+function spawnTrueOn(pool: SpawnPool): Promise<void> {
+  const spec = { file: 'true', args: [], cwd: tmpdir(), env: {}, stdin: '' };
+  return new Promise((resolve, reject) =>
+    pool.launch(spec, {
+      started: () => undefined,
+      output: () => undefined,
+      exited: () => undefined,
+      closed: () => resolve(),
+      lost: reject,
+    }),
+  );
 }
 
 function spawnTrue(): Promise<number> {
@@ -58,7 +81,17 @@ export async function benchJobFlow(
   try {
     const spawnTimes: number[] = [];
     for (let i = 0; i < (options.spawns ?? 40); i++) spawnTimes.push(await spawnTrue());
-    const spawnsPerSecond = await parallelSpawnsPerSecond((options.spawns ?? 40) * 10, 8);
+    const total = (options.spawns ?? 40) * 10;
+    const inThread = await parallelSpawnsPerSecond(total, 8, spawnTrue);
+    const pool = new SpawnPool();
+    let onHelpers: number;
+    try {
+      await parallelSpawnsPerSecond(16, 8, () => spawnTrueOn(pool)); // the helpers started
+      onHelpers = await parallelSpawnsPerSecond(total, 8, () => spawnTrueOn(pool));
+    } finally {
+      await pool.close();
+    }
+    const spawnsPerSecond = Math.max(inThread, onHelpers);
 
     await api('PUT', '/hooks/bench/n-steps', {
       metadata,
@@ -114,6 +147,8 @@ export async function benchJobFlow(
       runsPerSecond3Step: round(runs / seconds),
       runsMeasured: runs,
       parallelSpawnsPerSecond: round(spawnsPerSecond),
+      parallelSpawnsPerSecondInThread: round(inThread),
+      parallelSpawnsPerSecondOnHelpers: round(onHelpers),
       spawnLimitRunsPerSecond: round(spawnsPerSecond / 3),
       runsVsSpawnLimit: round(runs / seconds / (spawnsPerSecond / 3)),
       referenceTransitions: stack.executions.transitionsOf(reference.body.runId) ?? -1,

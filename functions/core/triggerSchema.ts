@@ -73,7 +73,13 @@ export function compileTriggerSchema(schema: unknown): ValidateFunction {
   } catch (error) {
     throw inputError(`triggerSchema is not a valid JSON Schema: ${(error as Error).message}`);
   }
-  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+  if (cache.size >= MAX_CACHED) {
+    const oldest = cache.keys().next().value as string;
+    const evicted = cache.get(oldest)!;
+    cache.delete(oldest);
+    // ajv keeps every schema it compiled: the evicted one goes from it too, so both stay bounded.
+    engineFor(evicted.schema as Record<string, unknown>).removeSchema(evicted.schema as object);
+  }
   cache.set(key, validate);
   return validate;
 }

@@ -1,14 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm, rmdir } from 'node:fs/promises';
 import { BoundedText } from '../core/outputBounds.ts';
 import type { StepProcess } from '../core/runModel.ts';
 import type { CommandObservers, CommandOutputChunk, CommandRequest } from '../ports/commandRunner.ts';
 import type { ActionOutcome, StopReason } from '../ports/stepActions.ts';
 import { readStdoutProtocol } from './stdoutProtocol.ts';
 import { collectArtifacts, prepareArtifactInputs } from './artifactFiles.ts';
-import { identifyGroup } from './processGroup.ts';
+import {
+  inThreadLauncher,
+  type LaunchEvents,
+  type LaunchSpec,
+  type ProcessLauncher,
+} from './processLauncher.ts';
 
 /**
  * The program of a `command` step: a child process in its own process group, under `shell`
@@ -18,8 +20,10 @@ import { identifyGroup } from './processGroup.ts';
  * directory under the system's temporary directory (`/tmp` in Lambda), made for this command and
  * removed when it ends. With a `RunAsIdentity` (the local stack's `--run-as`, when it runs as root)
  * it runs with that user's uid and gid, and its directory belongs to that user. A timeout or stop
- * kills the whole group. The local stack runs this in-process; the cloud's command-runner function
- * (`functions/handlers/commandRunner.ts`) runs the same module.
+ * kills the whole group. The local stack runs this in-process and has the process itself started by
+ * its spawn helpers (`options.launcher`: functions/adapters/local/spawnPool.ts); the cloud's
+ * command-runner function (`functions/handlers/commandRunner.ts`) runs the same module and spawns in
+ * its own thread (functions/runners/processLauncher.ts).
  */
 const DEFAULT_SHELL = '/bin/sh';
 const KILL_GRACE_MS = 2000;
@@ -38,6 +42,8 @@ export interface CommandProcessOptions extends CommandObservers {
   onChunk?: (chunk: CommandOutputChunk) => void;
   /** Told the command's process group as soon as it runs (recorded on the step for crash recovery). */
   onProcessStarted?: (process: StepProcess) => void;
+  /** Where the process is spawned (functions/runners/processLauncher.ts); default: this thread. */
+  launcher?: ProcessLauncher;
 }
 
 /** Process groups still running, so the local stack can kill them all when it stops. */
@@ -49,8 +55,15 @@ const interruptedGroups = new Set<number>();
 const exitedLeaders = new Set<number>();
 export const INTERRUPTED_MESSAGE = 'interrupted: the local stack stopped while this step ran';
 
-/** Kills every running command's group; one whose leader already exited keeps its own result. */
+/** Commands handed to their launcher whose group is not known yet: killed as they start when marked. */
+const startingCommands = new Set<{ interrupted: boolean }>();
+
+/**
+ * Kills every running command's group (and each command still being started, as it starts); one
+ * whose leader already exited keeps its own result.
+ */
 export function killAllCommands(): void {
+  for (const starting of startingCommands) starting.interrupted = true;
   for (const pid of liveGroups) {
     if (!exitedLeaders.has(pid)) interruptedGroups.add(pid);
     killGroup(pid, 'SIGKILL');
@@ -59,7 +72,7 @@ export function killAllCommands(): void {
 }
 
 export function liveCommandCount(): number {
-  return liveGroups.size;
+  return liveGroups.size + startingCommands.size;
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -70,30 +83,29 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** A fresh working directory for one command: mode 0700, owned by the user the command runs as. */
-function freshWorkingDirectory(identity: RunAsIdentity | undefined): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hookline-step-'));
-  if (identity) chownSync(dir, identity.uid, identity.gid);
-  return dir;
+/** Most commands leave their directory empty: one rmdir, and the recursive removal only when not. */
+async function removeWorkingDirectory(dir: string): Promise<void> {
+  try {
+    await rmdir(dir);
+  } catch {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
 }
 
-function spawnCommand(
-  request: CommandRequest,
-  cwd: string,
-  identity: RunAsIdentity | undefined,
-): ChildProcess {
+function launchSpec(request: CommandRequest, identity: RunAsIdentity | undefined): LaunchSpec {
   const { command } = request;
   const [file, args] =
     typeof command === 'string'
       ? [request.shell ?? DEFAULT_SHELL, ['-c', command]]
       : [command[0]!, command.slice(1)];
-  return spawn(file, args, {
-    cwd,
+  return {
+    file,
+    args,
+    ...(request.cwd === undefined ? { keepDirectory: Boolean(request.artifacts) } : { cwd: request.cwd }),
     env: request.env,
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdin: request.stdin,
     ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
-  });
+  };
 }
 
 /**
@@ -110,7 +122,7 @@ export async function runCommandProcess(
     if (request.artifactInputs?.length)
       inputs = await prepareArtifactInputs(request.artifactInputs, options.identity);
   } catch (error) {
-    if (inputs) rmSync(inputs, { recursive: true, force: true });
+    if (inputs) await rm(inputs, { recursive: true, force: true });
     return {
       status: 'failed',
       error: { message: `the earlier steps' artifacts could not be given: ${(error as Error).message}` },
@@ -121,7 +133,7 @@ export async function runCommandProcess(
     const env = inputs ? { ...request.env, HOOKLINE_ARTIFACTS_DIR: inputs } : request.env;
     return await runProcess({ ...request, env }, signal, options);
   } finally {
-    if (inputs) rmSync(inputs, { recursive: true, force: true });
+    if (inputs) await rm(inputs, { recursive: true, force: true });
   }
 }
 
@@ -140,82 +152,30 @@ function runProcess(
   signal: AbortSignal,
   options: CommandProcessOptions,
 ): Promise<ActionOutcome> {
-  let madeDirectory: string | undefined;
-  const removeDirectory = () => {
-    if (madeDirectory) rmSync(madeDirectory, { recursive: true, force: true });
-    madeDirectory = undefined;
-  };
-  return new Promise<ActionOutcome>((resolve) => {
+  return new Promise<ActionOutcome>((resolve, reject) => {
     const stdout = new BoundedText(request.outputLimitBytes);
     const stderr = new BoundedText(request.outputLimitBytes);
     const timeoutSeconds = request.timeoutMs / 1000;
     let stopped: StopReason | 'timeout' | undefined;
-    let child: ChildProcess;
-    try {
-      madeDirectory = request.cwd === undefined ? freshWorkingDirectory(options.identity) : undefined;
-      child = spawnCommand(request, request.cwd ?? madeDirectory!, options.identity);
-    } catch (error) {
-      removeDirectory();
-      resolve({
-        status: 'failed',
-        error: { message: `could not start the command: ${(error as Error).message}` },
-        output: {},
-      });
-      return;
-    }
-    const pid = child.pid;
-    if (pid !== undefined) {
-      liveGroups.add(pid);
-      const identity = identifyGroup(pid);
-      if (identity) options.onProcessStarted?.(identity);
-      child.once('exit', () => exitedLeaders.add(pid));
-    }
-
+    let pid: number | undefined;
+    let keptDirectory: string | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const removeDirectory = async () => {
+      if (keptDirectory) await removeWorkingDirectory(keptDirectory);
+      keptDirectory = undefined;
+    };
     const stop = (why: StopReason | 'timeout') => {
-      if (stopped || pid === undefined) return;
+      if (stopped) return;
       stopped = why;
-      killGroup(pid, 'SIGTERM');
-      setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS).unref();
+      if (pid === undefined) return; // killed as soon as it starts
+      const leader = pid;
+      killGroup(leader, 'SIGTERM');
+      setTimeout(() => killGroup(leader, 'SIGKILL'), KILL_GRACE_MS).unref();
     };
-    const timer = setTimeout(() => stop('timeout'), request.timeoutMs);
     const onAbort = () => stop((signal.reason as StopReason) ?? 'cancelled');
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-
-    const { onChunk, onOutput } = options;
-    const current = () => ({
-      stdout: stdout.toString(),
-      stderr: stderr.toString(),
-      truncated: stdout.truncated || stderr.truncated,
-      streams: { stdout: stdout.window(), stderr: stderr.window() },
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout.append(chunk);
-      onChunk?.({ stream: 'stdout', text: chunk.toString('utf8') });
-      onOutput?.(current, chunk.length);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr.append(chunk);
-      onChunk?.({ stream: 'stderr', text: chunk.toString('utf8') });
-      onOutput?.(current, chunk.length);
-    });
-    child.stdin?.on('error', () => {
-      // the command did not read its stdin; that is its business
-    });
-    child.stdin?.end(request.stdin);
-
-    let spawnError: Error | undefined;
-    child.on('error', (error) => {
-      spawnError = error;
-    });
-    const workingDirectory = request.cwd ?? madeDirectory;
-    const settle = (outcome: ActionOutcome) => {
-      void keepArtifacts(request, workingDirectory, outcome).then((final) => {
-        removeDirectory();
-        resolve(final);
-      });
-    };
-    child.on('close', (code, exitSignal) => {
+    const starting = { interrupted: false };
+    const forget = () => {
+      startingCommands.delete(starting);
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       if (pid !== undefined) {
@@ -224,62 +184,118 @@ function runProcess(
         liveGroups.delete(pid);
         exitedLeaders.delete(pid);
       }
-      const output = current();
-      const base = { exitCode: code, signal: exitSignal, output };
-      if (pid !== undefined && interruptedGroups.delete(pid)) {
-        settle({ ...base, status: 'failed', interrupted: true, error: { message: INTERRUPTED_MESSAGE } });
-        return;
-      }
-      if (stopped === 'timeout') {
-        settle({ ...base, status: 'timed_out', error: { message: `timed out after ${timeoutSeconds} s` } });
-        return;
-      }
-      if (stopped === 'timed_out') {
-        settle({
-          ...base,
-          status: 'timed_out',
-          error: { message: 'the run timed out; the command was killed' },
-        });
-        return;
-      }
-      if (stopped === 'cancelled') {
-        settle({
-          ...base,
-          status: 'cancelled',
-          error: { message: 'the run was cancelled; the command was killed' },
-        });
-        return;
-      }
-      if (spawnError) {
-        settle({
-          ...base,
-          status: 'failed',
-          error: { message: `could not run the command: ${spawnError.message}` },
-        });
-        return;
-      }
-      const protocol = stdout.truncated ? {} : readStdoutProtocol(output.stdout);
-      const withData = protocol.data === undefined ? output : { ...output, data: protocol.data };
-      if (code !== 0) {
-        const message = protocol.error?.message
-          ? protocol.error.message
-          : exitSignal
-            ? `the command was killed by ${exitSignal}`
-            : `the command exited with code ${code}`;
-        settle({ ...base, output: withData, status: 'failed', error: { ...protocol.error, message } });
-        return;
-      }
-      if (protocol.error) {
-        settle({
-          ...base,
-          output: withData,
-          status: 'failed',
-          error: protocol.error,
-          configChange: protocol.configChange,
-        });
-        return;
-      }
-      settle({ ...base, output: withData, status: 'succeeded', configChange: protocol.configChange });
+    };
+    const { onChunk, onOutput } = options;
+    const current = () => ({
+      stdout: stdout.toString(),
+      stderr: stderr.toString(),
+      truncated: stdout.truncated || stderr.truncated,
+      streams: { stdout: stdout.window(), stderr: stderr.window() },
     });
+    const buffers = { stdout, stderr };
+    const settle = (outcome: ActionOutcome) => {
+      void keepArtifacts(request, request.cwd ?? keptDirectory, outcome)
+        .then(async (final) => {
+          await removeDirectory();
+          resolve(final);
+        })
+        .catch(reject);
+    };
+    const events: LaunchEvents = {
+      started(leader, group) {
+        pid = leader;
+        startingCommands.delete(starting);
+        liveGroups.add(leader);
+        if (group) options.onProcessStarted?.(group);
+        if (starting.interrupted) {
+          interruptedGroups.add(leader);
+          killGroup(leader, 'SIGKILL');
+          return;
+        }
+        if (stopped) {
+          const why = stopped;
+          stopped = undefined;
+          stop(why);
+        }
+      },
+      output(stream, chunk) {
+        const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        buffers[stream].append(bytes);
+        onChunk?.({ stream, text: bytes.toString('utf8') });
+        onOutput?.(current, bytes.length);
+      },
+      exited() {
+        if (pid !== undefined) exitedLeaders.add(pid);
+      },
+      lost(error) {
+        forget();
+        reject(error);
+      },
+      closed({ code, signal: exitSignal, error, directory }) {
+        keptDirectory = directory;
+        forget();
+        const output = current();
+        const base = { exitCode: code, signal: exitSignal, output };
+        if (pid === undefined && error) {
+          settle({ status: 'failed', error: { message: error }, output: {} });
+          return;
+        }
+        if (pid !== undefined && interruptedGroups.delete(pid)) {
+          settle({ ...base, status: 'failed', interrupted: true, error: { message: INTERRUPTED_MESSAGE } });
+          return;
+        }
+        if (stopped === 'timeout') {
+          settle({ ...base, status: 'timed_out', error: { message: `timed out after ${timeoutSeconds} s` } });
+          return;
+        }
+        if (stopped === 'timed_out') {
+          settle({
+            ...base,
+            status: 'timed_out',
+            error: { message: 'the run timed out; the command was killed' },
+          });
+          return;
+        }
+        if (stopped === 'cancelled') {
+          settle({
+            ...base,
+            status: 'cancelled',
+            error: { message: 'the run was cancelled; the command was killed' },
+          });
+          return;
+        }
+        if (error) {
+          settle({ ...base, status: 'failed', error: { message: error } });
+          return;
+        }
+        const protocol = stdout.truncated ? {} : readStdoutProtocol(output.stdout);
+        const withData = protocol.data === undefined ? output : { ...output, data: protocol.data };
+        if (code !== 0) {
+          const message = protocol.error?.message
+            ? protocol.error.message
+            : exitSignal
+              ? `the command was killed by ${exitSignal}`
+              : `the command exited with code ${code}`;
+          settle({ ...base, output: withData, status: 'failed', error: { ...protocol.error, message } });
+          return;
+        }
+        if (protocol.error) {
+          settle({
+            ...base,
+            output: withData,
+            status: 'failed',
+            error: protocol.error,
+            configChange: protocol.configChange,
+          });
+          return;
+        }
+        settle({ ...base, output: withData, status: 'succeeded', configChange: protocol.configChange });
+      },
+    };
+    startingCommands.add(starting);
+    timer = setTimeout(() => stop('timeout'), request.timeoutMs);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    (options.launcher ?? inThreadLauncher).launch(launchSpec(request, options.identity), events);
   });
 }

@@ -10,12 +10,17 @@ import type { StepProcess } from '../core/runModel.ts';
  * start time, or no process has the leader's pid at all — Linux never hands out a pid that is still a
  * process group id, so members of our group may outlive the leader but the id cannot be reused by others.
  */
+let bootIdRead: { id: string | undefined } | undefined;
+
+/** This boot's id, read once: it cannot change while this process lives. */
 function readBootId(): string | undefined {
+  if (bootIdRead) return bootIdRead.id;
   try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    bootIdRead = { id: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() };
   } catch {
-    return undefined;
+    bootIdRead = { id: undefined };
   }
+  return bootIdRead.id;
 }
 
 /** Field 22 of /proc/<pid>/stat (after the parenthesised command name, which may contain spaces). */

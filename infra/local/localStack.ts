@@ -18,6 +18,7 @@ import { LocalExecutions } from '../../functions/adapters/local/localExecutions.
 import { type LocalFunction, LocalInvoker } from '../../functions/adapters/local/localInvoker.ts';
 import { LocalCommandRunner } from '../../functions/adapters/local/localCommandRunner.ts';
 import { resolveRunAsUser } from '../../functions/adapters/local/runAsUser.ts';
+import { SpawnPool } from '../../functions/adapters/local/spawnPool.ts';
 import { baseCommandEnvironment, passEnvRefusal } from '../../functions/app/commandEnvironment.ts';
 import { allowAll, createApiApp } from '../../functions/api/app.ts';
 import type { RateLimit } from '../../functions/api/auth/rateLimiter.ts';
@@ -107,6 +108,8 @@ export interface LocalStackOptions {
   passEnv?: string[];
   /** Run commands as this user (`--run-as`); only when the stack runs as root. */
   runAs?: string;
+  /** Helper processes that spawn commands (functions/adapters/local/spawnPool.ts). Default: one a core, 2 to 4. */
+  spawnHelpers?: number;
 }
 
 export interface LocalStack {
@@ -174,6 +177,8 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     );
   }
 
+  // Validated before anything starts; its helpers start with the first command.
+  const spawnPool = new SpawnPool({ helpers: options.spawnHelpers });
   let stores: Stores | undefined;
   let server: Server | undefined;
   let executions: LocalExecutions | undefined;
@@ -226,7 +231,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       },
       bus,
       invoker,
-      commands: new LocalCommandRunner(commandIdentity),
+      commands: new LocalCommandRunner(commandIdentity, spawnPool),
       stepActions: stepRunners,
       commandEnvironment: baseCommandEnvironment(
         options.environment ?? process.env,
@@ -431,6 +436,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
           killAllCommands();
           handlers?.stop();
           await localExecutions.stop(1000);
+          await spawnPool.close();
           await outboxDelivery.stop();
           await withTimeout(bus.drain(), 500);
           await withTimeout(handlers?.drain() ?? Promise.resolve(), 200);
@@ -451,6 +457,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
     if (stackFile) rmSync(stackFile, { force: true });
     server?.close();
     await executions?.stop();
+    await spawnPool.close();
     await stores?.close();
     if (!dataDir && artifactRoot) rmSync(artifactRoot, { recursive: true, force: true });
     unlock?.();

@@ -19,6 +19,7 @@ const { values } = parseArgs({
     store: { type: 'string' },
     'dynamodb-endpoint': { type: 'string' },
     table: { type: 'string' },
+    'spawn-helpers': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
   allowPositionals: false,
@@ -27,7 +28,7 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(`Usage: npm start -- [--port N] [--host ADDR] [--data-dir DIR] [--no-auth] [--rate-limit N]
        [--handlers DIR] [--hook-types DIR] [--pass-env NAME[,NAME]] [--run-as USER]
-       [--store sqlite|dynamodb] [--dynamodb-endpoint URL] [--table NAME]
+       [--store sqlite|dynamodb] [--dynamodb-endpoint URL] [--table NAME] [--spawn-helpers N]
 
   --port      HTTP port (default 8080, or HOOKLINE_PORT)
   --host      address to bind (default 127.0.0.1, or HOOKLINE_HOST)
@@ -52,6 +53,8 @@ if (values.help) {
                     chain), or HOOKLINE_DYNAMODB_ENDPOINT
   --table NAME      with --store dynamodb: the table (created if missing; default hookline,
                     or HOOKLINE_TABLE)
+  --spawn-helpers N the small processes that start commands (1 to 32; default one a core,
+                    2 to 4; or HOOKLINE_SPAWN_HELPERS)
 `);
   process.exit(0);
 }
@@ -103,6 +106,12 @@ if (nodeMajor < 22) {
   );
 }
 
+const spawnHelpersText = values['spawn-helpers'] ?? process.env.HOOKLINE_SPAWN_HELPERS;
+if (spawnHelpersText !== undefined && !/^\d{1,2}$/.test(spawnHelpersText)) {
+  process.stderr.write(`invalid number of spawn helpers "${spawnHelpersText.slice(0, 20)}"\n`);
+  process.exit(2);
+}
+
 let passEnv: string[];
 try {
   passEnv = parsePassEnv(values['pass-env'] ?? process.env.HOOKLINE_PASS_ENV);
@@ -125,6 +134,7 @@ const starting = createLocalStack({
   store,
   dynamodbEndpoint,
   tableName,
+  spawnHelpers: spawnHelpersText === undefined ? undefined : Number(spawnHelpersText),
 }).catch((error: Error) => {
   process.stderr.write(`${error.message}\n`);
   process.exit(1);

@@ -53,4 +53,16 @@ describe('trigger schemas', () => {
     validatePayload({ type: 'object', properties: { a: { default: 1 } } }, payload);
     expect(payload).toEqual({});
   });
+
+  it('compiles a schema once (by its text), and past the bound compiles an evicted one again, still right', () => {
+    const schemaOf = (i: number) => ({ type: 'object', properties: { n: { type: 'integer', maximum: i } } });
+    const first = compileTriggerSchema(schemaOf(0));
+    expect(compileTriggerSchema(JSON.parse(JSON.stringify(schemaOf(0))))).toBe(first);
+    for (let i = 1; i <= 600; i++) compileTriggerSchema(schemaOf(i));
+    const again = compileTriggerSchema(schemaOf(0));
+    expect(again).not.toBe(first);
+    expect(again({ n: 0 })).toBe(true);
+    expect(again({ n: 1 })).toBe(false);
+    expect(first({ n: 1 })).toBe(false); // an evicted validator a caller still holds keeps working
+  });
 });
