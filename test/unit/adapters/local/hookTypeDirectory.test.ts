@@ -114,10 +114,11 @@ describe('readHookTypeDirectory', () => {
 
   it('escapes "${" in a script path, so JSON-e renders the path itself, not an interpolation', () => {
     folder('odd', { run: '#!/bin/sh\n' }, ['run']);
-    const [odd] = readHookTypeDirectory(dir, { scriptRoot: '/opt/${x}' });
+    const root = ['/opt/$', '{x}'].join(''); // a folder named `${x}`
+    const [odd] = readHookTypeDirectory(dir, { scriptRoot: root });
     const job = (odd!.body as { events: { run: unknown } }).events.run;
     expect(jsone(job as object, { x: 'interpolated' })).toEqual({
-      task: { name: 'run', command: ['/opt/${x}/odd.hook/run'] },
+      task: { name: 'run', command: [`${root}/odd.hook/run`] },
     });
   });
 
