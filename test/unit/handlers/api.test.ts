@@ -48,7 +48,7 @@ async function invoke(
   options: { body?: unknown; form?: 'encoded' | 'decoded' } = {},
 ) {
   const event = httpApiEvent(DOMAIN, method, path, headers, options.body, options.form);
-  const result = (await target(event as never, {} as never)) as {
+  const result = (await target(event as never, {} as never)) as unknown as {
     statusCode: number;
     headers: Record<string, string>;
     body: string;
@@ -232,7 +232,7 @@ describe('the trigger-repair invocation', () => {
 
   it('an event with another action goes to the HTTP app, not the repair pass', async () => {
     const event = { ...httpApiEvent(DOMAIN, 'GET', '/api/hooks/v1/ping', {}), action: 'something-else' };
-    const result = (await handler(event as never, {} as never)) as { statusCode: number };
+    const result = (await handler(event as never, {} as never)) as unknown as { statusCode: number };
     expect(result.statusCode).toBe(200);
   });
 });

@@ -46,12 +46,16 @@ const client = new EventBridgeClient({
       const res = await app.request(request.path, {
         method: request.method,
         headers: request.headers,
-        body: request.body,
+        body: request.body as BodyInit | undefined,
+      });
+      const headers: Record<string, string> = {};
+      res.headers.forEach((value, name) => {
+        headers[name] = value;
       });
       return {
         response: {
           statusCode: res.status,
-          headers: Object.fromEntries(res.headers.entries()),
+          headers,
           body: new Uint8Array(await res.arrayBuffer()),
         },
       };
