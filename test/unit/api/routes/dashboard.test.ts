@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,10 @@ import {
  * assets are cached for a year with their content type, nothing outside the build is reachable.
  */
 const DIST = path.resolve('dashboard/dist');
+if (!existsSync(path.join(DIST, 'index.html')))
+  throw new Error(
+    'dashboard/dist is not built: run `npm run build:dashboard` (npm ci runs it) before this test',
+  );
 const indexHtml = readFileSync(path.join(DIST, 'index.html'));
 const assetNames = [...indexHtml.toString('utf8').matchAll(/"\/assets\/([^"]+)"/g)].map((m) => m[1]!);
 const app = dashboardRoutes({
