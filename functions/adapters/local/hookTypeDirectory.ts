@@ -62,8 +62,9 @@ function isExecutableFile(path: string): boolean {
 
 /** The job of a script event: one command step running the script by its absolute path (argv, no shell). */
 function scriptJob(scriptPath: string, file: string): Record<string, unknown> {
-  // The path is a JSON-e template string: `${` would be read as an interpolation.
-  return { task: { name: file, command: [scriptPath.replaceAll('${', '$${')] } };
+  // The path is a JSON-e template string: `${` would be read as an interpolation. (A function
+  // replacement: in a replacement string `$$` would itself mean one `$`, escaping nothing.)
+  return { task: { name: file, command: [scriptPath.replaceAll('${', () => '$${')] } };
 }
 
 function readFolder(dir: string, entry: string, options: ReadOptions): HookTypeFolder {
