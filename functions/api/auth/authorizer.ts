@@ -49,7 +49,7 @@ export interface AuthorizerOptions {
    * X-Forwarded-Host/-Port/-Proto. Off by default (a client could otherwise pick them).
    */
   trustForwardedHeaders?: boolean;
-  /** Wall-clock milliseconds, for Hawk's timestamp check (tests). */
+  /** Wall-clock milliseconds for the timestamp checks (default: the clients' clock, which also expires nonces). */
   now?: () => number;
 }
 
@@ -62,7 +62,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     clients: ctx,
     imported,
     nonces: options.nonces ?? new MemoryNonceCache(),
-    now: options.now ?? (() => Date.now()),
+    now: options.now ?? (() => ctx.clock.now().getTime()),
     lookup: async (clientId) =>
       CLIENT_ID_PATTERN.test(clientId) ? ctx.store.getClient(clientId) : undefined,
   };
