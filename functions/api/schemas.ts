@@ -1,18 +1,12 @@
 import * as z from 'zod';
 import { ARTIFACT_NAME_PATTERN } from '../core/artifacts.ts';
-import { firedBySchema } from '../core/render.ts';
+import { firedBySchema } from '../core/firedBy.ts';
 import { runResultSchema, runStatusSchema, runSummarySchema } from '../core/runModel.ts';
 import { runStatusViewSchema, stepOutputViewSchema } from '../core/runViews.ts';
-import {
-  concurrencySchema,
-  hookDefinitionInputSchema,
-  hookGroupIdSchema,
-  hookIdSchema,
-  metadataSchema,
-} from '../core/hookDefinition.ts';
+import { concurrencySchema, hookDefinitionInputSchema, metadataSchema } from '../core/hookDefinition.ts';
 import { clientIdSchema, createClientInputSchema, updateClientInputSchema } from '../app/clients.ts';
 import { HOOK_TYPE_NAME_PATTERN, hookTypeSchema } from '../core/hookType.ts';
-import { RUN_ID_PATTERN } from '../core/ids.ts';
+import { hookGroupIdSchema, hookIdSchema, RUN_ID_PATTERN } from '../core/ids.ts';
 
 /**
  * The shapes of the HTTP API as zod schemas: request parts the handlers validate with (path

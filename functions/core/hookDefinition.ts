@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { awsExpressionsOf } from './awsCron.ts';
 import { canonicalJson } from './canonicalJson.ts';
 import { validateEventPattern } from './eventPattern/parse.ts';
-import { HOOK_GROUP_ID_PATTERN, HOOK_ID_PATTERN } from './ids.ts';
+import { hookGroupIdSchema, hookIdSchema } from './ids.ts';
 import { parseScheduleExpression } from './schedule/grammar.ts';
 import { normaliseScheduleExpression } from './schedule/normalise.ts';
 import { validateTimezone } from './schedule/timezone.ts';
@@ -12,10 +12,6 @@ import { compileTriggerSchema, DEFAULT_TRIGGER_SCHEMA } from './triggerSchema.ts
  * The hook definition (README.md, "Hooks"): Taskcluster's fields plus Hookline's extensions.
  * The same schema validates requests and generates the OpenAPI document.
  */
-export const hookGroupIdSchema = z
-  .string()
-  .regex(HOOK_GROUP_ID_PATTERN, 'must match ^[a-zA-Z0-9-_]{1,1000}$');
-export const hookIdSchema = z.string().regex(HOOK_ID_PATTERN, 'must match ^[a-zA-Z0-9-_/]{1,1000}$');
 
 export const MAX_SCHEDULES = 50;
 export const MAX_BINDINGS = 50;

@@ -1,9 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
+import * as z from 'zod';
 
 /** Identifier rules (Taskcluster's; README.md, "Hooks"). */
 export const HOOK_GROUP_ID_PATTERN = /^[a-zA-Z0-9-_]{1,1000}$/;
 export const HOOK_ID_PATTERN = /^[a-zA-Z0-9-_/]{1,1000}$/;
 /** Taskcluster slugids: 22 URL-safe base64 characters. Run ids are slugids so `taskId = runId` fits Taskcluster clients. */
+export const hookGroupIdSchema = z
+  .string()
+  .regex(HOOK_GROUP_ID_PATTERN, 'must match ^[a-zA-Z0-9-_]{1,1000}$');
+export const hookIdSchema = z.string().regex(HOOK_ID_PATTERN, 'must match ^[a-zA-Z0-9-_/]{1,1000}$');
 export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{8,80}$/;
 
 /** A fresh Taskcluster-style slugid (v4, 128 bits of which 122 random). */

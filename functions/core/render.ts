@@ -1,6 +1,7 @@
 import jsone from 'json-e';
 import * as z from 'zod';
 import { inputError } from './errors.ts';
+import type { FiredBy } from './firedBy.ts';
 import type { HookDefinition } from './hookDefinition.ts';
 import { type Job, jobSchema } from './job.ts';
 import { describeTemplateError } from './templateErrors.ts';
@@ -16,9 +17,6 @@ function jobPath(path: readonly PropertyKey[], unknownKeys: readonly string[]): 
 }
 
 /** Who fired a hook. */
-export const firedBySchema = z.enum(['schedule', 'triggerHook', 'triggerHookWithToken', 'event', 'rerun']);
-export type FiredBy = z.infer<typeof firedBySchema>;
-
 export interface RenderContextInput {
   firedBy: FiredBy;
   runId: string;

@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { artifactRecordSchema } from './artifacts.ts';
-import { hookGroupIdSchema, hookIdSchema } from './hookDefinition.ts';
+import { hookGroupIdSchema, hookIdSchema } from './ids.ts';
 import { jobSchema, type Step } from './job.ts';
 import { streamWindowSchema } from './outputBounds.ts';
-import { firedBySchema } from './render.ts';
+import { firedBySchema } from './firedBy.ts';
 
 /**
  * Run and step records as stored (README.md, "Jobs and steps" and "The API"): one zod model, the
