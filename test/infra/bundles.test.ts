@@ -64,6 +64,17 @@ describe('handler bundles', () => {
     expect(bundles[name].startBytes).toBeLessThan(MAX_BUNDLE_BYTES);
   });
 
+  it('the command runner carries no templating, schema compiler, schedule or AWS SDK code (it runs a command, nothing more)', () => {
+    const inputs = Object.keys(bundles.commandRunner.metafile.inputs);
+    const heavy = inputs.filter((input) =>
+      /node_modules\/(json-e|ajv|ajv-formats|croner|re2js|@aws-sdk|hono)\/|functions\/core\/(hookDefinition|render|triggerSchema)\.ts/.test(
+        input,
+      ),
+    );
+    expect(heavy).toEqual([]);
+    expect(inputs.some((input) => input.endsWith('functions/handlers/commandRunner.ts'))).toBe(true);
+  });
+
   it.each(HANDLER_NAMES)('%s is ESM, starts with the require banner and has a source map', (name) => {
     const text = fs.readFileSync(bundles[name].file, 'utf8');
     expect(text.startsWith(REQUIRE_BANNER)).toBe(true);
