@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { runCountsSchema } from './jobFlow.ts';
-import { runRecordSchema, stepOutputSchema, stepRecordSchema } from './runModel.ts';
+import { runRecordSchema, runSummarySchema, stepOutputSchema, stepRecordSchema } from './runModel.ts';
 
 /**
  * What clients see of a run (README.md, "The API"): GET /runs/{runId}, its `step` events, and
@@ -41,27 +41,18 @@ export const STEP_VIEW_RECORD_FIELDS = Object.keys(
   stepViewSchema.omit({ output: true }).shape,
 ) as (keyof z.infer<typeof stepRecordSchema> & keyof StepView)[];
 
-/** The run status shape clients rely on: the run's own fields, its counts and its steps. */
-export const runStatusViewSchema = runRecordSchema
-  .pick({
-    runId: true,
-    hookGroupId: true,
-    hookId: true,
-    firedBy: true,
-    status: true,
-    result: true,
-    createdAt: true,
-  })
-  .extend({
-    /** Taskcluster's name for the run id. */
-    taskId: runRecordSchema.shape.runId,
-    startedAt: runRecordSchema.shape.startedAt.unwrap().nullable(),
-    finishedAt: runRecordSchema.shape.finishedAt.unwrap().nullable(),
-    counts: runCountsSchema,
-    steps: z.array(stepViewSchema),
-    rerunOf: runRecordSchema.shape.rerunOf,
-    error: runRecordSchema.shape.error,
-  });
+/** The run status shape clients rely on: the run's summary, its counts and its steps. */
+export const runStatusViewSchema = runSummarySchema.extend({
+  /** Taskcluster's name for the run id. */
+  taskId: runRecordSchema.shape.runId,
+  // null rather than absent until the run starts and ends.
+  startedAt: runSummarySchema.shape.startedAt.unwrap().nullable(),
+  finishedAt: runSummarySchema.shape.finishedAt.unwrap().nullable(),
+  counts: runCountsSchema,
+  steps: z.array(stepViewSchema),
+  rerunOf: runRecordSchema.shape.rerunOf,
+  error: runRecordSchema.shape.error,
+});
 export type RunStatusView = z.infer<typeof runStatusViewSchema>;
 
 /**
