@@ -1,4 +1,5 @@
 import { type Output, formatDuration, paint, statusColour } from './output.ts';
+import { FINISHED_STEP_STATUSES } from '../functions/core/runStates.ts';
 import type { RunView, StepView } from './runEvents.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { RunView, StepView } from './runEvents.ts';
  */
 export const TAIL_LINES = 5;
 const BAR_WIDTH = 24;
-const DONE = new Set(['succeeded', 'failed', 'skipped', 'timed_out', 'cancelled']);
+const DONE: ReadonlySet<string> = FINISHED_STEP_STATUSES;
 
 const MARKS: Record<string, string> = {
   pending: '·',

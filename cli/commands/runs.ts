@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { RunSummary } from '../../functions/core/runModel.ts';
+import { FIRING_PATHS, RUN_RESULTS, RUN_STATUSES } from '../../functions/core/runStates.ts';
 import { path } from '../apiClient.ts';
 import { action } from '../context.ts';
 import { RunFailed, UsageError } from '../errors.ts';
@@ -8,23 +10,7 @@ import { watchRun } from '../watchRun.ts';
 import { runSucceeded, stepChangeLine, watchLines } from '../watchView.ts';
 
 /** Runs: the list across hooks, one run, cancel, a hook's last fires, and the live view. */
-interface RunSummary {
-  runId: string;
-  hookGroupId: string;
-  hookId: string;
-  firedBy: string;
-  status: string;
-  result: string | null;
-  createdAt: string;
-  startedAt?: string | null;
-  finishedAt?: string | null;
-}
-
-const STATUSES = ['pending', 'running', 'finished'];
-const RESULTS = ['succeeded', 'succeeded_with_warnings', 'failed', 'cancelled', 'timed_out'];
-const FIRED_BY = ['triggerHook', 'triggerHookWithToken', 'schedule', 'event', 'rerun'];
-
-function oneOf(value: string | undefined, allowed: string[], option: string): string | undefined {
+function oneOf(value: string | undefined, allowed: readonly string[], option: string): string | undefined {
   if (value !== undefined && !allowed.includes(value))
     throw new UsageError(`${option} must be one of ${allowed.join(', ')}, not "${value}"`);
   return value;
@@ -60,9 +46,9 @@ export function registerRunCommands(program: Command): void {
     .command('ls')
     .description('runs across hooks, newest first')
     .option('--hook <group[/hook]>', 'only this group, or this hook')
-    .option('--status <status>', STATUSES.join('|'))
-    .option('--result <result>', RESULTS.join('|'))
-    .option('--fired-by <how>', FIRED_BY.join('|'))
+    .option('--status <status>', RUN_STATUSES.join('|'))
+    .option('--result <result>', RUN_RESULTS.join('|'))
+    .option('--fired-by <how>', FIRING_PATHS.join('|'))
     .option('--since <time>', 'created at or after (ISO time, or an age: 30m, 2h, 7d)')
     .option('--until <time>', 'created before (ISO time, or an age)')
     .option('--limit <n>', 'runs a page (default: the server’s)')
@@ -84,9 +70,9 @@ export function registerRunCommands(program: Command): void {
         const page = await api().get<{ runs: RunSummary[]; continuationToken?: string }>('/runs', {
           hookGroupId,
           hookId: hookParts.length ? hookParts.join('/') : undefined,
-          status: oneOf(options.status, STATUSES, '--status'),
-          result: oneOf(options.result, RESULTS, '--result'),
-          firedBy: oneOf(options.firedBy, FIRED_BY, '--fired-by'),
+          status: oneOf(options.status, RUN_STATUSES, '--status'),
+          result: oneOf(options.result, RUN_RESULTS, '--result'),
+          firedBy: oneOf(options.firedBy, FIRING_PATHS, '--fired-by'),
           since: timeOption(options.since, '--since'),
           until: timeOption(options.until, '--until'),
           limit: positiveInt(options.limit, '--limit'),

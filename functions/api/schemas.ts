@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { ARTIFACT_NAME_PATTERN } from '../core/artifacts.ts';
-import { firedBySchema } from '../core/firedBy.ts';
-import { runResultSchema, runStatusSchema, runSummarySchema } from '../core/runModel.ts';
+import { firedBySchema, runResultSchema, runStatusSchema, runSummarySchema } from '../core/runModel.ts';
 import { runStatusViewSchema, stepOutputViewSchema } from '../core/runViews.ts';
 import { concurrencySchema, hookDefinitionInputSchema, metadataSchema } from '../core/hookDefinition.ts';
 import { clientIdSchema, createClientInputSchema, updateClientInputSchema } from '../app/clients.ts';

@@ -2,7 +2,7 @@ import { HooklineError, inputError } from '../core/errors.ts';
 import type { HookDefinition } from '../core/hookDefinition.ts';
 import { newSlugId } from '../core/ids.ts';
 import type { Job } from '../core/job.ts';
-import type { FiredBy } from '../core/firedBy.ts';
+import type { FiredBy } from '../core/runStates.ts';
 import { buildRenderContext, renderJob } from '../core/render.ts';
 import { sampleEventFor } from '../core/sampleEvent.ts';
 import { validatePayload } from '../core/triggerSchema.ts';

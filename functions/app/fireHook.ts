@@ -3,7 +3,7 @@ import { payloadFingerprint } from '../core/payloadFingerprint.ts';
 import { derivedRunId, newSlugId } from '../core/ids.ts';
 import { planSteps } from '../core/jobFlow.ts';
 import { checkStepsFit } from '../core/stepBudget.ts';
-import type { FiredBy } from '../core/firedBy.ts';
+import type { FiredBy } from '../core/runStates.ts';
 import { buildRenderContext, renderJob } from '../core/render.ts';
 import type { RunRecord, StepRecord } from '../core/runModel.ts';
 import { templateForFire } from '../core/hookType.ts';

@@ -1,14 +1,7 @@
 import * as z from 'zod';
 import { DEFAULT_STEP_TIMEOUT_SECONDS, type Job } from './job.ts';
-import {
-  type Phase,
-  type PlannedStep,
-  type RunRecord,
-  type RunResult,
-  type StepRecord,
-  type StepStatus,
-  TERMINAL_STEP_STATUSES,
-} from './runModel.ts';
+import type { Phase, PlannedStep, RunRecord, RunResult, StepRecord, StepStatus } from './runModel.ts';
+import { FINISHED_STEP_STATUSES } from './runStates.ts';
 
 /**
  * The job flow rules (README.md, "Jobs and steps") (Borgitory's documented behaviour, done right):
@@ -64,7 +57,7 @@ export function phaseIndices(plan: PlannedStep[]): PhaseIndices {
 }
 
 export function isTerminal(status: StepStatus): boolean {
-  return TERMINAL_STEP_STATUSES.has(status);
+  return FINISHED_STEP_STATUSES.has(status);
 }
 
 export function isFailure(status: StepStatus): boolean {

@@ -1,7 +1,7 @@
 import jsone from 'json-e';
 import * as z from 'zod';
 import { inputError } from './errors.ts';
-import type { FiredBy } from './firedBy.ts';
+import type { FiredBy } from './runStates.ts';
 import type { HookDefinition } from './hookDefinition.ts';
 import { type Job, jobSchema } from './job.ts';
 import { describeTemplateError } from './templateErrors.ts';

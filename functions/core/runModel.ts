@@ -3,7 +3,7 @@ import { artifactRecordSchema } from './artifacts.ts';
 import { hookGroupIdSchema, hookIdSchema } from './ids.ts';
 import { jobSchema, type Step } from './job.ts';
 import { streamWindowSchema } from './outputBounds.ts';
-import { firedBySchema } from './firedBy.ts';
+import { FIRING_PATHS, RUN_RESULTS, RUN_STATUSES, STEP_STATUSES } from './runStates.ts';
 
 /**
  * Run and step records as stored (README.md, "Jobs and steps" and "The API"): one zod model, the
@@ -11,25 +11,13 @@ import { firedBySchema } from './firedBy.ts';
  * (functions/core/runViews.ts), and the API's schemas (functions/api/schemas.ts) and the OpenAPI
  * document use those very shapes, so no field is spelled twice.
  */
-export const runStatusSchema = z.enum(['pending', 'running', 'finished']);
+export const firedBySchema = z.enum(FIRING_PATHS);
+export type FiredBy = z.infer<typeof firedBySchema>;
+export const runStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof runStatusSchema>;
-export const runResultSchema = z.enum([
-  'succeeded',
-  'succeeded_with_warnings',
-  'failed',
-  'cancelled',
-  'timed_out',
-]);
+export const runResultSchema = z.enum(RUN_RESULTS);
 export type RunResult = z.infer<typeof runResultSchema>;
-export const stepStatusSchema = z.enum([
-  'pending',
-  'running',
-  'succeeded',
-  'failed',
-  'skipped',
-  'timed_out',
-  'cancelled',
-]);
+export const stepStatusSchema = z.enum(STEP_STATUSES);
 export type StepStatus = z.infer<typeof stepStatusSchema>;
 /** What a step's action reports (functions/ports/stepActions.ts): the ending statuses a run of it can have. */
 export const actionStatusSchema = stepStatusSchema.extract(['succeeded', 'failed', 'timed_out', 'cancelled']);
@@ -37,14 +25,6 @@ export type ActionStatus = z.infer<typeof actionStatusSchema>;
 
 export const phaseSchema = z.enum(['pre', 'task', 'post', 'notify']);
 export type Phase = z.infer<typeof phaseSchema>;
-
-export const TERMINAL_STEP_STATUSES: ReadonlySet<StepStatus> = new Set([
-  'succeeded',
-  'failed',
-  'skipped',
-  'timed_out',
-  'cancelled',
-]);
 
 /** Why a run was asked to stop: a cancel, or its deadline passed. */
 export const stopReasonSchema = z.enum(['cancelled', 'timed_out']);

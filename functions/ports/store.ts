@@ -1,5 +1,5 @@
 import type { HookDefinition } from '../core/hookDefinition.ts';
-import type { FiredBy } from '../core/firedBy.ts';
+import type { FiredBy } from '../core/runStates.ts';
 import type { RunRecord, RunResult, RunSummary, StepOutput, StepRecord } from '../core/runModel.ts';
 import type { RunCreation, RunCreationOutcome, RunCreationRepair } from './runCreation.ts';
 

@@ -30,7 +30,7 @@ import type { DashboardConfig } from '../../../functions/api/routes/dashboard.ts
 import type { RunEvent } from '../../../functions/app/runEvents.ts';
 import type { getStepOutput } from '../../../functions/app/runQueries.ts';
 import type { RunResult, StepStatus, RunStatus } from '../../../functions/core/runModel.ts';
-import type { FiredBy } from '../../../functions/core/firedBy.ts';
+import type { FiredBy } from '../../../functions/core/runStates.ts';
 
 export type { DashboardConfig, FiredBy, RunResult, RunStatus, StepStatus };
 
