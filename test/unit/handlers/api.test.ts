@@ -6,6 +6,7 @@ import type { ClientStore } from '../../../functions/ports/clientStore.ts';
 import type { TriggerSync } from '../../../functions/ports/triggerSync.ts';
 import { openStores } from '../../../infra/local/stores.ts';
 import { hookBody } from '../../support/hookBody.ts';
+import { testStore } from '../../support/testStore.ts';
 import { httpApiEvent } from '../../support/httpApiEvent.ts';
 import { type InProcessServices, inProcessServices } from '../app/inProcessServices.ts';
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
   // nonces expire by the client store's clock: the services' clock starts at the system's time, so the
   // two agree as they do in the cloud, where both are the system clock.
   env = await inProcessServices(new Date().toISOString());
-  const stores = await openStores({ store: 'sqlite', dataDir: null, clock: env.clock });
+  const stores = await openStores({ store: testStore(), dataDir: null, clock: env.clock });
   clientStore = stores.clients;
   closeClients = () => stores.close();
   handler = await createApiHandler(env.services, clientStore, ROOT);

@@ -2,22 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoArchive } from '../../../../functions/adapters/aws/dynamoArchive.ts';
 import { openStores, type Stores } from '../../../../infra/local/stores.ts';
 import { manualClock } from '../../../contracts/adapters.ts';
+import { testStore } from '../../../support/testStore.ts';
 import { archived, populate } from '../archiveFixture.ts';
 
 /**
  * The one DynamoDB table as archived records and back (functions/adapters/aws/dynamoArchive.ts), on
- * in-memory dynalite: what the SQLite store archives, restored here, archives the same, and the
- * DynamoDB adapters read it.
+ * in-memory dynalite: what another store archives (SQLite; a second dynalite under
+ * HOOKLINE_TEST_STORE=dynamodb, as `npm run test:cloud` runs it on Node 22, where this machine's
+ * better-sqlite3 build does not load), restored here, archives the same, and the DynamoDB adapters read it.
  */
-let sqlite: Stores;
+let source: Stores;
 let dynamo: Stores;
 beforeAll(async () => {
-  sqlite = await openStores({ store: 'sqlite', dataDir: null, clock: manualClock() });
+  source = await openStores({ store: testStore(), dataDir: null, clock: manualClock() });
   dynamo = await openStores({ store: 'dynamodb', dataDir: null, clock: manualClock() });
-  await populate(sqlite);
+  await populate(source);
 });
 afterAll(async () => {
-  await sqlite?.close();
+  await source?.close();
   await dynamo?.close();
 });
 
@@ -25,7 +27,7 @@ describe('DynamoArchive', () => {
   it('restores every kind of record and archives them back the same', async () => {
     expect(dynamo.archive).toBeInstanceOf(DynamoArchive);
     expect(await dynamo.archive.isEmpty()).toBe(true);
-    const records = await archived(sqlite.archive);
+    const records = await archived(source.archive);
     await dynamo.archive.restore(records);
     expect(await dynamo.archive.isEmpty()).toBe(false);
     expect(await archived(dynamo.archive)).toEqual(records);
