@@ -9,7 +9,7 @@ import { identifyGroup } from './processGroup.ts';
  * Where a command's process is started: the seam between what a command is (its argv, environment,
  * directory, identity, bounds and outcome: `functions/runners/command.ts`) and the thread that calls
  * `child_process.spawn`. `spawnProcess` here starts it in the calling thread (the cloud's
- * command-runner function); the local stack hands the same call to worker threads
+ * command-runner function); the local stack hands the same call to spawn-helper processes
  * (`functions/adapters/local/spawnPool.ts`), because a spawn blocks its event loop until the exec.
  */
 export interface LaunchSpec {
@@ -39,7 +39,7 @@ export interface LaunchEvents {
   exited(): void;
   /** Its output is closed: the end. `error`: it could not be run (e.g. no such file). */
   closed(result: LaunchResult): void;
-  /** The launcher failed under it (a worker thread died): what became of the command is unknown. */
+  /** The launcher failed under it (its spawn helper died): what became of the command is unknown. */
   lost(error: Error): void;
 }
 
