@@ -1,5 +1,4 @@
 import jsone from 'json-e';
-import * as z from 'zod';
 import { inputError } from './errors.ts';
 import type { FiredBy } from './runStates.ts';
 import type { HookDefinition } from './hookDefinition.ts';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { scratchTemplate } from './scratchDirectory.ts';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import {
   ARTIFACT_NAME_PATTERN,
@@ -206,8 +207,9 @@ export async function collectArtifacts(cwd: string, request: ArtifactCollectionR
 export async function prepareArtifactInputs(
   inputs: readonly ArtifactInput[],
   owner: { uid: number; gid: number } | undefined,
+  scratchPrefix?: string,
 ): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'hookline-artifacts-'));
+  const dir = await mkdtemp(scratchTemplate('artifacts', scratchPrefix));
   for (const input of inputs) {
     const destination = join(dir, input.name);
     if (input.source.kind === 'file') await copyFile(input.source.path, destination);

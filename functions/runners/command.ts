@@ -44,6 +44,8 @@ export interface CommandProcessOptions extends CommandObservers {
   onProcessStarted?: (process: StepProcess) => void;
   /** Where the process is spawned (functions/runners/processLauncher.ts); default: this thread. */
   launcher?: ProcessLauncher;
+  /** How the command's own directories are named (functions/runners/scratchDirectory.ts). */
+  scratchPrefix?: string;
 }
 
 /** Process groups still running, so the local stack can kill them all when it stops. */
@@ -92,7 +94,8 @@ async function removeWorkingDirectory(dir: string): Promise<void> {
   }
 }
 
-function launchSpec(request: CommandRequest, identity: RunAsIdentity | undefined): LaunchSpec {
+function launchSpec(request: CommandRequest, options: CommandProcessOptions): LaunchSpec {
+  const { identity } = options;
   const { command } = request;
   const [file, args] =
     typeof command === 'string'
@@ -104,6 +107,7 @@ function launchSpec(request: CommandRequest, identity: RunAsIdentity | undefined
     ...(request.cwd === undefined ? { keepDirectory: Boolean(request.artifacts) } : { cwd: request.cwd }),
     env: request.env,
     stdin: request.stdin,
+    ...(options.scratchPrefix ? { scratchPrefix: options.scratchPrefix } : {}),
     ...(identity ? { uid: identity.uid, gid: identity.gid } : {}),
   };
 }
@@ -120,7 +124,7 @@ export async function runCommandProcess(
   let inputs: string | undefined;
   try {
     if (request.artifactInputs?.length)
-      inputs = await prepareArtifactInputs(request.artifactInputs, options.identity);
+      inputs = await prepareArtifactInputs(request.artifactInputs, options.identity, options.scratchPrefix);
   } catch (error) {
     if (inputs) await rm(inputs, { recursive: true, force: true });
     return {
@@ -296,6 +300,6 @@ function runProcess(
     timer = setTimeout(() => stop('timeout'), request.timeoutMs);
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
-    (options.launcher ?? inThreadLauncher).launch(launchSpec(request, options.identity), events);
+    (options.launcher ?? inThreadLauncher).launch(launchSpec(request, options), events);
   });
 }

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { StepProcess } from '../core/runModel.ts';
 import { identifyGroup } from './processGroup.ts';
+import { scratchTemplate } from './scratchDirectory.ts';
 
 /**
  * Where a command's process is started: the seam between what a command is (its argv, environment,
@@ -19,6 +18,8 @@ export interface LaunchSpec {
   cwd?: string;
   /** Keep the fresh directory after the command (its artifacts are collected from it): `closed` names it. */
   keepDirectory?: boolean;
+  /** How the fresh directory's name starts (functions/runners/scratchDirectory.ts); default `hookline-`. */
+  scratchPrefix?: string;
   /** The whole environment: nothing of the launching process is inherited. */
   env: Record<string, string>;
   /** The `--run-as` user's uid and gid. */
@@ -62,7 +63,7 @@ export interface ProcessLauncher {
  * in the cloud (one command an invocation).
  */
 function freshWorkingDirectory(spec: LaunchSpec): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hookline-step-'));
+  const dir = mkdtempSync(scratchTemplate('step', spec.scratchPrefix));
   if (spec.uid !== undefined) chownSync(dir, spec.uid, spec.gid ?? -1);
   return dir;
 }

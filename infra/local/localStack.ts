@@ -41,6 +41,7 @@ import { INTERRUPTED_MESSAGE, killAllCommands } from '../../functions/runners/co
 import { killRecordedGroup } from '../../functions/runners/processGroup.ts';
 import { stepRunners } from '../../functions/runners/stepRunners.ts';
 import { lockDataDir } from './dataDirLock.ts';
+import { removeLeftoverScratch, scratchPrefixFor } from './scratchDirectories.ts';
 import { HttpDrain } from './httpDrain.ts';
 import { isLoopback, setUpLocalAuth } from './localAuth.ts';
 import { openStores, type StoreKind, type Stores } from './stores.ts';
@@ -203,6 +204,11 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       chmodSync(dataDir, 0o700);
       unlock = lockDataDir(dataDir);
     }
+    // What commands of an earlier run of this stack left behind when it was killed (infra/local/scratchDirectories.ts).
+    const scratchPrefix = scratchPrefixFor(dataDir);
+    const leftovers = removeLeftoverScratch(scratchPrefix);
+    if (leftovers.length > 0)
+      logger.info('removed command directories left by an earlier stop', { count: leftovers.length });
     const clock = options.clock ?? systemClock;
     // Artifacts under the data directory; an in-memory stack keeps them in a temporary directory until it stops.
     artifactRoot = dataDir ? join(dataDir, 'artifacts') : mkdtempSync(join(tmpdir(), 'hookline-artifacts-'));
@@ -231,7 +237,7 @@ export async function createLocalStack(options: LocalStackOptions = {}): Promise
       },
       bus,
       invoker,
-      commands: new LocalCommandRunner(commandIdentity, spawnPool),
+      commands: new LocalCommandRunner(commandIdentity, spawnPool, scratchPrefix),
       stepActions: stepRunners,
       commandEnvironment: baseCommandEnvironment(
         options.environment ?? process.env,

@@ -1,4 +1,13 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +15,8 @@ import { resolveRunAsUser } from '../../functions/adapters/local/runAsUser.ts';
 import { parsePassEnv } from '../../functions/app/commandEnvironment.ts';
 import type { RunStatusView } from '../../functions/app/runQueries.ts';
 import { createLocalStack } from '../../infra/local/localStack.ts';
-import { hookBody, startTestStack, type TestStack } from '../support/stack.ts';
+import { scratchPrefixFor } from '../../infra/local/scratchDirectories.ts';
+import { hookBody, startTestStack, type TestStack, tempDataDir } from '../support/stack.ts';
 
 /**
  * A command step gets an explicit environment and a fresh working directory, and with `--run-as`
@@ -128,6 +138,23 @@ describe('the environment of a command', () => {
     expect(second![0]).not.toBe(first![0]);
     expect(existsSync(first![0]!)).toBe(false);
     expect(existsSync(second![0]!)).toBe(false);
+  });
+
+  it('with a data directory, in a directory named after it; what a killed stack left there goes at the next start', async () => {
+    const dataDir = tempDataDir('hookline-scratch-');
+    const prefix = scratchPrefixFor(dataDir);
+    const leftover = join(tmpdir(), `${prefix}step-left`);
+    mkdirSync(join(leftover, 'deep'), { recursive: true });
+    writeFileSync(join(leftover, 'deep', 'file'), 'from a stack killed while its command ran');
+    const own = await startTestStack({ dataDir });
+    try {
+      expect(existsSync(leftover)).toBe(false);
+      const run = await runJob(own, { task: { name: 'where', command: ['pwd'] } });
+      expect(run.steps[0]!.output!.stdout).toMatch(new RegExp(`^${tmpdir()}/${prefix}step-`));
+    } finally {
+      await own.cleanup();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("runs in the step's cwd when it sets one (and leaves it in place)", async () => {

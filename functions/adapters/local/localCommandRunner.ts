@@ -10,6 +10,8 @@ export class LocalCommandRunner implements CommandRunner {
   constructor(
     private readonly identity?: RunAsIdentity,
     private readonly launcher?: ProcessLauncher,
+    /** How its commands' directories are named (infra/local/scratchDirectories.ts). */
+    private readonly scratchPrefix?: string,
   ) {}
 
   run(...[request, signal, observers]: Parameters<CommandRunner['run']>) {
@@ -17,6 +19,7 @@ export class LocalCommandRunner implements CommandRunner {
       ...observers,
       identity: this.identity,
       launcher: this.launcher,
+      scratchPrefix: this.scratchPrefix,
     });
   }
 }

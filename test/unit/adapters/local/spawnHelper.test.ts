@@ -33,6 +33,23 @@ describe('a spawn helper', () => {
     expect(output.every((o) => o.stream === 'stdout')).toBe(true);
     expect(reports.at(-1)).toEqual({ id: 7, closed: { code: 2, signal: null } });
     expect(reports.some((report) => 'exited' in report)).toBe(true);
-    expect(batches.length).toBeLessThan(reports.length);
+  });
+
+  it('sends the reports of one turn of its loop in one message', async () => {
+    const batches: HelperReport[][] = [];
+    let launchListener!: (message: LaunchMessage) => void;
+    serveLaunches({
+      send: (reports) => batches.push(reports),
+      onLaunch: (listener) => (launchListener = listener),
+    });
+    // A uid that is not a number makes spawn throw at once: each launch reports its close in this turn.
+    const refused = { file: '/bin/true', args: [], cwd: '/tmp', env: {}, stdin: '', uid: 1.5 };
+    launchListener({ id: 1, spec: refused });
+    launchListener({ id: 2, spec: refused });
+    expect(batches).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.map((report) => report.id)).toEqual([1, 2]);
+    expect(batches[0]!.every((report) => 'closed' in report && report.closed.error)).toBe(true);
   });
 });
