@@ -33,8 +33,11 @@ export type OutputStream = 'stdout' | 'stderr';
 
 /** What a launched process reports, in this order: started?, output*, exited?, closed | lost. */
 export interface LaunchEvents {
-  /** The group leader runs: its pid is the group's id; `group` names it for recovery (Linux). */
-  started(pid: number, group: StepProcess | undefined): void;
+  /**
+   * The group leader runs: its pid is the group's id; `group` names it for recovery (Linux);
+   * `directory` is the fresh directory made for it, if any (removed by whoever outlives a lost launcher).
+   */
+  started(pid: number, group: StepProcess | undefined, directory?: string): void;
   output(stream: OutputStream, chunk: Uint8Array): void;
   /** The leader exited; its output may still be draining (a stop now must not call it interrupted). */
   exited(): void;
@@ -100,7 +103,7 @@ export function spawnProcess(spec: LaunchSpec, events: LaunchEvents): void {
   const pid = child.pid;
   if (pid !== undefined) {
     // Read at once: the leader cannot be reaped before this thread's event loop turns.
-    events.started(pid, identifyGroup(pid));
+    events.started(pid, identifyGroup(pid), fresh);
     child.once('exit', () => events.exited());
   }
   child.stdout?.on('data', (chunk: Buffer) => events.output('stdout', chunk));

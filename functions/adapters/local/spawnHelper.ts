@@ -22,7 +22,7 @@ export interface LaunchMessage {
 }
 
 export type HelperReport =
-  | { id: number; started: { pid: number; group: StepProcess | undefined } }
+  | { id: number; started: { pid: number; group: StepProcess | undefined; directory?: string } }
   | { id: number; output: { stream: OutputStream; chunk: Uint8Array } }
   | { id: number; exited: true }
   | { id: number; closed: LaunchResult };
@@ -49,8 +49,8 @@ export function serveLaunches(channel: HelperChannel): void {
   channel.onLaunch(({ id, spec }) => {
     spawnProcess(spec, {
       // At once: should this helper die now, the stack still knows the group to kill.
-      started: (pid, group) => {
-        report({ id, started: { pid, group } });
+      started: (pid, group, directory) => {
+        report({ id, started: { pid, group, ...(directory ? { directory } : {}) } });
         flush();
       },
       output: (stream, chunk) => report({ id, output: { stream, chunk } }),

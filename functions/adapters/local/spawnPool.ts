@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +32,8 @@ interface Slot {
   helper?: ChildProcess;
   starting?: Promise<ChildProcess>;
   inFlight: Map<number, LaunchEvents>;
+  /** The fresh directories of the commands in flight, by launch id: a dead helper cannot remove them. */
+  directories: Map<number, string>;
 }
 
 export const MAX_SPAWN_HELPERS = 32;
@@ -50,7 +53,7 @@ export class SpawnPool implements ProcessLauncher {
     const helpers = options.helpers ?? defaultSpawnHelpers();
     if (!Number.isInteger(helpers) || helpers < 1 || helpers > MAX_SPAWN_HELPERS)
       throw new Error(`spawn helpers must be a whole number from 1 to ${MAX_SPAWN_HELPERS}, not ${helpers}`);
-    this.slots = Array.from({ length: helpers }, () => ({ inFlight: new Map() }));
+    this.slots = Array.from({ length: helpers }, () => ({ inFlight: new Map(), directories: new Map() }));
     this.startHelper = options.startHelper ?? startSpawnHelper;
   }
 
@@ -131,11 +134,14 @@ export class SpawnPool implements ProcessLauncher {
     for (const report of reports) {
       const events = slot.inFlight.get(report.id);
       if (!events) continue;
-      if ('started' in report) events.started(report.started.pid, report.started.group);
-      else if ('output' in report) events.output(report.output.stream, report.output.chunk);
+      if ('started' in report) {
+        if (report.started.directory) slot.directories.set(report.id, report.started.directory);
+        events.started(report.started.pid, report.started.group, report.started.directory);
+      } else if ('output' in report) events.output(report.output.stream, report.output.chunk);
       else if ('exited' in report) events.exited();
       else {
         slot.inFlight.delete(report.id);
+        slot.directories.delete(report.id);
         events.closed(report.closed);
       }
     }
@@ -144,8 +150,14 @@ export class SpawnPool implements ProcessLauncher {
 
   private loseAll(slot: Slot, error: Error): void {
     const lost = [...slot.inFlight.values()];
+    const directories = [...slot.directories.values()];
     slot.inFlight.clear();
+    slot.directories.clear();
+    // Each command's group is killed by its runner when told (functions/runners/command.ts).
     for (const events of lost) events.lost(error);
+    // Then their directories go; retried while the dying processes may still write into them.
+    for (const directory of directories)
+      rm(directory, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => undefined);
   }
 }
 

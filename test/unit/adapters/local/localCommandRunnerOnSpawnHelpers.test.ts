@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readlinkSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LocalCommandRunner } from '../../../../functions/adapters/local/localCommandRunner.ts';
 import { SpawnPool, startSpawnHelper } from '../../../../functions/adapters/local/spawnPool.ts';
 import type { StepProcess } from '../../../../functions/core/runModel.ts';
@@ -135,16 +135,20 @@ describe('LocalCommandRunner on spawn helpers', () => {
     expect(await running).toMatchObject({ status: 'cancelled' });
   });
 
-  it('a helper dying under a command rejects that command (an engine error for the run)', async () => {
+  it('a helper dying under a command rejects that command (an engine error for the run) and removes its directory', async () => {
     const run = runner();
+    let directory = '';
     const outcome = run.run(request('sleep 30'), new AbortController().signal, {
       onProcessStarted: (group) => {
         groups.push(group.pgid);
+        directory = readlinkSync(`/proc/${group.pgid}/cwd`);
         helpers[0]!.kill('SIGKILL');
       },
     });
     await expect(outcome).rejects.toThrow(/the helper process that spawned this command died/);
     await waitGone(groups[0]!); // the stack killed the orphaned group (else the test times out)
+    expect(directory).toMatch(/hookline-step-/);
+    await vi.waitFor(() => expect(existsSync(directory)).toBe(false), { timeout: 5_000 });
     expect(await run.run(request('true'), new AbortController().signal)).toMatchObject({
       status: 'succeeded',
     });
