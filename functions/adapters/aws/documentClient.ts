@@ -1,5 +1,10 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient as DocumentClient,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed } from '../../ports/store.ts';
 
 /**
@@ -19,6 +24,21 @@ export function documentClient(client: DynamoDBClient = new DynamoDBClient({})):
     { step: 'initialize', priority: 'high', name: 'hooklineMarshallable', override: true },
   );
   return doc;
+}
+
+/** Every item a query matches, page after page. */
+export async function queryAll(
+  doc: DocumentClient,
+  input: QueryCommandInput,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
 }
 
 export function isConditionFailure(error: unknown): boolean {

@@ -8,7 +8,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ConcurrencyStore, QueuedRun, SemaphoreState } from '../../ports/concurrencyStore.ts';
-import { conditional, documentClient, isConditionFailure } from './documentClient.ts';
+import { conditional, documentClient, isConditionFailure, queryAll } from './documentClient.ts';
 import { keys } from './tableLayout.ts';
 
 /**
@@ -52,23 +52,13 @@ export class DynamoConcurrencyStore implements ConcurrencyStore {
   }
 
   async listBusyHooks(): Promise<Array<{ hookGroupId: string; hookId: string }>> {
-    const hooks: Array<{ hookGroupId: string; hookId: string }> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'BUSY' },
-          ProjectionExpression: 'hookGroupId, hookId',
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? [])
-        hooks.push({ hookGroupId: String(item.hookGroupId), hookId: String(item.hookId) });
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return hooks;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'BUSY' },
+      ProjectionExpression: 'hookGroupId, hookId',
+    });
+    return items.map((item) => ({ hookGroupId: String(item.hookGroupId), hookId: String(item.hookId) }));
   }
 
   async forgetIfIdle(g: string, h: string, nowMs: number): Promise<void> {

@@ -1,14 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { HookType } from '../../core/hookType.ts';
 import type { HookTypeStore } from '../../ports/hookTypeStore.ts';
-import { documentClient } from './documentClient.ts';
+import { documentClient, queryAll } from './documentClient.ts';
 import { keys } from './tableLayout.ts';
 
 /** Hook types in the one table: pk `HOOKTYPE`, sk = name. */
@@ -43,20 +37,11 @@ export class DynamoHookTypeStore implements HookTypeStore {
   }
 
   async listHookTypes(): Promise<HookType[]> {
-    const types: HookType[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.hookTypes },
-          ExclusiveStartKey: start,
-        }),
-      );
-      types.push(...(out.Items ?? []).map((i) => i.type as HookType));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return types;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.hookTypes },
+    });
+    return items.map((item) => item.type as HookType);
   }
 }

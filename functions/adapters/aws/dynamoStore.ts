@@ -28,7 +28,7 @@ import {
 import { HooklineError } from '../../core/errors.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import { decodeContinuationToken, encodeContinuationToken } from '../continuationToken.ts';
-import { conditional, documentClient, withoutFields } from './documentClient.ts';
+import { conditional, documentClient, withoutFields, queryAll } from './documentClient.ts';
 import { DynamoRunCreation } from './dynamoRunCreation.ts';
 import { keys } from './tableLayout.ts';
 
@@ -121,17 +121,8 @@ export class DynamoStore implements Store {
     return strip<T>(out.Item);
   }
 
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }),
-      );
-      items.push(...((out.Items as Item[]) ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    return queryAll(this.doc, { ...input, TableName: this.table });
   }
 
   private async queryPage(

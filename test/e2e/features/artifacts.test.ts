@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, hookBody, startTestStack, type TestStack } from '../../support/stack.ts';
+import type { ArtifactView } from '../../../functions/app/runArtifacts.ts';
 
 /**
  * Artifacts: files a command step declares, kept with its run under `<dataDir>/artifacts`, listed
@@ -25,16 +26,7 @@ afterAll(async () => {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const REPORT = '<h1>all green</h1>\n';
 
-interface Artifact {
-  name: string;
-  index: number;
-  stepName: string;
-  path: string;
-  size: number;
-  sha256: string;
-  contentType: string;
-  expiresAt: string;
-}
+type Artifact = ArtifactView;
 
 async function runJob(hookId: string, job: Record<string, unknown>) {
   const put = await stack.api('PUT', `/hooks/art/${hookId}`, hookBody(job));
