@@ -1,10 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient as DocumentClient,
-  DynamoDBDocumentClient,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed } from '../../ports/store.ts';
 
 /**
@@ -28,7 +23,7 @@ export function documentClient(client: DynamoDBClient = new DynamoDBClient({})):
 
 /** Every item a query matches, page after page. */
 export async function queryAll(
-  doc: DocumentClient,
+  doc: DynamoDBDocumentClient,
   input: QueryCommandInput,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
