@@ -17,3 +17,13 @@ export function processRuns(pid: number): boolean {
     return !existsSync('/proc/self');
   }
 }
+
+/** Whether any process of this process group is still there (signal 0 to the group). */
+export function groupRuns(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

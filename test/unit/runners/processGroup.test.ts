@@ -2,16 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { identifyGroup, killRecordedGroup } from '../../../functions/runners/processGroup.ts';
+import { groupRuns } from '../../support/processRuns.ts';
 
 /** Naming and killing a command's process group (functions/runners/processGroup.ts); Linux /proc. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function spawnGroup(): number {
   const child = spawn('sh', ['-c', 'sleep 600 & sleep 600; wait'], { detached: true, stdio: 'ignore' });
@@ -36,9 +29,9 @@ describe('process groups', () => {
   it('kills the recorded group, every member, and says it is gone', async () => {
     const pid = spawnGroup();
     const identity = identifyGroup(pid)!;
-    expect(groupAlive(pid)).toBe(true);
+    expect(groupRuns(pid)).toBe(true);
     expect(await killRecordedGroup(identity)).toBe(true);
-    expect(groupAlive(pid)).toBe(false);
+    expect(groupRuns(pid)).toBe(false);
     // again: nothing left, nothing to do
     expect(await killRecordedGroup(identity)).toBe(true);
   });
@@ -48,9 +41,9 @@ describe('process groups', () => {
     try {
       const identity = identifyGroup(pid)!;
       expect(await killRecordedGroup({ ...identity, startTicks: identity.startTicks + 1 })).toBe(true);
-      expect(groupAlive(pid)).toBe(true);
+      expect(groupRuns(pid)).toBe(true);
       expect(await killRecordedGroup({ ...identity, bootId: 'another-boot' })).toBe(true);
-      expect(groupAlive(pid)).toBe(true);
+      expect(groupRuns(pid)).toBe(true);
     } finally {
       process.kill(-pid, 'SIGKILL');
     }

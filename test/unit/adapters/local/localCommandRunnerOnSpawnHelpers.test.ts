@@ -5,6 +5,7 @@ import { LocalCommandRunner } from '../../../../functions/adapters/local/localCo
 import { SpawnPool, startSpawnHelper } from '../../../../functions/adapters/local/spawnPool.ts';
 import type { StepProcess } from '../../../../functions/core/runModel.ts';
 import type { CommandRequest } from '../../../../functions/ports/commandRunner.ts';
+import { groupRuns } from '../../../support/processRuns.ts';
 
 /** The local command runner on the pool of spawn helpers: command.ts's guarantees hold there too. */
 const helpers: ChildProcess[] = [];
@@ -31,15 +32,6 @@ const request = (command: CommandRequest['command'], more: Partial<CommandReques
   outputLimitBytes: 1 << 20,
   ...more,
 });
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 afterEach(async () => {
   for (const pgid of groups.splice(0)) {
@@ -156,5 +148,5 @@ describe('LocalCommandRunner on spawn helpers', () => {
 });
 
 async function waitGone(pgid: number): Promise<void> {
-  while (groupAlive(pgid)) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (groupRuns(pgid)) await new Promise((resolve) => setTimeout(resolve, 10));
 }

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SpawnPool, startSpawnHelper } from '../../../../functions/adapters/local/spawnPool.ts';
 import type { StepProcess } from '../../../../functions/core/runModel.ts';
 import type { LaunchResult, LaunchSpec } from '../../../../functions/runners/processLauncher.ts';
+import { groupRuns } from '../../../support/processRuns.ts';
 
 /** What one launched command reported, and its end (closed) or loss. */
 interface Launched {
@@ -48,15 +49,6 @@ function launch(pool: SpawnPool, spec: Partial<LaunchSpec> & Pick<LaunchSpec, 'f
     ),
   );
   return { started, ended };
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -143,7 +135,7 @@ describe('the pool of spawn helpers', () => {
     process.kill(-pid, 'SIGKILL');
     const ended = await command.ended;
     expect(ended).toMatchObject({ closed: { code: null, signal: 'SIGKILL' } });
-    await until(() => !groupAlive(pid));
+    await until(() => !groupRuns(pid));
   });
 
   it('a helper that dies fails only its own commands, and the next command gets a new helper', async () => {
