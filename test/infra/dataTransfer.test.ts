@@ -7,6 +7,7 @@ import { exportRecords, importRecords } from '../../infra/local/dataTransfer.ts'
 import { createLocalStack } from '../../infra/local/localStack.ts';
 import { openStores, type StoreKind } from '../../infra/local/stores.ts';
 import { hookBody, startTestStack, tempDataDir } from '../support/stack.ts';
+import { EVERY_ARCHIVED_KIND } from '../unit/adapters/archiveFixture.ts';
 
 /**
  * `hookline export` / `import` (infra/local/dataTransfer.ts): a round trip dynalite → SQLite → dynalite
@@ -99,24 +100,7 @@ describe('export and import', () => {
 
     const first = await dump('dynamodb', source);
     const kinds = new Set(first.records.map((line) => (JSON.parse(line) as { kind: string }).kind));
-    expect([...kinds].sort()).toEqual(
-      [
-        'audit',
-        'client',
-        'clientAudit',
-        'fire',
-        'hawkNonce',
-        'hook',
-        'hookType',
-        'idempotencyKey',
-        'outboxEntry',
-        'queuedRun',
-        'run',
-        'semaphore',
-        'step',
-        'stepOutput',
-      ].sort(),
-    );
+    expect([...kinds].sort()).toEqual(EVERY_ARCHIVED_KIND);
     expect(JSON.parse(first.header)).toMatchObject({
       format: 'hookline-export',
       version: 1,

@@ -66,3 +66,22 @@ export async function archived(archive: RecordArchive): Promise<ArchivedRecord[]
 
 export const kindsOf = (records: ArchivedRecord[]): ArchivedKind[] =>
   [...new Set(records.map((r) => r.kind))].sort();
+
+/** Every kind of record the archive knows, in order (a kind added to ArchivedRecord must be added here). */
+const KINDS: Record<ArchivedKind, true> = {
+  audit: true,
+  client: true,
+  clientAudit: true,
+  fire: true,
+  hawkNonce: true,
+  hook: true,
+  hookType: true,
+  idempotencyKey: true,
+  outboxEntry: true,
+  queuedRun: true,
+  run: true,
+  semaphore: true,
+  step: true,
+  stepOutput: true,
+};
+export const EVERY_ARCHIVED_KIND = (Object.keys(KINDS) as ArchivedKind[]).sort();

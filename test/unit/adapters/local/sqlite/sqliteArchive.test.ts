@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteArchive } from '../../../../../functions/adapters/local/sqlite/sqliteArchive.ts';
 import { openStores, type Stores } from '../../../../../infra/local/stores.ts';
 import { manualClock } from '../../../../contracts/adapters.ts';
-import { archived, kindsOf, populate } from '../../archiveFixture.ts';
+import { archived, EVERY_ARCHIVED_KIND, kindsOf, populate } from '../../archiveFixture.ts';
 
 /** The SQLite store as archived records and back (functions/adapters/local/sqlite/sqliteArchive.ts). */
 let source: Stores;
@@ -20,22 +20,7 @@ afterAll(async () => {
 describe('SqliteArchive', () => {
   it('yields every kind of record the store holds', async () => {
     expect(source.archive).toBeInstanceOf(SqliteArchive);
-    expect(kindsOf(await archived(source.archive))).toEqual([
-      'audit',
-      'client',
-      'clientAudit',
-      'fire',
-      'hawkNonce',
-      'hook',
-      'hookType',
-      'idempotencyKey',
-      'outboxEntry',
-      'queuedRun',
-      'run',
-      'semaphore',
-      'step',
-      'stepOutput',
-    ]);
+    expect(kindsOf(await archived(source.archive))).toEqual(EVERY_ARCHIVED_KIND);
   });
 
   it('restores into an empty store exactly what it archived, readable through the ports', async () => {
