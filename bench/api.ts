@@ -1,5 +1,5 @@
-import { createLocalStack, type LocalStack } from '../infra/local/localStack.ts';
-import { apiClient, median, percentile, quietLogger } from './localClient.ts';
+import type { LocalStack } from '../infra/local/localStack.ts';
+import { benchStack, apiClient, median, percentile } from './localClient.ts';
 
 /**
  * Trigger figures of the local stack (issue 4): latency of triggerHook (request → 200 with a runId)
@@ -45,7 +45,7 @@ export async function benchTriggers(options: TriggerBenchOptions = {}): Promise<
   const clients = options.clients ?? 16;
   const sustainMs = options.sustainMs ?? 10_000;
   const drainTimeoutMs = options.drainTimeoutMs ?? 600_000;
-  const stack = await createLocalStack({ port: 0, dataDir: null, logger: quietLogger, rateLimit: false });
+  const stack = await benchStack();
   const api = apiClient(stack);
   try {
     const created = await api('PUT', '/hooks/bench/noop', {

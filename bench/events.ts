@@ -4,8 +4,7 @@ import type { DeliveredEvent } from '../functions/app/fireFromSources.ts';
 import type { Services } from '../functions/app/services.ts';
 import { completeDefinition, hookDefinitionInputSchema } from '../functions/core/hookDefinition.ts';
 import type { HookRecord } from '../functions/ports/store.ts';
-import { createLocalStack } from '../infra/local/localStack.ts';
-import { median, percentile, quietLogger } from './localClient.ts';
+import { benchStack, median, percentile } from './localClient.ts';
 
 /**
  * Issue 5 figures, on an in-memory local stack (dynalite in memory, the real router and scheduler):
@@ -107,11 +106,7 @@ export async function benchEvents(
   const eventCount = options.events ?? 5000;
   const dueTimes = options.dueTimes ?? 300;
   const fires: ScheduledFire[] = [];
-  const stack = await createLocalStack({
-    port: 0,
-    dataDir: null,
-    logger: quietLogger,
-    rateLimit: false,
+  const stack = await benchStack({
     auth: false,
     schedulerTickMs: 200,
     onScheduledFire: (fire) => fires.push(fire),

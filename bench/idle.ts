@@ -1,6 +1,5 @@
-import { createLocalStack } from '../infra/local/localStack.ts';
 import { storeHooks } from './events.ts';
-import { quietLogger } from './localClient.ts';
+import { benchStack } from './localClient.ts';
 
 /**
  * Issue 16's idle cost: the CPU a local stack uses doing nothing, with no hooks and with 1,000 hooks that
@@ -27,13 +26,7 @@ async function idleCorePercent(
   settleMs: number,
   measureMs: number,
 ): Promise<number> {
-  const stack = await createLocalStack({
-    port: 0,
-    dataDir: null,
-    logger: quietLogger,
-    rateLimit: false,
-    auth: false,
-  });
+  const stack = await benchStack({ auth: false });
   try {
     // Daily, twelve hours from now: no fire time falls in the measurement.
     const schedule = [

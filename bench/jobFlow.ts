@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { SpawnPool } from '../functions/adapters/local/spawnPool.ts';
-import { createLocalStack } from '../infra/local/localStack.ts';
-import { apiClient, median, quietLogger } from './localClient.ts';
+import { benchStack, apiClient, median } from './localClient.ts';
 
 /**
  * Job flow figures through the local stack (real processes, the real state machine engine, dynalite
@@ -76,7 +75,7 @@ export async function benchJobFlow(
   options: { steps?: number; jobs?: number; runs?: number; spawns?: number } = {},
 ): Promise<JobFlowFigures> {
   const stepsPerJob = options.steps ?? 20;
-  const stack = await createLocalStack({ port: 0, dataDir: null, logger: quietLogger, rateLimit: false });
+  const stack = await benchStack();
   const api = apiClient(stack);
   try {
     const spawnTimes: number[] = [];

@@ -1,4 +1,4 @@
-import type { LocalStack } from '../infra/local/localStack.ts';
+import { createLocalStack, type LocalStack, type LocalStackOptions } from '../infra/local/localStack.ts';
 
 /** A tiny client for benchmarks: the local stack's API with the root credentials. */
 export function apiClient(stack: LocalStack) {
@@ -34,3 +34,8 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The stack every bench section measures: in memory, quiet, no rate limit; `options` add to it. */
+export function benchStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  return createLocalStack({ port: 0, dataDir: null, logger: quietLogger, rateLimit: false, ...options });
+}

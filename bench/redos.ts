@@ -1,6 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createLocalStack } from '../infra/local/localStack.ts';
-import { apiClient, median, percentile, quietLogger } from './localClient.ts';
+import { benchStack, apiClient, median, percentile } from './localClient.ts';
 
 /**
  * Issue 16's ReDoS figures: a hook whose `triggerSchema` has `pattern: "^(a+)+$"` (a 30-character
@@ -24,7 +23,7 @@ const PATTERN = '^(a+)+$';
 const LENGTHS = [30, 1_000, 100_000];
 
 export async function benchRedos(samples = 20, concurrent = 50): Promise<RedosFigures> {
-  const stack = await createLocalStack({ port: 0, dataDir: null, logger: quietLogger, rateLimit: false });
+  const stack = await benchStack();
   const api = apiClient(stack);
   try {
     const created = await api('PUT', '/hooks/bench/redos', {
