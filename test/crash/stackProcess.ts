@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { awsSignedHeaders } from '../support/stack.ts';
+import { listeningUrl } from '../support/listeningUrl.ts';
 
 /**
  * A real local stack in a child process (`infra/local/main.ts`), as `npm start` runs it, for the crash
@@ -51,25 +52,7 @@ export async function startStackProcess(dataDir: string, extraArgs: string[] = [
   );
   const lines: string[] = [];
   child.stderr!.on('data', (d: Buffer) => lines.push(d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line: ${lines.join('\n')}`)), 60_000);
-    let buffer = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buffer += d.toString();
-      const parts = buffer.split('\n');
-      buffer = parts.pop()!;
-      for (const line of parts) {
-        if (line.includes('"hookline listening"')) {
-          clearTimeout(timer);
-          resolve(JSON.parse(line).url as string);
-        }
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}: ${lines.join('\n')}`));
-    });
-  });
+  const url = await listeningUrl(child, { timeoutMs: 60_000, log: () => lines.join('\n') });
   const credentials = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as {
     clientId: string;
     accessToken: string;

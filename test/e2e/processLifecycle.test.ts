@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDataDir, testStore } from '../support/stack.ts';
+import { listeningUrl } from '../support/listeningUrl.ts';
 
 /**
  * `npm start` as a user runs it: a real process, Ctrl-C (SIGINT) stops it cleanly — no orphaned
@@ -26,22 +27,10 @@ async function start(): Promise<{ child: ChildProcess; url: string; lines: strin
   );
   children.push(child);
   const lines: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line: ${lines.join('\n')}`)), 30_000);
-    let buffer = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buffer += d.toString();
-      const parts = buffer.split('\n');
-      buffer = parts.pop()!;
-      for (const line of parts) {
-        lines.push(line);
-        if (line.includes('"hookline listening"')) {
-          clearTimeout(timer);
-          resolve(JSON.parse(line).url as string);
-        }
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited with ${code}: ${lines.join('\n')}`)));
+  const url = await listeningUrl(child, {
+    timeoutMs: 30_000,
+    log: () => lines.join('\n'),
+    stdoutLines: lines,
   });
   return { child, url, lines };
 }
